@@ -1,0 +1,88 @@
+"""Coordinate systems used by zonemap, and the GCJ-02 trap.
+
+Storage and GeoJSON are WGS84 longitude/latitude (EPSG:4326). Metric work (buffers, areas,
+distances) is done in UTM zone 51N (EPSG:32651), which covers Dalian with little distortion.
+Chinese web maps draw in GCJ-02, an obfuscated datum ~430 m off in Dalian: coordinates copied
+from them must go through :func:`gcj02_to_wgs84` before they are stored.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+from pyproj import Transformer
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import transform
+
+WGS84 = 4326
+METRIC_CRS = 32651  # UTM 51N
+
+# Where a WGS84 coordinate of Dalian can plausibly be: a generous box around the municipality.
+DALIAN_BOUNDS = (120.5, 38.5, 123.5, 40.2)
+
+
+@lru_cache(maxsize=None)
+def _transformer(src: int, dst: int) -> Transformer:
+    return Transformer.from_crs(src, dst, always_xy=True)
+
+
+def to_metric(geom: BaseGeometry) -> BaseGeometry:
+    """Project a WGS84 geometry to the metric CRS."""
+    return transform(_transformer(WGS84, METRIC_CRS).transform, geom)
+
+
+def to_wgs84(geom: BaseGeometry) -> BaseGeometry:
+    """Project a metric-CRS geometry back to WGS84."""
+    return transform(_transformer(METRIC_CRS, WGS84).transform, geom)
+
+
+def buffer_metres(geom: BaseGeometry, metres: float) -> BaseGeometry:
+    """Buffer a WGS84 geometry by a distance in metres (computed in the metric CRS)."""
+    return to_wgs84(to_metric(geom).buffer(metres))
+
+
+def area_m2(geom: BaseGeometry) -> float:
+    """Area of a WGS84 geometry in square metres."""
+    return to_metric(geom).area
+
+
+# --- GCJ-02 (the standard public formulas; Krasovsky 1940 ellipsoid) --------------------------
+_A = 6378245.0
+_EE = 0.00669342162296594323
+
+
+def _delta(lon: float, lat: float) -> tuple[float, float]:
+    x, y = lon - 105.0, lat - 35.0
+    dlat = (-100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * math.sqrt(abs(x))
+            + (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2.0 / 3.0
+            + (20.0 * math.sin(y * math.pi) + 40.0 * math.sin(y / 3.0 * math.pi)) * 2.0 / 3.0
+            + (160.0 * math.sin(y / 12.0 * math.pi) + 320 * math.sin(y * math.pi / 30.0)) * 2.0 / 3.0)
+    dlon = (300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * math.sqrt(abs(x))
+            + (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2.0 / 3.0
+            + (20.0 * math.sin(x * math.pi) + 40.0 * math.sin(x / 3.0 * math.pi)) * 2.0 / 3.0
+            + (150.0 * math.sin(x / 12.0 * math.pi) + 300.0 * math.sin(x / 30.0 * math.pi)) * 2.0 / 3.0)
+    rad = lat / 180.0 * math.pi
+    magic = 1 - _EE * math.sin(rad) ** 2
+    sq = math.sqrt(magic)
+    dlat = (dlat * 180.0) / ((_A * (1 - _EE)) / (magic * sq) * math.pi)
+    dlon = (dlon * 180.0) / (_A / sq * math.cos(rad) * math.pi)
+    return dlon, dlat
+
+
+def wgs84_to_gcj02(lon: float, lat: float) -> tuple[float, float]:
+    """Shift a WGS84 coordinate to GCJ-02 (to draw over Amap/Tencent tiles)."""
+    dlon, dlat = _delta(lon, lat)
+    return lon + dlon, lat + dlat
+
+
+def gcj02_to_wgs84(lon: float, lat: float) -> tuple[float, float]:
+    """Exact (iterative) inverse of :func:`wgs84_to_gcj02`, good to well under a metre."""
+    wlon, wlat = lon, lat
+    for _ in range(30):
+        glon, glat = wgs84_to_gcj02(wlon, wlat)
+        dx, dy = glon - lon, glat - lat
+        wlon, wlat = wlon - dx, wlat - dy
+        if abs(dx) < 1e-10 and abs(dy) < 1e-10:
+            break
+    return wlon, wlat

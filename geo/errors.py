@@ -1,0 +1,32 @@
+"""Errors a user can act on: which file, which feature or entry, which field, what was expected."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class DataProblem:
+    """One problem found in the data files."""
+
+    file: str
+    item: str | None  # the feature or catalog entry id, when there is one
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.item:
+            where += f": {self.item}"
+        if self.field:
+            where += f": field '{self.field}'"
+        return f"{where}: {self.message}"
+
+
+class DataError(Exception):
+    """Raised when the data files are not valid; carries every problem found, not just the first."""
+
+    def __init__(self, problems: list[DataProblem]):
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"{len(problems)} problem(s) in the data files:\n{lines}")

@@ -1,0 +1,1 @@
+"""Projects, their mentions in the plans (status history), industries and the project↔zone join."""

@@ -1,0 +1,89 @@
+"""Validating the catalog's industries, projects and their mentions."""
+
+from __future__ import annotations
+
+from geo.errors import DataProblem
+from geo.records import MAX_QUOTE, RecordChecker
+from projects.status import Status, normalise_status
+
+PROJECT_KINDS = (
+    "plot_redevelopment", "old_town_renewal", "building", "complex", "market", "park", "square",
+    "road", "tunnel", "bridge", "metro", "rail", "port", "airport", "school", "hospital", "museum",
+    "culture_venue", "sports_venue", "industrial_park", "innovation_park", "hotel", "tourism",
+    "utility", "housing", "elderly_care", "other",
+)
+STATUSES = tuple(s.value for s in Status)
+
+
+def check_industry_group(raw, file: str, problems: list[DataProblem]) -> dict:
+    """One industry group record → a row for ``industry_groups``."""
+    c = RecordChecker(problems, file, raw)
+    cite = c.cite() or {}
+    return {
+        "id": c.slug(), "name_zh": c.text("name_zh"), "name_en": c.text("name_en"),
+        "plan_id": cite.get("plan"), "section": cite.get("section"), "quote": cite.get("quote"),
+    }
+
+
+def check_industry(raw, file: str, problems: list[DataProblem]) -> dict:
+    """One industry record → a row for ``industries`` (``_groups``: its group ids)."""
+    c = RecordChecker(problems, file, raw)
+    cite = c.cite() or {}
+    return {
+        "id": c.slug(), "name_zh": c.text("name_zh"), "name_en": c.text("name_en"),
+        "plan_id": cite.get("plan"), "section": cite.get("section"), "quote": cite.get("quote"),
+        "_groups": c.id_list("groups"),
+    }
+
+
+def check_project(raw, file: str, problems: list[DataProblem]) -> tuple[dict, list[dict]]:
+    """One project record → a row for ``projects`` and rows for its inline mentions."""
+    c = RecordChecker(problems, file, raw)
+    project = {
+        "id": c.slug(),
+        "name_zh": c.text("name_zh"),
+        "name_en": c.text("name_en", required=False),
+        "aliases": c.text_list("aliases"),
+        "alias_note": c.text("alias_note", required=False),
+        "kind": c.choice("kind", PROJECT_KINDS),
+        "district": c.text("district", required=False),
+        "_industries": c.id_list("industries"),
+        "_streets": c.id_list("streets"),
+    }
+    raw_mentions = c.record.get("mentions")
+    if not isinstance(raw_mentions, list) or not raw_mentions:
+        c.fail("mentions", "expected at least one mention: a project exists in the catalog because a document names it")
+        raw_mentions = []
+    mentions = [
+        check_mention(m, file, problems, project_id=project["id"], where=f"{project['id']} mention #{n}")
+        for n, m in enumerate(raw_mentions, start=1)
+    ]
+    return project, mentions
+
+
+def check_mention(raw, file: str, problems: list[DataProblem], project_id: str | None = None, where: str | None = None) -> dict:
+    """One mention (inline in a project, or top-level with ``project``) → a row for ``mentions``."""
+    c = RecordChecker(problems, file, raw, item=where)
+    if project_id is None:
+        project_id = c.slug("project")
+        c.item = f"mention of {project_id}"
+    words = c.text("status_words", required=False)
+    explicit = c.choice("status", STATUSES, required=False)
+    note = c.text("status_note", required=False)
+    if explicit and not note:
+        c.fail("status_note", "an explicit status overrides the mapping from status words: say why")
+    return {
+        "project_id": project_id,
+        "plan_id": c.slug("plan"),
+        "section": c.text("section", required=False),
+        "status_words": words,
+        "status": explicit or normalise_status(words).value,
+        "status_note": note,
+        "year": c.integer("year", 1949, 2100),
+        "zone_as_written": c.text("zone_as_written", required=False),
+        "zone_id": c.slug("zone") if c.record.get("zone") is not None else None,
+        "zone_note": c.text("zone_note", required=False),
+        "industries": c.id_list("industries"),
+        "investment": c.text("investment", required=False) if not isinstance(c.record.get("investment"), (int, float)) else str(c.record["investment"]),
+        "quote": c.text("quote", max_len=MAX_QUOTE),
+    }

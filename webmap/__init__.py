@@ -1,0 +1,1 @@
+"""The zonemap service: FastAPI app, settings, routes, Folium pages, static assets, command line."""

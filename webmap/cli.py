@@ -1,0 +1,93 @@
+"""The ``zonemap`` command: load, check, serve."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from geo.errors import DataError
+from webmap.settings import get_settings
+
+
+def _read(args):
+    from projects.dataset import read_dataset
+
+    settings = get_settings()
+    data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir
+    seeds = Path(args.seeds_dir) if args.seeds_dir else settings.seeds_dir
+    return read_dataset(data_dir, seeds), data_dir, seeds
+
+
+def cmd_load(args) -> int:
+    """Validate everything in data/, then replace the database in one transaction."""
+    from projects.store import write_dataset
+
+    settings = get_settings()
+    try:
+        ds, data_dir, seeds = _read(args)
+    except DataError as exc:
+        print(f"zonemap load: nothing written. {exc}", file=sys.stderr)
+        return 1
+    url = args.database_url or settings.database_url
+    counts = write_dataset(url, ds)
+    summary = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items() if k in (
+        "plans", "layouts", "zones", "streets", "projects", "mentions", "industries", "project_zones"))
+    print(f"zonemap load: {summary} → {_safe_url(url)}")
+    if seeds is None:
+        print("zonemap load: warning: plan documents not found, quotes were not checked (set ZONEMAP_SEEDS_DIR)", file=sys.stderr)
+    return 0
+
+
+def cmd_check(args) -> int:
+    """Validate without writing; print the consistency report; non-zero on errors."""
+    from projects.report import consistency_report
+
+    try:
+        ds, data_dir, seeds = _read(args)
+    except DataError as exc:
+        print(f"zonemap check: {exc}", file=sys.stderr)
+        return 1
+    report, errors = consistency_report(ds, seeds_checked=seeds is not None)
+    print(report)
+    return 1 if errors else 0
+
+
+def cmd_serve(args) -> int:
+    """Serve the app on 127.0.0.1:$PORT."""
+    import uvicorn
+
+    settings = get_settings()
+    port = args.port or settings.port
+    uvicorn.run("webmap.app:create_app", factory=True, host=settings.host, port=port, log_level="info")
+    return 0
+
+
+def _safe_url(url: str) -> str:
+    import sqlalchemy as sa
+
+    return sa.make_url(url).render_as_string(hide_password=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="zonemap", description="Dalian's district plans on a map.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, func, help_ in (
+        ("load", cmd_load, "validate data/ and (re)build the database"),
+        ("check", cmd_check, "validate data/ without writing and print a consistency report"),
+    ):
+        p = sub.add_parser(name, help=help_)
+        p.add_argument("--data-dir", help="data folder (default: the repository's data/)")
+        p.add_argument("--seeds-dir", help="folder of the plan documents (default: ../shared/seeds)")
+        if name == "load":
+            p.add_argument("--database-url", help="overrides DATABASE_URL")
+        p.set_defaults(func=func)
+    p = sub.add_parser("serve", help="serve the map and API on 127.0.0.1:$PORT")
+    p.add_argument("--port", type=int)
+    p.set_defaults(func=cmd_serve)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Plans, their spatial layouts and zones, streets and district outlines."""

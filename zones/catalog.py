@@ -1,0 +1,81 @@
+"""Validating the catalog's plans, layouts, zones and streets (the YAML in ``data/catalog``)."""
+
+from __future__ import annotations
+
+from geo.errors import DataProblem
+from geo.records import RecordChecker
+
+PLAN_KINDS = ("five_year_plan", "sector_plan", "work_report")
+ZONE_KINDS = (
+    "axis", "functional_zone", "business_circle", "bay", "street_zone", "area", "subdistrict",
+    "core_zone", "bay_line", "city_area", "admin",
+)
+
+
+def check_plan(raw, file: str, problems: list[DataProblem]) -> dict:
+    """One plan record → a row for ``plans``."""
+    c = RecordChecker(problems, file, raw)
+    row = {
+        "id": c.slug(),
+        "title_zh": c.text("title_zh"),
+        "title_en": c.text("title_en"),
+        "district": c.text("district"),
+        "date": c.date("date"),
+        "year": c.integer("year", 1949, 2100),
+        "period": str(c.record["period"]) if c.record.get("period") is not None else None,
+        "kind": c.choice("kind", PLAN_KINDS),
+        "source_file": c.text("source_file"),
+    }
+    return row
+
+
+def check_layout(raw, file: str, problems: list[DataProblem]) -> tuple[dict, list[dict]]:
+    """One layout record with its member zones → rows for ``layouts`` and ``zones``."""
+    c = RecordChecker(problems, file, raw)
+    cite = c.cite() or {}
+    layout = {
+        "id": c.slug(),
+        "plan_id": c.slug("plan"),
+        "name_zh": c.text("name_zh"),
+        "name_en": c.text("name_en"),
+        "section": cite.get("section"),
+        "quote": cite.get("quote"),
+        "_cite_plan": cite.get("plan"),
+    }
+    zones = []
+    members = c.record.get("zones") or []
+    if not isinstance(members, list):
+        c.fail("zones", "expected a list of zones")
+        members = []
+    for z in members:
+        zc = RecordChecker(problems, file, z)
+        zcite = zc.cite() or {}
+        zones.append({
+            "id": zc.slug(),
+            "layout_id": layout["id"],
+            "plan_id": layout["plan_id"],
+            "name_zh": zc.text("name_zh"),
+            "name_en": zc.text("name_en"),
+            "kind": zc.choice("kind", ZONE_KINDS),
+            "roles": zc.text("roles", required=False),
+            "section": zcite.get("section"),
+            "quote": zcite.get("quote"),
+            "_cite_plan": zcite.get("plan"),
+            "_industries": zc.id_list("industries"),
+        })
+    return layout, zones
+
+
+def check_street(raw, file: str, problems: list[DataProblem]) -> dict:
+    """One street record → a row for ``streets``."""
+    c = RecordChecker(problems, file, raw)
+    cite = c.cite() or {}
+    return {
+        "id": c.slug(),
+        "name_zh": c.text("name_zh"),
+        "name_en": c.text("name_en"),
+        "district": c.text("district", required=False),
+        "plan_id": cite.get("plan"),
+        "section": cite.get("section"),
+        "quote": cite.get("quote"),
+    }
