@@ -86,9 +86,13 @@ def envelope_sql(engine_or_conn, minx: str, miny: str, maxx: str, maxy: str) -> 
 
 
 def within_distance_sql(engine_or_conn, a: str, b: str, metres: str) -> str:
-    """SQL condition: geometries ``a`` and ``b`` (WGS84) lie within ``metres`` of each other."""
+    """SQL condition: geometries ``a`` and ``b`` (WGS84) lie within ``metres`` of each other.
+
+    SpatiaLite's ``PtDistWithin`` answers wrongly for lines (it held a point 870 m from a street
+    "within 150 m"), so it measures the geodesic distance, ``ST_Distance(a, b, 1)``, instead.
+    """
     if engine_or_conn.dialect.name == "sqlite":
-        return f"PtDistWithin({a}, {b}, {metres})"
+        return f"ST_Distance({a}, {b}, 1) <= {metres}"
     return f"ST_DWithin({a}::geography, {b}::geography, {metres})"
 
 

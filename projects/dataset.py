@@ -22,6 +22,7 @@ from geo.errors import DataError, DataProblem
 from geo.geojson import read_layer
 from geo.geometry import normalise
 from projects.catalog import check_industry, check_industry_group, check_mention, check_project
+from projects import history
 from projects.history import latest
 from zones.catalog import check_layout, check_plan, check_street
 
@@ -187,6 +188,14 @@ def read_dataset(data_dir: Path, seeds_dir: Path | None = None) -> Dataset:
     for p in ds.projects:
         last = latest(by_project[p["id"]], plans)
         p["status"] = last["status"] if last else "unknown"
+        p["status_words"] = last["status_words"] if last else None
+        p["status_plan_id"] = last["plan_id"] if last else None
+        p["status_year"] = (last["year"] or history.plan_date(plans[last["plan_id"]]).year) if last else None
+    # A project's industries: those given on it and those its mentions give.
+    for m in ds.mentions:
+        for ind in m["industries"]:
+            ds.project_industries.append({"project_id": m["project_id"], "industry_id": ind})
+    _dedupe_links(ds)
     for row in [*ds.plans, *ds.layouts, *ds.zones, *ds.industry_groups, *ds.industries, *ds.streets, *ds.projects, *ds.mentions]:
         row.pop("_file", None)
     return ds

@@ -67,6 +67,11 @@ class Project(Base):
     placement: Mapped[str | None] = mapped_column(sa.Text)
     location_accuracy_m: Mapped[float | None] = mapped_column(sa.Float)
     confidence: Mapped[str | None] = mapped_column(sa.String(16))
+    # The latest mention (projects.history.latest), kept here so that status filters are plain SQL.
+    status: Mapped[str] = mapped_column(sa.String(32), index=True)
+    status_words: Mapped[str | None] = mapped_column(sa.Text)
+    status_year: Mapped[int | None] = mapped_column(sa.Integer)
+    status_plan_id: Mapped[str | None] = mapped_column(sa.ForeignKey("plans.id"))
 
 
 project_industries = sa.Table(

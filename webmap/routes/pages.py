@@ -1,0 +1,28 @@
+"""HTML pages: the map at ``/``."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from projects import queries as pq
+from webmap.api_limits import MAX_LIMIT
+from webmap.deps import ConnDep
+from webmap.mapview import build_map
+from zones import queries as zq
+
+router = APIRouter(tags=["pages"])
+
+
+@router.get("/", response_class=HTMLResponse, summary="The map")
+def map_page(request: Request, conn: ConnDep) -> HTMLResponse:
+    """Zones, the axis, streets and every located project, coloured by status."""
+    settings = request.app.state.settings
+    ids = pq.find_project_ids(conn, pq.ProjectFilter(located=True), MAX_LIMIT, 0)
+    m = build_map(
+        plans=zq.list_plans(conn), layouts=zq.list_layouts(conn), zones=zq.list_zones(conn),
+        streets=zq.list_streets(conn), districts=zq.list_districts(conn),
+        projects=pq.project_features(conn, ids),
+        basemap_url=settings.basemap_url, basemap_attribution=settings.basemap_attribution,
+    )
+    return HTMLResponse(m.get_root().render())
