@@ -13,7 +13,8 @@ from functools import lru_cache
 
 from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import transform
+import numpy as np
+import shapely
 
 WGS84 = 4326
 METRIC_CRS = 32651  # UTM 51N
@@ -29,12 +30,16 @@ def _transformer(src: int, dst: int) -> Transformer:
 
 def to_metric(geom: BaseGeometry) -> BaseGeometry:
     """Project a WGS84 geometry to the metric CRS."""
-    return transform(_transformer(WGS84, METRIC_CRS).transform, geom)
+    return _apply(_transformer(WGS84, METRIC_CRS), geom)
 
 
 def to_wgs84(geom: BaseGeometry) -> BaseGeometry:
     """Project a metric-CRS geometry back to WGS84."""
-    return transform(_transformer(METRIC_CRS, WGS84).transform, geom)
+    return _apply(_transformer(METRIC_CRS, WGS84), geom)
+
+
+def _apply(t: Transformer, geom: BaseGeometry) -> BaseGeometry:
+    return shapely.transform(geom, lambda xy: np.column_stack(t.transform(xy[:, 0], xy[:, 1])))
 
 
 def buffer_metres(geom: BaseGeometry, metres: float) -> BaseGeometry:

@@ -41,8 +41,9 @@ def check_wgs84(geom: BaseGeometry) -> None:
     """Refuse coordinates outside longitude/latitude range, and any far from Dalian."""
     minx, miny, maxx, maxy = geom.bounds
     if minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
+        hint = " (latitude and longitude swapped?)" if -90 <= minx <= maxx <= 90 and -180 <= miny <= maxy <= 180 else ""
         raise ValueError(
-            f"coordinates out of WGS84 range (bounds {minx:.3f},{miny:.3f},{maxx:.3f},{maxy:.3f});"
+            f"coordinates out of WGS84 range (bounds {minx:.3f},{miny:.3f},{maxx:.3f},{maxy:.3f}){hint};"
             " expected longitude, latitude in degrees (EPSG:4326)"
         )
     w, s, e, n = DALIAN_BOUNDS

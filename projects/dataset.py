@@ -186,6 +186,7 @@ def read_dataset(data_dir: Path, seeds_dir: Path | None = None) -> Dataset:
     for m in ds.mentions:
         by_project[m["project_id"]].append(m)
     for p in ds.projects:
+        p["names"] = " | ".join(n for n in [p["id"], p["name_zh"], p["name_en"], *p["aliases"]] if n)
         last = latest(by_project[p["id"]], plans)
         p["status"] = last["status"] if last else "unknown"
         p["status_words"] = last["status_words"] if last else None

@@ -60,6 +60,9 @@ class Project(Base):
     name_en: Mapped[str | None] = mapped_column(sa.Text)
     aliases: Mapped[list] = mapped_column(sa.JSON, default=list)
     alias_note: Mapped[str | None] = mapped_column(sa.Text)
+    # Every name of the project in one text, for plain LIKE search on either backend (the JSON
+    # of ``aliases`` holds escaped Chinese on SQLite).
+    names: Mapped[str] = mapped_column(sa.Text)
     kind: Mapped[str] = mapped_column(sa.String(32))
     district: Mapped[str | None] = mapped_column(sa.String(32))
     geom = mapped_column(Geometry("POINT", srid=SRID, spatial_index=True), nullable=True)

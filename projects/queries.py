@@ -82,8 +82,8 @@ def _where(conn: sa.Connection, f: ProjectFilter) -> tuple[list[str], dict]:
         clauses.append(within_distance_sql(conn, "projects.geom", point, ":radius"))
         params.update(lon=lon, lat=lat, radius=radius)
     if f.q:
-        clauses.append("(projects.name_zh LIKE :q OR projects.name_en LIKE :q OR CAST(projects.aliases AS TEXT) LIKE :q OR projects.id LIKE :q)")
-        params["q"] = f"%{f.q}%"
+        clauses.append("lower(projects.names) LIKE :q")
+        params["q"] = f"%{f.q.lower()}%"
     return clauses, params
 
 

@@ -110,7 +110,8 @@ def build_map(plans: list[dict], layouts: list[dict], zones: list[dict], streets
                 marker=folium.CircleMarker(radius=7, weight=2, fill=True, fill_opacity=0.9),
                 style_function=lambda f, c=colour, s=status.value: {
                     "color": "#fff", "fillColor": c, "fillOpacity": 0.9, "weight": 1.5,
-                    "className": f"zm-project zm-status-{s}"},
+                    # the id in a class lets a person's stylesheet or a test find one marker
+                    "className": f"zm-project zm-status-{s} zm-p-{f['id']}"},
                 tooltip=folium.GeoJsonTooltip(["name_zh"], labels=False),
                 popup=folium.GeoJsonPopup(
                     ["name_zh", "name_en", "status_text", "zones_text", "document_text", "accuracy_text"],

@@ -1,0 +1,146 @@
+"""Test setup: a real SpatiaLite file or a real PostGIS, chosen per pytest process.
+
+``scripts/test.sh`` (``make test``) runs the suite once per backend, in separate processes:
+``ZONEMAP_TEST_BACKEND=spatialite`` (the default) or ``postgis`` with
+``ZONEMAP_TEST_DATABASE_URL`` pointing at a throwaway PostGIS it started. GeoAlchemy2's SQLite
+hooks must not meet PostGIS in one process, hence one backend per process.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+
+from projects.dataset import read_dataset
+from projects.store import write_dataset
+from webmap.app import create_app
+from webmap.settings import REPO_ROOT, Settings
+
+BACKEND = os.environ.get("ZONEMAP_TEST_BACKEND", "spatialite")
+DATA_DIR = REPO_ROOT / "data"
+MINI_DIR = Path(__file__).parent / "fixtures" / "mini"
+MINI_SEEDS = MINI_DIR / "seeds"
+
+
+def seeds_dir() -> Path:
+    """The plan documents; their absence is a failure, never a skip."""
+    for candidate in (os.environ.get("ZONEMAP_SEEDS_DIR"), REPO_ROOT.parent / "shared" / "seeds"):
+        if candidate and Path(candidate).is_dir() and any(Path(candidate).glob("*.txt")):
+            return Path(candidate)
+    pytest.fail("the plan documents (shared/seeds beside the repository, or ZONEMAP_SEEDS_DIR) are missing")
+
+
+class DatabaseFactory:
+    """Creates empty databases on the backend under test: SpatiaLite files or PostGIS databases."""
+
+    def __init__(self, tmp: Path):
+        self.tmp = tmp
+        self.created: list[str] = []
+        if BACKEND == "postgis":
+            self.admin_url = os.environ.get("ZONEMAP_TEST_DATABASE_URL")
+            if not self.admin_url:
+                pytest.fail("ZONEMAP_TEST_BACKEND=postgis needs ZONEMAP_TEST_DATABASE_URL (make test starts one)")
+        elif BACKEND != "spatialite":
+            pytest.fail(f"unknown ZONEMAP_TEST_BACKEND {BACKEND!r}")
+
+    def new_url(self) -> str:
+        name = f"zm_{uuid.uuid4().hex[:12]}"
+        if BACKEND == "spatialite":
+            return f"sqlite:///{self.tmp / (name + '.sqlite')}"
+        admin = sa.create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"CREATE DATABASE {name}"))
+        admin.dispose()
+        url = sa.make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
+        eng = sa.create_engine(url)
+        with eng.begin() as conn:
+            conn.execute(sa.text("CREATE EXTENSION IF NOT EXISTS postgis"))
+        eng.dispose()
+        self.created.append(name)
+        return url
+
+    def drop_all(self) -> None:
+        if BACKEND != "postgis" or not self.created:
+            return
+        admin = sa.create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            for name in self.created:
+                conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory):
+    factory = DatabaseFactory(tmp_path_factory.mktemp("db"))
+    yield factory
+    factory.drop_all()
+
+
+@pytest.fixture(scope="session")
+def seeds() -> Path:
+    return seeds_dir()
+
+
+@pytest.fixture(scope="session")
+def real_dataset(seeds):
+    return read_dataset(DATA_DIR, seeds)
+
+
+@pytest.fixture(scope="session")
+def real_db(databases, real_dataset) -> str:
+    """The product's own data/ loaded into a fresh database; returns its URL."""
+    url = databases.new_url()
+    write_dataset(url, read_dataset(DATA_DIR, seeds_dir()))
+    return url
+
+
+@pytest.fixture(scope="session")
+def mini_db(databases) -> str:
+    url = databases.new_url()
+    write_dataset(url, read_dataset(MINI_DIR, MINI_SEEDS))
+    return url
+
+
+def _client(url: str) -> TestClient:
+    return TestClient(create_app(Settings(database_url=url)), raise_server_exceptions=False)
+
+
+@pytest.fixture(scope="session")
+def client(real_db):
+    with _client(real_db) as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
+def mini_client(mini_db):
+    with _client(mini_db) as c:
+        yield c
+
+
+@pytest.fixture
+def mini_copy(tmp_path) -> Path:
+    """A writable copy of the mini data folder, for tests that break it on purpose."""
+    dst = tmp_path / "data"
+    shutil.copytree(MINI_DIR, dst, ignore=shutil.ignore_patterns("seeds"))
+    return dst
+
+
+def snapshot(url: str) -> dict[str, list]:
+    """Every row of every zonemap table, as text, for before/after comparisons."""
+    from geo.db import Base, make_engine
+
+    engine = make_engine(url)
+    out = {}
+    with engine.connect() as conn:
+        for table in Base.metadata.sorted_tables:
+            cols = [sa.func.ST_AsText(c) if c.type.__class__.__name__ == "Geometry" else c for c in table.columns]
+            rows = conn.execute(sa.select(*cols).order_by(*table.primary_key.columns)).all()
+            out[table.name] = [tuple(str(v) for v in r) for r in rows]
+    engine.dispose()
+    return out
