@@ -249,15 +249,21 @@ def _attach_geometry(ds, data_dir: Path, zones, streets, projects, problems) -> 
     gdir = data_dir / "geometry"
 
     def layer(name, expected, id_prop, table, kind):
-        feats = read_layer(gdir / name, expected, id_prop, problems, label=f"geometry/{name}")
-        out = {}
-        for f in feats:
-            if f.id not in table:
-                problems.append(DataProblem(f"geometry/{name}", f.id, id_prop, f"unknown {kind} id: not in the catalog"))
-            elif f.id in out:
-                problems.append(DataProblem(f"geometry/{name}", f.id, id_prop, f"more than one feature for this {kind}"))
-            else:
-                out[f.id] = f
+        # A layer may be split over several files of one geometry type: zones.geojson,
+        # zones_shahekou.geojson … (name stem + optional _suffix).
+        stem = name.removesuffix(".geojson")
+        out, where = {}, {}
+        for path in sorted(gdir.glob(f"{stem}*.geojson")):
+            if path.stem != stem and not path.stem.startswith(stem + "_"):
+                continue
+            label = f"geometry/{path.name}"
+            for f in read_layer(path, expected, id_prop, problems, label=label):
+                if f.id not in table:
+                    problems.append(DataProblem(label, f.id, id_prop, f"unknown {kind} id: not in the catalog"))
+                elif f.id in out:
+                    problems.append(DataProblem(label, f.id, id_prop, f"more than one feature for this {kind} (also in {where[f.id]})"))
+                else:
+                    out[f.id], where[f.id] = f, label
         return out
 
     def provenance(row, f, accuracy_field="accuracy_m"):
