@@ -161,3 +161,25 @@ def test_missing_database_is_a_json_503_not_a_trace(tmp_path):
     with TestClient(app, raise_server_exceptions=False) as c:
         r = c.get("/api/projects")
     assert r.status_code == 503 and "zonemap load" in r.json()["detail"]
+
+
+def test_geopackage_export_opens_with_gdal(mini_client, tmp_path):
+    import pyogrio
+
+    r = mini_client.get("/api/export/zonemap.gpkg")
+    assert r.status_code == 200
+    path = tmp_path / "x.gpkg"
+    path.write_bytes(r.content)
+    layers = {name for name, _ in pyogrio.list_layers(path)}
+    assert layers == {"zones", "streets", "projects", "districts"}
+    projects = pyogrio.read_dataframe(path, layer="projects")
+    assert len(projects) == 4 and projects.crs.to_epsg() == 4326
+    assert projects.set_index("id").loc["tower-b", "aliases"] == '["乙楼"]'
+
+
+def test_geojson_export_is_flat(mini_client):
+    r = mini_client.get("/api/export/projects.geojson")
+    assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
+    for f in r.json()["features"]:
+        assert all(not isinstance(v, (list, dict)) for v in f["properties"].values())
+    assert mini_client.get("/api/export/nothing.geojson").status_code == 404

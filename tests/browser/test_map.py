@@ -20,13 +20,12 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
-@pytest.fixture(scope="module")
-def server(real_db):
-    """`zonemap serve` in its own process on a free loopback port, against the loaded data."""
+def _serve(db_url: str, **env_extra):
+    """`zonemap serve` in its own process on a free loopback port, against ``db_url``."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**os.environ, "DATABASE_URL": real_db, "PORT": str(port), "ZONEMAP_BASEMAP_URL": ""}
+    env = {**os.environ, "DATABASE_URL": db_url, "PORT": str(port), "ZONEMAP_BASEMAP_URL": "", **env_extra}
     proc = subprocess.Popen([sys.executable, "-m", "webmap.cli", "serve"], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -39,6 +38,12 @@ def server(real_db):
     else:
         proc.kill()
         pytest.fail(f"zonemap serve did not start: {proc.stdout.read().decode()[-2000:]}")
+    return proc, base
+
+
+@pytest.fixture(scope="module")
+def server(real_db):
+    proc, base = _serve(real_db)
     yield base
     proc.terminate()
     proc.wait(10)
@@ -123,3 +128,22 @@ def test_nothing_requested_outside_loopback(page):
     outside = [u for u in page.requested if urlparse(u).hostname not in ("127.0.0.1", "localhost") and not u.startswith("data:")]
     assert outside == []
     assert any(u.endswith("/static/vendor/leaflet/leaflet.js") for u in page.requested)
+
+
+def test_unreachable_basemap_does_not_break_the_overlays(browser, real_db):
+    """With no internet a configured basemap fails to load; zones and markers still draw."""
+    proc, base = _serve(real_db, ZONEMAP_BASEMAP_URL="http://127.0.0.1:9/tiles/{z}/{x}/{y}.png",
+                        ZONEMAP_BASEMAP_ATTRIBUTION="unreachable test tiles")
+    try:
+        page = browser.new_page()
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(base + "/", wait_until="load")
+        page.wait_for_function("document.querySelectorAll('path.zm-project').length > 0", timeout=10000)
+        assert page.evaluate("document.querySelectorAll('img.leaflet-tile').length") > 0
+        assert page.evaluate("document.querySelectorAll('path.zm-zone').length") >= 6
+        assert errors == []
+        page.close()
+    finally:
+        proc.terminate()
+        proc.wait(10)

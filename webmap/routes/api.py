@@ -178,3 +178,45 @@ def statuses() -> list[dict]:
     from projects.status import STATUS_LABELS
 
     return [{"id": s.value, "name_zh": STATUS_LABELS[s][0], "name_en": STATUS_LABELS[s][1]} for s in Status]
+
+
+EXPORT_LAYERS = ("zones", "streets", "projects", "districts")
+
+
+def _layer_features(conn, layer: str) -> list[dict]:
+    if layer == "zones":
+        return zq.list_zones(conn)
+    if layer == "streets":
+        return zq.list_streets(conn)
+    if layer == "districts":
+        return zq.list_districts(conn)
+    ids = pq.find_project_ids(conn, pq.ProjectFilter(), MAX_LIMIT, 0)
+    feats = pq.project_features(conn, ids)
+    for f in feats:
+        f["properties"].pop("site", None)
+    return feats
+
+
+@router.get("/export/zonemap.gpkg", summary="Every layer in one GeoPackage (for QGIS)")
+def export_geopackage(conn: ConnDep):
+    """Zones, streets, projects (points; unlocated ones without geometry) and district outlines."""
+    from fastapi.responses import Response
+
+    from geo.export import geopackage_bytes
+
+    data = geopackage_bytes({layer: _layer_features(conn, layer) for layer in EXPORT_LAYERS})
+    return Response(data, media_type="application/geopackage+sqlite3",
+                    headers={"Content-Disposition": 'attachment; filename="zonemap.gpkg"'})
+
+
+@router.get("/export/{layer}.geojson", summary="One layer as an RFC 7946 GeoJSON file, lists as JSON text")
+def export_geojson(conn: ConnDep, layer: str):
+    """A download for GIS clients: one geometry type per file, one value type per property."""
+    from geo.export import flat_properties
+
+    if layer not in EXPORT_LAYERS:
+        raise NotFound("layer", layer)
+    feats = [{**f, "properties": flat_properties(f["properties"])} for f in _layer_features(conn, layer)]
+    body = geojson(collection(feats))
+    body.headers["Content-Disposition"] = f'attachment; filename="zonemap-{layer}.geojson"'
+    return body

@@ -1,0 +1,56 @@
+"""The zonemap command: check prints the consistency report; exit codes tell a script what happened."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import MINI_DIR, MINI_SEEDS
+from webmap.cli import main as zonemap
+
+
+def test_check_reports_counts_per_document(capsys):
+    assert zonemap(["check", "--data-dir", str(MINI_DIR), "--seeds-dir", str(MINI_SEEDS)]) == 0
+    out = capsys.readouterr().out
+    assert "1 plans, 1 layouts, 3 zones" in out
+    line = next(line for line in out.splitlines() if line.strip().startswith("mini-plan"))
+    # projects, mentions, then completed / under construction / preparation / planned / unknown
+    assert line.split()[1:] == ["4", "4", "1", "1", "1", "1", "0"]
+    assert "Projects without a location (unlocated): 1 of 4" in out and "park-c" in out
+    assert "0 error(s)" in out
+
+
+def test_check_lists_stated_zones_missing_from_the_catalog(mini_copy, capsys):
+    path = mini_copy / "catalog" / "mini.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "status_words: 规划建设, quote", "status_words: 规划建设, zone_as_written: 东区, quote"), encoding="utf-8")
+    assert zonemap(["check", "--data-dir", str(mini_copy), "--seeds-dir", str(MINI_SEEDS)]) == 0
+    out = capsys.readouterr().out
+    assert "Mentions whose stated zone is not a zone of the catalog: 1" in out
+    assert "park-c in mini-plan: 东区" in out
+
+
+def test_check_fails_on_zone_disagreement(mini_copy, capsys):
+    path = mini_copy / "catalog" / "mini.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("zone: mini-north", "zone: mini-south"), encoding="utf-8")
+    assert zonemap(["check", "--data-dir", str(mini_copy), "--seeds-dir", str(MINI_SEEDS)]) == 1
+    out = capsys.readouterr().out
+    assert "ERROR plot-a is listed under mini-south by mini-plan, but its point lies outside that zone" in out
+
+
+def test_check_fails_on_invalid_data_naming_the_entry(mini_copy, capsys):
+    path = mini_copy / "catalog" / "mini.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("kind: park", "kind: palace"), encoding="utf-8")
+    assert zonemap(["check", "--data-dir", str(mini_copy), "--seeds-dir", str(MINI_SEEDS)]) == 1
+    err = capsys.readouterr().err
+    assert "catalog/mini.yaml: park-c: field 'kind': expected one of" in err
+
+
+def test_installed_command_runs(tmp_path):
+    """The console script itself (not just the function) loads data and exits 0."""
+    exe = [sys.executable, "-m", "webmap.cli"]
+    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    r = subprocess.run([*exe, "load", "--data-dir", str(MINI_DIR), "--seeds-dir", str(MINI_SEEDS), "--database-url", url],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "4 projects" in r.stdout and "2 project zones" in r.stdout
