@@ -27,13 +27,9 @@ def check_industry_group(raw, file: str, problems: list[DataProblem]) -> dict:
 
 def check_industry(raw, file: str, problems: list[DataProblem]) -> dict:
     """One industry record → a row for ``industries`` (``_groups``: its group ids)."""
-    c = RecordChecker(problems, file, raw)
-    cite = c.cite() or {}
-    return {
-        "id": c.slug(), "name_zh": c.text("name_zh"), "name_en": c.text("name_en"),
-        "plan_id": cite.get("plan"), "section": cite.get("section"), "quote": cite.get("quote"),
-        "_groups": c.id_list("groups"),
-    }
+    row = check_industry_group(raw, file, problems)
+    row["_groups"] = RecordChecker(problems, file, raw).id_list("groups") if isinstance(raw, dict) else []
+    return row
 
 
 def check_project(raw, file: str, problems: list[DataProblem]) -> tuple[dict, list[dict]]:
