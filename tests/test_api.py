@@ -183,3 +183,10 @@ def test_geojson_export_is_flat(mini_client):
     for f in r.json()["features"]:
         assert all(not isinstance(v, (list, dict)) for v in f["properties"].values())
     assert mini_client.get("/api/export/nothing.geojson").status_code == 404
+
+
+def test_map_page_opens_on_a_layout(mini_client):
+    r = mini_client.get("/", params={"layout": "mini-two-zones"})
+    assert r.status_code == 200 and "北区" in r.text
+    bad = mini_client.get("/", params={"layout": "nope"})
+    assert bad.status_code == 422 and bad.json()["parameter"] == "layout"

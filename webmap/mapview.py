@@ -44,8 +44,13 @@ def _zone_colours(zones: list[dict]) -> dict[str, str]:
 
 
 def build_map(plans: list[dict], layouts: list[dict], zones: list[dict], streets: list[dict],
-              districts: list[dict], projects: list[dict], basemap_url: str = "", basemap_attribution: str = "") -> folium.Map:
-    """A Folium map of everything; layers per layout, streets, and one per project status."""
+              districts: list[dict], projects: list[dict], basemap_url: str = "", basemap_attribution: str = "",
+              layout: str | None = None) -> folium.Map:
+    """A Folium map of everything; layers per layout, streets, and one per project status.
+
+    ``layout`` names the layout shown (and in the legend) when the page opens; the others can be
+    switched on in the layer control. Default: the 13th FYP's 一轴六区.
+    """
     m = folium.Map(location=XIGANG_CENTRE, zoom_start=14, tiles=None, control_scale=True, prefer_canvas=False)
     m.default_js, m.default_css = JS, CSS
     if basemap_url:
@@ -67,7 +72,8 @@ def build_map(plans: list[dict], layouts: list[dict], zones: list[dict], streets
     for z in zones:
         if z["geometry"] is not None:
             by_layout[z["properties"]["layout"]].append(z)
-    shown = DEFAULT_LAYOUT if DEFAULT_LAYOUT in by_layout else next(iter(by_layout), None)
+    preferred = layout or DEFAULT_LAYOUT
+    shown = preferred if preferred in by_layout else next(iter(by_layout), None)
     for lay in layouts:
         feats = by_layout.get(lay["id"])
         if not feats:
@@ -123,8 +129,20 @@ def build_map(plans: list[dict], layouts: list[dict], zones: list[dict], streets
     folium.LayerControl(collapsed=False).add_to(m)
     m.get_root().html.add_child(Element(_legend(zones, colours, layouts, shown)))
     m.get_root().header.add_child(Element("<title>zonemap · 大连规划地图</title>"))
-    m.fit_bounds([[38.895, 121.585], [38.945, 121.650]])
+    bounds = _bounds(by_layout.get(shown, [])) if layout else None
+    m.fit_bounds(bounds or [[38.895, 121.585], [38.945, 121.650]])
     return m
+
+
+def _bounds(features: list[dict]):
+    """[[south, west], [north, east]] of some GeoJSON features, or None."""
+    from shapely.geometry import shape
+    from shapely.ops import unary_union
+
+    if not features:
+        return None
+    minx, miny, maxx, maxy = unary_union([shape(f["geometry"]) for f in features]).bounds
+    return [[miny, minx], [maxy, maxx]]
 
 
 def _zone_popup(p: dict, plan_names: dict) -> str:

@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse
 from projects import queries as pq
 from webmap.api_limits import MAX_LIMIT
 from webmap.deps import ConnDep
+from webmap.errors import BadParameter
 from webmap.mapview import build_map
 from zones import queries as zq
 
@@ -15,14 +16,19 @@ router = APIRouter(tags=["pages"])
 
 
 @router.get("/", response_class=HTMLResponse, summary="The map")
-def map_page(request: Request, conn: ConnDep) -> HTMLResponse:
-    """Zones, the axis, streets and every located project, coloured by status."""
+def map_page(request: Request, conn: ConnDep, layout: str | None = None) -> HTMLResponse:
+    """Zones, the axis, streets and every located project, coloured by status.
+
+    ``?layout=<id>`` opens the map on that layout (e.g. ``xg14-subdistricts``), zoomed to it.
+    """
     settings = request.app.state.settings
+    if layout is not None and not pq.exists(conn, "layouts", layout):
+        raise BadParameter("layout", f"no layout with id {layout!r}")
     ids = pq.find_project_ids(conn, pq.ProjectFilter(located=True), MAX_LIMIT, 0)
     m = build_map(
         plans=zq.list_plans(conn), layouts=zq.list_layouts(conn), zones=zq.list_zones(conn),
         streets=zq.list_streets(conn), districts=zq.list_districts(conn),
         projects=pq.project_features(conn, ids),
-        basemap_url=settings.basemap_url, basemap_attribution=settings.basemap_attribution,
+        basemap_url=settings.basemap_url, basemap_attribution=settings.basemap_attribution, layout=layout,
     )
     return HTMLResponse(m.get_root().render())
