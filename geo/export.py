@@ -1,13 +1,17 @@
-"""Writing GeoJSON features to files GIS clients read well: a GeoPackage, or flat GeoJSON."""
+"""Writing GeoJSON features to files GIS clients read well: a GeoPackage, or flat GeoJSON.
+
+The GeoPackage is written by GDAL (pyogrio) in a child process: pyogrio's wheel carries its own
+SQLite, and meeting the system SQLite with SpatiaLite loaded in one process crashes it (seen as a
+segmentation fault in the test suite). The child gets GeoJSON on stdin and writes the file.
+"""
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
-
-import geopandas as gpd
-from shapely.geometry import shape
 
 from geo.db import SRID
 
@@ -17,22 +21,32 @@ def flat_properties(props: dict) -> dict:
     return {k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v for k, v in props.items()}
 
 
-def to_geodataframe(features: list[dict]) -> gpd.GeoDataFrame:
-    """A GeoDataFrame in EPSG:4326 from GeoJSON features (null geometries kept as missing)."""
-    rows = [flat_properties(f["properties"]) for f in features]
-    geoms = [shape(f["geometry"]) if f["geometry"] else None for f in features]
-    return gpd.GeoDataFrame(rows, geometry=geoms, crs=f"EPSG:{SRID}")
-
-
 def geopackage_bytes(layers: dict[str, list[dict]]) -> bytes:
     """A GeoPackage (GPKG 1.3, for older GDAL/QGIS) holding one table per named layer."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "zonemap.gpkg"
-        first = True
-        for name, features in layers.items():
-            if not features:
-                continue
-            options = {"VERSION": "1.3"} if first else {}
-            to_geodataframe(features).to_file(path, layer=name, driver="GPKG", engine="pyogrio", **options)
-            first = False
+        payload = json.dumps({"path": str(path), "layers": layers}, ensure_ascii=False)
+        subprocess.run([sys.executable, "-m", "geo.export"], input=payload.encode("utf-8"),
+                       check=True, capture_output=True, timeout=120)
         return path.read_bytes()
+
+
+def _write_geopackage(path: str, layers: dict[str, list[dict]]) -> None:
+    import geopandas as gpd
+    from shapely.geometry import shape
+
+    first = True
+    for name, features in layers.items():
+        if not features:
+            continue
+        rows = [flat_properties(f["properties"]) for f in features]
+        geoms = [shape(f["geometry"]) if f["geometry"] else None for f in features]
+        gdf = gpd.GeoDataFrame(rows, geometry=geoms, crs=f"EPSG:{SRID}")
+        options = {"VERSION": "1.3"} if first else {}
+        gdf.to_file(path, layer=name, driver="GPKG", engine="pyogrio", **options)
+        first = False
+
+
+if __name__ == "__main__":
+    job = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+    _write_geopackage(job["path"], job["layers"])

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from geo.db import envelope_sql, predicate_sql, spatial_candidates, within_distance_sql
 from geo.geometry import to_geojson
-from projects.history import in_date_order
+from projects.history import in_date_order, plan_date
 from projects.models import (
     Industry, IndustryGroup, Mention, Project, industry_group_members, project_industries,
     project_streets, project_zones,
@@ -162,6 +162,7 @@ def project_detail(conn: sa.Connection, project_id: str) -> dict | None:
         history.append({
             "document": m["plan_id"], "source_file": p.source_file, "document_title_zh": p.title_zh,
             "document_date": p.date.isoformat() if p.date else None,
+            "document_year": plan_date(plan_dicts[m["plan_id"]]).year,
             "section": m["section"], "status_words": m["status_words"], "status": m["status"],
             "status_note": m["status_note"], "year": m["year"], "zone_as_written": m["zone_as_written"],
             "zone": m["zone_id"], "zone_note": m["zone_note"], "industries": list(m["industries"] or []),

@@ -81,4 +81,4 @@ def test_bilingual_names(real_dataset, kind):
     for row in getattr(real_dataset, kind):
         assert row["name_en" if kind != "plans" else "title_en"], row["id"]
         text = row["name_en" if kind != "plans" else "title_en"]
-        assert re.fullmatch(r"[\x20-\x7e\u2013\u2014\u00b7’]+", text), (row["id"], text)
+        assert not re.search(r"[\u3000-\u9fff\uff00-\uffef]", text), (row["id"], text)  # English, not Chinese
