@@ -21,7 +21,7 @@ How to read the coordinates
   So a vertex drawn "in the sea" or "beyond the district line" is deliberate: the clip makes the
   coast / district line the real edge there.
 
-Run:  python zones_shahekou_city.py [--plot DIR]
+Run:  python zones_shahekou_city.py
 """
 from __future__ import annotations
 
@@ -322,16 +322,21 @@ FEATURES.append(dict(
 ))
 
 FEATURES.append(dict(
-    id="dl18-new-airport-business-district", name_zh="新机场商务区", clip=["甘井子区", "金州区"],
+    id="dl18-new-airport-business-district", name_zh="新机场商务区", clip=["甘井子区"],
+    # The reference 甘井子区 outline already contains the reclaimed 金州湾 airport island
+    # (bounds ~121.55–121.66°E, 39.065–39.155°N), joined to the shore at ~121.63°E 39.07°N.
+    # The business district is drawn on the shore facing it; the box stops at 39.064°N so the
+    # island itself (the airport, not the business district) stays out.
     rings=[[
-        [121.5300, 39.0150],  # SW: 革镇堡 coast (MEM)
-        [121.6200, 39.0150],  # SE: inland 南关岭/革镇堡 (MEM)
-        [121.6200, 39.0700],  # NE: 大连湾街道 west (MEM)
-        [121.5300, 39.0700],  # NW: 金州湾 (sea, clip)
+        [121.5600, 39.0200],  # SW: 革镇堡 hinterland (MEM)
+        [121.6700, 39.0200],  # SE: 大连湾街道 west (MEM)
+        [121.6700, 39.0640],  # NE: shore east of the island's landfall (clip)
+        [121.5600, 39.0640],  # NW: 金州湾 (sea, clip)
     ]],
-    placement=("very coarse: the 甘井子区 shore of 金州湾 facing the planned offshore 金州湾 airport island, "
-               "placed from memory (no anchor); seaward part removed by clipping to land"),
-    accuracy_m=5000, confidence="low",
+    placement=("very coarse: the 甘井子区 shore of 金州湾 facing the airport island that the reference "
+               "甘井子区 outline draws (landfall ~121.63°E 39.07°N), from memory, the island itself left "
+               "out; clipped to 甘井子区 land"),
+    accuracy_m=4000, confidence="low",
 ))
 
 FEATURES.append(dict(
@@ -351,15 +356,23 @@ FEATURES.append(dict(
 
 FEATURES.append(dict(
     id="dl18-changxingdao", name_zh="长兴岛", clip=["瓦房店市"],
+    # The reference 瓦房店市 outline is generalised here and draws 长兴岛 joined to the mainland
+    # (no channel). The polygon below therefore cuts the island off along the 长兴岛 channel as
+    # remembered: from where the outline's north coast turns north (~121.43, 39.62) south-east to
+    # 复州湾 (~121.56, 39.53).
     rings=[[
-        [121.2400, 39.5000],  # SW: sea (clip)
-        [121.5900, 39.5000],  # SE: sea (clip)
-        [121.5900, 39.6400],  # NE: 长兴岛's channel side; cut at the mainland (MEM)
-        [121.4900, 39.7200],  # N: sea
-        [121.2400, 39.7200],  # NW: sea
+        [121.1500, 39.4800],  # SW: sea west of the island (clip); south edge cuts off the land
+                              #     south of ~39.48 (西中岛 / mainland pieces in the outline)
+        [121.5500, 39.4800],  # SE: 复州湾 (sea, clip)
+        [121.5600, 39.5300],  # E: channel mouth on 复州湾 (MEM)
+        [121.4350, 39.6250],  # NE: where the outline's north coast of the island meets the mainland (MEM)
+        [121.4000, 39.7000],  # N: sea (clip)
+        [121.1500, 39.7000],  # NW: sea (clip)
     ]],
-    placement=("the 长兴岛 island polygon(s) of the 瓦房店市 outline selected by a hand-drawn box, "
-               "from memory of the island's position; see CUT note in the script for the mainland cut"),
+    placement=("the western part of the 瓦房店市 outline, which draws 长兴岛 joined to the mainland: "
+               "cut off along the 长兴岛 channel as remembered (from ~121.43°E 39.62°N south-east to "
+               "复州湾 ~121.56°E 39.53°N) and south of 39.48°N; the outline's coast here is generalised, "
+               "and the 长兴岛 economic zone also reaches onto the mainland, which is left out"),
     accuracy_m=3000, confidence="low",
 ))
 
@@ -433,22 +446,11 @@ def build_one(f: dict, outlines: dict):
     if f["clip"]:
         g = g.intersection(unary_union([outlines[n] for n in f["clip"]]))
     g = g.intersection(city)
-    if f["id"] == "dl18-changxingdao":
-        g = changxingdao_cut(g)
     g = g.buffer(0)
     # drop slivers (< 2000 m²-ish) left by clipping
     parts = [p for p in (g.geoms if hasattr(g, "geoms") else [g])
              if p.geom_type == "Polygon" and p.area > 2e-7]
     return round_geom(MultiPolygon(parts))
-
-
-def changxingdao_cut(g):
-    """CUT: if the island is joined to the mainland in the outline (causeway / reclaimed land),
-    keep only the part west of the 长兴岛 channel, a line from memory through
-    (121.57, 39.50) – (121.60, 39.62) – (121.52, 39.72)."""
-    west = Polygon([(121.20, 39.48), (121.57, 39.48), (121.60, 39.62), (121.52, 39.74),
-                    (121.20, 39.74)])
-    return g.intersection(west)
 
 
 def build():
@@ -479,8 +481,4 @@ def build():
 
 
 if __name__ == "__main__":
-    fc, outlines = build()
-    if "--plot" in sys.argv:
-        sys.path.insert(0, str(HERE))
-        from _plot_zones import plot  # optional helper, not shipped
-        plot(fc, outlines, CP, POI, BLD, sys.argv[sys.argv.index("--plot") + 1])
+    build()
