@@ -194,7 +194,7 @@ FEATURES.append(dict(
         [121.5755, 38.8960],  # SE: next to 星海湾 zone's NW corner, 中山路/五一路 area (MEM)
         [121.5765, 38.9000],  # E: = 西安路 zone SW corner
         [121.5755, 38.9060],  # E: = 西安路 zone west edge
-        [121.5758, 38.9095],  # NE: 黄河路 south side, east of 幸福派出所 (POI ~121.573,38.907)
+        [121.5756, 38.9095],  # NE: on the 西安路 zone west edge, 黄河路 south side, east of 幸福派出所 (POI ~121.573,38.907)
         [121.5580, 38.9090],  # NW: 黄河路 south side near 西南路 (MEM)
     ]],
     placement=("around BD-09→WGS84 POIs 南沙社区卫生服务中心 and 幸福社区卫生站 / 幸福派出所 (the 南沙 "
