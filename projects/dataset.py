@@ -177,6 +177,9 @@ def read_dataset(data_dir: Path, seeds_dir: Path | None = None) -> Dataset:
         check_quotes(ds, plans, seeds_dir, problems)
 
     _attach_geometry(ds, data_dir, zones, streets, projects, problems)
+    for z in ds.zones:
+        if z["geom"] is not None and z["unmapped_reason"]:
+            problems.append(DataProblem(z["_file"], z["id"], "unmapped_reason", "the zone has geometry now: remove the reason it had none"))
     _read_districts(ds, data_dir, problems)
 
     if problems:

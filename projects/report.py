@@ -111,7 +111,10 @@ def consistency_report(ds: Dataset, seeds_checked: bool = True) -> tuple[str, in
     missing = [z for z in ds.zones if z["geom"] is None]
     out.append(f"\nZones without geometry: {len(missing)} of {len(ds.zones)}")
     for z in missing:
-        out.append(f"  - {z['id']} ({z['name_zh']})")
+        why = z["unmapped_reason"] or "no reason given"
+        out.append(f"  - {z['id']} ({z['name_zh']}): {why}")
+        if not z["unmapped_reason"]:
+            errors.append(f"zone {z['id']} has neither geometry nor an unmapped_reason")
     no_line = [s for s in ds.streets if s["geom"] is None]
     out.append(f"Streets without a centreline: {len(no_line)} of {len(ds.streets)}")
     for s in no_line:

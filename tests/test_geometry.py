@@ -30,11 +30,12 @@ def test_layer_files_are_rfc7946(path):
         assert p["placement"] and p["accuracy_m"] > 0 and p["confidence"] in ("high", "medium", "low")
 
 
-def test_every_layout_zone_has_geometry(real_dataset):
-    missing = [z["id"] for z in real_dataset.zones if z["geom"] is None and z["kind"] != "admin"]
-    # Designations that cover a whole city (e.g. a national demonstration zone for all of Dalian)
-    # have no area of their own: they are listed here with the reason in the data, not drawn.
-    assert missing == [z for z in missing if z.startswith("dl18-")], missing
+def test_every_layout_zone_has_geometry_or_a_reason(real_dataset):
+    """Designations covering a whole city have no area of their own: the data says so, per zone."""
+    missing = [z["id"] for z in real_dataset.zones if z["geom"] is None and not z["unmapped_reason"]]
+    assert missing == []
+    drawn = [z for z in real_dataset.zones if z["geom"] is not None]
+    assert len(drawn) >= 0.85 * len(real_dataset.zones)
 
 
 def test_zones_lie_within_their_district(real_dataset):

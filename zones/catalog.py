@@ -58,6 +58,9 @@ def check_layout(raw, file: str, problems: list[DataProblem]) -> tuple[dict, lis
             "name_en": zc.text("name_en"),
             "kind": zc.choice("kind", ZONE_KINDS),
             "roles": zc.text("roles", required=False),
+            # Why the zone has no polygon (e.g. a designation covering the whole city); a zone
+            # without geometry and without a reason is reported by `zonemap check`.
+            "unmapped_reason": zc.text("unmapped_reason", required=False),
             "section": zcite.get("section"),
             "quote": zcite.get("quote"),
             "_cite_plan": zcite.get("plan"),

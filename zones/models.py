@@ -49,6 +49,7 @@ class Zone(Base):
     name_en: Mapped[str] = mapped_column(sa.Text)
     kind: Mapped[str] = mapped_column(sa.String(32))
     roles: Mapped[str | None] = mapped_column(sa.Text)
+    unmapped_reason: Mapped[str | None] = mapped_column(sa.Text)
     section: Mapped[str | None] = mapped_column(sa.Text)
     quote: Mapped[str | None] = mapped_column(sa.Text)
     geom = mapped_column(Geometry("MULTIPOLYGON", srid=SRID, spatial_index=True), nullable=True)

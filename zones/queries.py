@@ -44,7 +44,7 @@ def list_layouts(conn: sa.Connection) -> list[dict]:
 def zone_feature(r, industries: list[str]) -> dict:
     props = {
         "id": r.id, "plan": r.plan_id, "layout": r.layout_id, "name_zh": r.name_zh,
-        "name_en": r.name_en, "kind": r.kind, "roles": r.roles, "industries": industries,
+        "name_en": r.name_en, "kind": r.kind, "roles": r.roles, "unmapped_reason": r.unmapped_reason, "industries": industries,
         "section": r.section, "quote": r.quote, "placement": r.placement,
         "accuracy_m": r.accuracy_m, "confidence": r.confidence, "corridor_m": r.corridor_m,
         "centreline": to_geojson(shape_or_none(r.centreline)),
