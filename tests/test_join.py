@@ -25,8 +25,12 @@ def _shapely_pairs(data_dir) -> set[tuple[str, str]]:
     g = data_dir / "geometry"
 
     def feats(name):
-        path = g / name
-        return json.loads(path.read_text(encoding="utf-8"))["features"] if path.exists() else []
+        stem = name.removesuffix(".geojson")
+        out = []
+        for path in sorted(g.glob(f"{stem}*.geojson")):
+            if path.stem == stem or path.stem.startswith(stem + "_"):
+                out += json.loads(path.read_text(encoding="utf-8"))["features"]
+        return out
 
     zones = {f["properties"]["zone"]: shape(f["geometry"]) for f in feats("zones.geojson")}
     for f in feats("zone_lines.geojson"):
