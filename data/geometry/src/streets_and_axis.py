@@ -5,13 +5,13 @@ Writes, in WGS84 lon/lat (RFC 7946):
   ../zone_lines_hand.geojson  MultiLineString per corridor zone (`zone`, `corridor_m`)
 
 Anchors used (all WGS84):
-  * OSM control points, /work/shared/reference/control_points.geojson ("CP <name>").
+  * OSM control points, shared/reference/control_points.geojson (beside the repository) ("CP <name>").
   * BD-09 POIs from a public house-analysis MySQL dump (stored file id 10789009259; 3-decimal
     baidu_lng/baidu_lat, ~±50 m) converted BD-09 -> GCJ-02 -> WGS84 by bd09_to_wgs84() below
     ("BD <name> (address)").
   * WGS84 building points from a public buildings.js (stored file id 23963713762) ("BJS <name>").
   * Memory of the Dalian street grid ("memory"): these vertices carry the stated uncertainty.
-Run:  /tmp/g1-venv/bin/python streets_and_axis.py   (needs shapely; crs.py from the repo)
+Run:  .venv/bin/python data/geometry/src/streets_and_axis.py   (from the repository root)
 """
 from __future__ import annotations
 

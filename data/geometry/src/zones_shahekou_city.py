@@ -35,11 +35,11 @@ from shapely.geometry.polygon import orient
 from shapely.ops import unary_union
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[2]                      # /work/main
+REPO = HERE.parents[2]                      # the repository root
 sys.path.insert(0, str(REPO))
 from geo.crs import gcj02_to_wgs84          # noqa: E402  (exact iterative GCJ-02 inverse)
 
-REF = REPO.parent / "shared" / "reference"
+REF = REPO / "data" / "reference"  # the repository's copy of the reference outlines
 OUT = HERE.parent / "zones_shahekou_city.geojson"
 
 

@@ -35,11 +35,9 @@ from shapely.geometry import LineString, MultiPolygon, Polygon, mapping, shape
 from shapely.geometry.polygon import orient
 from shapely.ops import unary_union
 
-ROOT = Path(__file__).resolve().parents[3]          # /work/main
+ROOT = Path(__file__).resolve().parents[3]          # the repository root
 OUT = ROOT / "data/geometry/zones_xigang.geojson"
-DISTRICTS = Path("/work/shared/reference/dalian_districts.geojson")
-if not DISTRICTS.exists():
-    DISTRICTS = ROOT.parent / "shared/reference/dalian_districts.geojson"
+DISTRICTS = ROOT / "data/reference/dalian_districts.geojson"  # the repository's copy of the reference outlines
 sys.path.insert(0, str(ROOT))
 
 
