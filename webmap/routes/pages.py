@@ -27,8 +27,21 @@ def map_page(request: Request, conn: ConnDep, layout: str | None = None) -> HTML
     ids = pq.find_project_ids(conn, pq.ProjectFilter(located=True), MAX_LIMIT, 0)
     m = build_map(
         plans=zq.list_plans(conn), layouts=zq.list_layouts(conn), zones=zq.list_zones(conn),
-        streets=zq.list_streets(conn), districts=zq.list_districts(conn),
+        streets=zq.list_streets(conn), districts=_simplified(zq.list_districts(conn)),
         projects=pq.project_features(conn, ids),
         basemap_url=settings.basemap_url, basemap_attribution=settings.basemap_attribution, layout=layout,
     )
     return HTMLResponse(m.get_root().render())
+
+
+# The district outlines are context on the map, not data to measure: simplified to ~10 m they
+# draw the same at city zoom and keep the page light (the full outlines: /api/districts).
+OUTLINE_TOLERANCE_DEG = 0.0001
+
+
+def _simplified(features: list[dict]) -> list[dict]:
+    from shapely.geometry import shape
+
+    from geo.geometry import to_geojson
+
+    return [{**f, "geometry": to_geojson(shape(f["geometry"]).simplify(OUTLINE_TOLERANCE_DEG), 5)} for f in features]
