@@ -91,3 +91,16 @@ def gcj02_to_wgs84(lon: float, lat: float) -> tuple[float, float]:
         if abs(dx) < 1e-10 and abs(dy) < 1e-10:
             break
     return wlon, wlat
+
+
+def bd09_to_gcj02(lon: float, lat: float) -> tuple[float, float]:
+    """Baidu's BD-09 to GCJ-02 (the standard published inverse; ~1e-6° residual)."""
+    x, y = lon - 0.0065, lat - 0.006
+    z = math.sqrt(x * x + y * y) - 0.00002 * math.sin(y * math.pi * 3000.0 / 180.0)
+    theta = math.atan2(y, x) - 0.000003 * math.cos(x * math.pi * 3000.0 / 180.0)
+    return z * math.cos(theta), z * math.sin(theta)
+
+
+def bd09_to_wgs84(lon: float, lat: float) -> tuple[float, float]:
+    """Baidu's BD-09 (~1.2 km off in Dalian) to WGS84, through GCJ-02."""
+    return gcj02_to_wgs84(*bd09_to_gcj02(lon, lat))

@@ -130,7 +130,7 @@ def read_dataset(data_dir: Path, seeds_dir: Path | None = None) -> Dataset:
         ds.mentions.append(m)
 
     plans = _unique(ds.plans, "plan", problems)
-    layouts = _unique(ds.layouts, "layout", problems)
+    _unique(ds.layouts, "layout", problems)
     zones = _unique(ds.zones, "zone", problems)
     groups = _unique(ds.industry_groups, "industry group", problems)
     industries = _unique(ds.industries, "industry", problems)

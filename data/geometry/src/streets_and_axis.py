@@ -16,7 +16,6 @@ Run:  .venv/bin/python data/geometry/src/streets_and_axis.py   (from the reposit
 from __future__ import annotations
 
 import json
-import math
 import sys
 from pathlib import Path
 
@@ -25,15 +24,12 @@ from shapely.geometry import MultiLineString, mapping, shape
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
 sys.path.insert(0, str(REPO))
-from geo.crs import gcj02_to_wgs84  # noqa: E402
+from geo import crs  # noqa: E402
 
 
 def bd09_to_wgs84(lng: float, lat: float) -> tuple[float, float]:
-    """BD-09 -> GCJ-02 (standard inverse) -> WGS84 (repo's gcj02_to_wgs84)."""
-    x, y = lng - 0.0065, lat - 0.006
-    z = math.sqrt(x * x + y * y) - 0.00002 * math.sin(y * math.pi * 3000.0 / 180.0)
-    th = math.atan2(y, x) - 0.000003 * math.cos(x * math.pi * 3000.0 / 180.0)
-    return gcj02_to_wgs84(z * math.cos(th), z * math.sin(th))
+    """BD-09 -> GCJ-02 -> WGS84 (geo.crs, the one place for the conversion)."""
+    return crs.bd09_to_wgs84(lng, lat)
 
 
 def BD(lat: float, lng: float) -> tuple[float, float]:

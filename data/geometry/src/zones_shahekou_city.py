@@ -26,7 +26,6 @@ Run:  python zones_shahekou_city.py
 from __future__ import annotations
 
 import json
-import math
 import sys
 from pathlib import Path
 
@@ -37,18 +36,15 @@ from shapely.ops import unary_union
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]                      # the repository root
 sys.path.insert(0, str(REPO))
-from geo.crs import gcj02_to_wgs84          # noqa: E402  (exact iterative GCJ-02 inverse)
+from geo import crs                          # noqa: E402  (BD-09 / GCJ-02 conversions)
 
 REF = REPO / "data" / "reference"  # the repository's copy of the reference outlines
 OUT = HERE.parent / "zones_shahekou_city.geojson"
 
 
 def bd09_to_wgs84(lon: float, lat: float) -> tuple[float, float]:
-    """Baidu BD-09 -> GCJ-02 (standard formula) -> WGS84 (geo.crs.gcj02_to_wgs84)."""
-    x, y = lon - 0.0065, lat - 0.006
-    z = math.sqrt(x * x + y * y) - 0.00002 * math.sin(y * math.pi * 3000.0 / 180.0)
-    t = math.atan2(y, x) - 0.000003 * math.cos(x * math.pi * 3000.0 / 180.0)
-    return gcj02_to_wgs84(z * math.cos(t), z * math.sin(t))
+    """Baidu BD-09 -> GCJ-02 -> WGS84 (geo.crs, the one place for the conversion)."""
+    return crs.bd09_to_wgs84(lon, lat)
 
 
 # ---- anchors --------------------------------------------------------------------------------

@@ -26,12 +26,11 @@ How the features are made
 from __future__ import annotations
 
 import json
-import math
 import sys
 from pathlib import Path
 
 import shapely
-from shapely.geometry import LineString, MultiPolygon, Polygon, mapping, shape
+from shapely.geometry import MultiPolygon, Polygon, mapping, shape
 from shapely.geometry.polygon import orient
 from shapely.ops import unary_union
 
@@ -43,11 +42,8 @@ sys.path.insert(0, str(ROOT))
 
 # --- BD-09 -> WGS84 (documentation of how the BD anchors were obtained) ----------------------
 def bd09_to_wgs84(lat: float, lon: float) -> tuple[float, float]:
-    from geo.crs import gcj02_to_wgs84
-    x, y = lon - 0.0065, lat - 0.006
-    z = math.sqrt(x * x + y * y) - 0.00002 * math.sin(y * math.pi * 3000 / 180)
-    t = math.atan2(y, x) - 0.000003 * math.cos(x * math.pi * 3000 / 180)
-    g = gcj02_to_wgs84(z * math.cos(t), z * math.sin(t))
+    from geo.crs import bd09_to_wgs84 as convert  # the one place for the conversion
+    g = convert(lon, lat)
     return round(g[0], 6), round(g[1], 6)
 
 
