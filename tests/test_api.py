@@ -194,3 +194,19 @@ def test_map_page_opens_on_a_layout(mini_client):
     assert r.status_code == 200 and "北区" in r.text
     bad = mini_client.get("/", params={"layout": "nope"})
     assert bad.status_code == 422 and bad.json()["parameter"] == "layout"
+
+
+def test_api_geometry_is_rfc7946(client):
+    """Counter-clockwise exterior rings, ≤ 6 decimals, no crs member."""
+    from shapely.geometry import shape
+
+    from geo.geometry import is_rfc7946_oriented
+
+    fc = client.get("/api/zones").json()
+    assert "crs" not in fc
+    for f in fc["features"]:
+        if f["geometry"] is None:
+            continue
+        assert is_rfc7946_oriented(shape(f["geometry"])), f["id"]
+        ring = f["geometry"]["coordinates"][0][0]
+        assert all(len(repr(c).split(".")[-1]) <= 6 for c in ring[0])
