@@ -11,6 +11,8 @@ Anchors used (all WGS84):
     ("BD <name> (address)").
   * WGS84 building points from a public buildings.js (stored file id 23963713762) ("BJS <name>").
   * Memory of the Dalian street grid ("memory"): these vertices carry the stated uncertainty.
+  * Added by helper streets-2 (see A2): a Wikipedia coordinate ("WIKI <name>") and GCJ-02 points from a public
+    WeChat mini-program dump (stored file id 44025940489) converted GCJ-02 -> WGS84 by GCJ() ("GCJ <name>").
 Run:  .venv/bin/python data/geometry/src/streets_and_axis.py   (from the repository root)
 """
 from __future__ import annotations
@@ -263,17 +265,66 @@ S("xi-an-road", "西安路", [[
 ]], "traced through the tram-202 control points 兴工街, 锦辉商城 and 解放广场 (tram 202 runs on 西安路); north end from memory",
    120, "medium")
 
+# ---- streets added by helper streets-2 ------------------------------------------------------
+def GCJ(lng: float, lat: float) -> tuple[float, float]:
+    """A GCJ-02 coordinate (Tencent/WeChat map) -> WGS84 (lon, lat), via geo.crs."""
+    lon, la = crs.gcj02_to_wgs84(lng, lat)
+    return (round(lon, 6), round(la, 6))
+
+
+A2 = {
+    # Wikipedia (zh) article 大连图书馆: 白云山主馆, address 辽宁省大连市西岗区长白街7号 (the address is repeated in
+    # several public library lists), coordinates 38.899874 N 121.613789 E. Treated as WGS84, but a Chinese-map
+    # origin (GCJ-02, true spot ~390 m W) cannot be ruled out -> the accuracy below covers both.
+    "WIKI 大连图书馆白云山主馆 (长白街7号)": (121.613789, 38.899874),
+    # Public WeChat mini-program SQL dump (stored file id 44025940489): 中国工商银行(大连沙河口支行营业部),
+    # address 辽宁省大连市沙河口区成仁街1号, GCJ-02 (121.589523, 38.912663). The dump's datum was checked against
+    # its own record for 福佳新天地广场 (西安路99号): GCJ->WGS lands ~100 m from the BD-09 POI of the same mall in
+    # file 10789009259, whereas reading it as BD-09 would put it ~900 m off.
+    "GCJ 工商银行沙河口支行营业部 (成仁街1号)": GCJ(121.589523, 38.912663),
+    # House dump (file 10789009259), loupan 半岛泉水欣座, address '振兴路以南光明路以西', BD-09 (39.0371, 121.693);
+    # a ~5 ha estate, so 光明路 runs along its east side.
+    "BD 半岛泉水欣座 (振兴路以南光明路以西)": BD(39.0371, 121.693),
+}
+
+_L = A2["WIKI 大连图书馆白云山主馆 (长白街7号)"]
+S("changbai-street", "长白街", [[
+    (121.6128, 38.8999, "~95 m W of the library: orientation NOT known, stub drawn E-W only to mark the place"),
+    (_L[0], _L[1], "WIKI 大连图书馆白云山主馆 (长白街7号), Wikipedia coordinate"),
+    (121.6150, 38.8997, "~100 m E of the library, toward 长春路南段 (BD 亿达天琴山 '长春路南段' lies ~150 m S)"),
+]], "position only: a ~200 m stub centred on the Dalian Library main building, whose address is 西岗区长白街7号 "
+   "(Wikipedia coordinate 38.899874 N 121.613789 E, read as WGS84); it lies beside the 长春路南段 POIs (BD 亿达天琴山), "
+   "matching the plan listing 长白街 on the 长春路-八一路 axis. The street's course and direction are not known; the "
+   "coordinate may be GCJ-02-derived (then ~390 m W)", 450, "low")
+
+_C = A2["GCJ 工商银行沙河口支行营业部 (成仁街1号)"]
+S("chengren-street", "成仁街", [[
+    (121.5833, 38.9118, "西安路 centreline as drawn above (between CP 锦辉商城 and CP 兴工街)"),
+    (_C[0], _C[1], "GCJ 工商银行沙河口支行营业部 (成仁街1号), converted GCJ-02 -> WGS84"),
+    (121.5860, 38.9121, "~120 m further E: direction assumed (No. 1 taken as the 西安路 end), course not known"),
+]], "position only: at the converted GCJ-02 point of 工商银行沙河口支行营业部 (沙河口区成仁街1号, public WeChat "
+   "mini-program dump; datum checked against the same dump's 福佳新天地 record), ~120 m east of 西安路 near 黄河路 in the "
+   "西安路 商圈, as the plan's '后街' wording suggests; drawn as a short stub from 西安路 through No. 1, the direction "
+   "and length of the street are assumed", 250, "low")
+
+_G = A2["BD 半岛泉水欣座 (振兴路以南光明路以西)"]
+S("guangming-road", "光明路", [[
+    (121.6839, 39.0325, "~300 m N on the same line (course assumed)"),
+    (121.6838, 39.0298, "~190 m E of BD 半岛泉水欣座 ('振兴路以南光明路以西': the estate lies W of 光明路)"),
+    (121.6837, 39.0270, "~300 m S on the same line, course assumed (振兴路 crossing nearby: BD 福佳新城/华润大连湾国际社区 on 振兴路 ~39.03 N)"),
+]], "position only, and only of the existing 光明路 in 甘井子区 (泉水/大连湾 area), not of the 光明路延伸工程 that the "
+   "2018 report links to the 大连湾海底隧道: a ~600 m N-S stub just east of the converted BD-09 house POI 半岛泉水欣座, "
+   "whose address is '振兴路以南光明路以西', at the 振兴路 crossing (other 振兴路 POIs: 福佳新城, 华润大连湾国际社区); the "
+   "road's full course and the extension are not drawn", 300, "low")
+
 OMITTED = {
-    "changbai-street": "长白街: position unknown (no anchor, no reliable memory)",
-    "changtong-street": "畅通街: position unknown",
-    "yantai-street": "烟台街: known only to lie in the 胜利桥北 quarter; its course unknown",
-    "shifeng-street": "石峰街: position unknown",
-    "lianping-street": "连平街: position unknown",
-    "gongsan-lane": "工三巷: position unknown",
-    "xi-an-street": "西安街 (西岗区): position unknown",
-    "ruyi-street": "如意街: position unknown (only that it is near the 西安路/星海湾 areas)",
-    "chengren-street": "成仁街: position unknown",
-    "guangming-road": "光明路 (中山区): course not established from memory",
+    "changtong-street": "畅通街: position unknown (only that the plan places it in the 一二九街 business area); no anchor found",
+    "yantai-street": "烟台街: a protected historic street of 西岗 (plan: with 胜利桥北街, 团结街), no anchor found",
+    "shifeng-street": "石峰街: position unknown, no anchor found",
+    "lianping-street": "连平街: position unknown, no anchor found",
+    "gongsan-lane": "工三巷: position unknown, no anchor found",
+    "xi-an-street": "西安街 (西岗区): position unknown, no anchor found",
+    "ruyi-street": "如意街: only that it is a back street of the 西安路 商圈; no anchor found",
 }
 
 ZONE_LINES = [
