@@ -4,7 +4,7 @@
 #   scripts/system-deps.sh test   also PostgreSQL + PostGIS, Chromium and CJK fonts (for `make test`)
 set -euo pipefail
 run_pkgs=(libsqlite3-mod-spatialite python3-venv)
-test_pkgs=(postgresql postgresql-15-postgis-3 chromium fonts-noto-cjk)
+test_pkgs=(postgresql postgresql-15-postgis-3 chromium fonts-noto-cjk python3-qgis qgis)
 pkgs=("${run_pkgs[@]}")
 [ "${1:-run}" = test ] && pkgs+=("${test_pkgs[@]}")
 

@@ -13,7 +13,7 @@ rc_lite=$?
 
 echo "== PostGIS =="
 if url=$(bash scripts/postgis.sh start "$pgdir"); then
-  ZONEMAP_TEST_BACKEND=postgis ZONEMAP_TEST_DATABASE_URL="$url" $py -m pytest -q -p no:cacheprovider -m "not browser" "$@"
+  ZONEMAP_TEST_BACKEND=postgis ZONEMAP_TEST_DATABASE_URL="$url" $py -m pytest -q -p no:cacheprovider -m "not browser and not qgis" "$@"
   rc_pg=$?
 else
   echo "could not start PostGIS" >&2

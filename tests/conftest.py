@@ -10,9 +10,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
 import uuid
 from pathlib import Path
 
+import httpx
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
@@ -144,3 +149,22 @@ def snapshot(url: str) -> dict[str, list]:
             out[table.name] = [tuple(str(v) for v in r) for r in rows]
     engine.dispose()
     return out
+
+
+def serve_app(db_url: str, **env_extra) -> tuple[subprocess.Popen, str]:
+    """`zonemap serve` in its own process on a free loopback port; returns (process, base URL)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "DATABASE_URL": db_url, "PORT": str(port), "ZONEMAP_BASEMAP_URL": "", **env_extra}
+    proc = subprocess.Popen([sys.executable, "-m", "webmap.cli", "serve"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return proc, base
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.kill()
+    pytest.fail(f"zonemap serve did not start: {proc.stdout.read().decode()[-2000:]}")

@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from geo.db import make_engine
 from webmap.errors import add_exception_handlers
-from webmap.routes import api, pages
+from webmap.routes import api, ogc, pages
 from webmap.settings import Settings, get_settings
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -42,6 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static/vendor/jquery", StaticFiles(directory=xjquery.BASE_DIR), name="jquery")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(api.router)
+    app.include_router(ogc.router)
     app.include_router(pages.router)
 
     @app.get("/healthz", tags=["health"], summary="Liveness and database readiness")

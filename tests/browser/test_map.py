@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from urllib.parse import urlparse
 
 import httpx
 import pytest
+
+from conftest import serve_app
 
 pytestmark = pytest.mark.browser
 
@@ -20,30 +18,9 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
-def _serve(db_url: str, **env_extra):
-    """`zonemap serve` in its own process on a free loopback port, against ``db_url``."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "DATABASE_URL": db_url, "PORT": str(port), "ZONEMAP_BASEMAP_URL": "", **env_extra}
-    proc = subprocess.Popen([sys.executable, "-m", "webmap.cli", "serve"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail(f"zonemap serve did not start: {proc.stdout.read().decode()[-2000:]}")
-    return proc, base
-
-
 @pytest.fixture(scope="module")
 def server(real_db):
-    proc, base = _serve(real_db)
+    proc, base = serve_app(real_db)
     yield base
     proc.terminate()
     proc.wait(10)
@@ -132,7 +109,7 @@ def test_nothing_requested_outside_loopback(page):
 
 def test_unreachable_basemap_does_not_break_the_overlays(browser, real_db):
     """With no internet a configured basemap fails to load; zones and markers still draw."""
-    proc, base = _serve(real_db, ZONEMAP_BASEMAP_URL="http://127.0.0.1:9/tiles/{z}/{x}/{y}.png",
+    proc, base = serve_app(real_db, ZONEMAP_BASEMAP_URL="http://127.0.0.1:9/tiles/{z}/{x}/{y}.png",
                         ZONEMAP_BASEMAP_ATTRIBUTION="unreachable test tiles")
     try:
         page = browser.new_page()
