@@ -60,7 +60,31 @@ def make_engine(url: str) -> sa.Engine:
     event.listen(engine, "connect", lambda conn, rec: load_spatialite(conn, rec, transaction=True))
     # SQLite does not enforce foreign keys unless asked, per connection.
     event.listen(engine, "connect", lambda conn, rec: conn.execute("PRAGMA foreign_keys=ON"))
+    if path and path != ":memory:":
+        _reconnect_when_replaced(engine, Path(path))
     return engine
+
+
+def _reconnect_when_replaced(engine: sa.Engine, path: Path) -> None:
+    """`zonemap load` swaps in a new SpatiaLite file; pooled connections would keep reading the old
+    one (an unlinked inode) until a restart. Each connection remembers the file it opened, and one
+    checked out after a swap is discarded and reopened."""
+
+    def inode() -> int | None:
+        try:
+            return path.stat().st_ino
+        except FileNotFoundError:
+            return None
+
+    def on_connect(dbapi_conn, record):
+        record.info["inode"] = inode()
+
+    def on_checkout(dbapi_conn, record, proxy):
+        if record.info.get("inode") != inode():
+            raise sa.exc.DisconnectionError("the database file was replaced")
+
+    event.listen(engine, "connect", on_connect)
+    event.listen(engine, "checkout", on_checkout)
 
 
 def spatial_candidates(engine_or_conn, table: str, column: str, frame_sql: str) -> str:

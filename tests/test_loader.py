@@ -193,3 +193,20 @@ def test_load_of_the_real_data(real_db, real_dataset):
     assert len(rows["plans"]) == 5
     assert len(rows["projects"]) == len(real_dataset.projects) > 200
     assert len(rows["mentions"]) == len(real_dataset.mentions)
+
+
+def test_running_service_sees_a_reload(databases, mini_copy):
+    """A reload while the service runs is visible at the next request (no restart, no stale file)."""
+    from fastapi.testclient import TestClient
+
+    from webmap.app import create_app
+    from webmap.settings import Settings
+
+    url = databases.new_url()
+    assert _load(mini_copy, url) == 0
+    with TestClient(create_app(Settings(database_url=url))) as client:
+        assert client.get("/healthz").json()["projects"] == 4
+        _edit_yaml(mini_copy / CATALOG, lambda d: d["projects"].remove(_project(d, "park-c")))
+        assert _load(mini_copy, url) == 0
+        assert client.get("/healthz").json()["projects"] == 3
+        assert client.get("/api/projects/park-c").status_code == 404
