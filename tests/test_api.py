@@ -210,3 +210,16 @@ def test_api_geometry_is_rfc7946(client):
         assert is_rfc7946_oriented(shape(f["geometry"])), f["id"]
         ring = f["geometry"]["coordinates"][0][0]
         assert all(len(repr(c).split(".")[-1]) <= 6 for c in ring[0])
+
+
+def test_project_page_shows_the_history(client):
+    r = client.get("/projects/dongguan-street-renewal")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    detail = client.get("/api/projects/dongguan-street-renewal").json()["properties"]
+    from html import escape
+
+    history = r.text.split("<tbody>")[1]
+    assert history.count("<tr>") == len(detail["mention_history"]) >= 5
+    for m in detail["mention_history"]:
+        assert escape(m["quote"]) in history
+    assert client.get("/projects/no-such").status_code == 404

@@ -120,8 +120,8 @@ def build_map(plans: list[dict], layouts: list[dict], zones: list[dict], streets
                     "className": f"zm-project zm-status-{s} zm-p-{f['id']}"},
                 tooltip=folium.GeoJsonTooltip(["name_zh"], labels=False),
                 popup=folium.GeoJsonPopup(
-                    ["name_zh", "name_en", "status_text", "zones_text", "document_text", "accuracy_text"],
-                    aliases=["项目 Project", "", "状态 Status", "所在区域 Zone(s)", "文件 Document", "定位 Location"],
+                    ["name_zh", "name_en", "status_text", "zones_text", "document_text", "accuracy_text", "history_html"],
+                    aliases=["项目 Project", "", "状态 Status", "所在区域 Zone(s)", "文件 Document", "定位 Location", ""],
                     max_width=380, class_name="zm-popup"),
             ).add_to(group)
         group.add_to(m)
@@ -157,15 +157,21 @@ def _zone_popup(p: dict, plan_names: dict) -> str:
 
 
 def _popup_ready(f: dict, zone_names: dict, plan_names: dict) -> dict:
-    """Copy of a project feature with the popup's text fields filled in."""
-    p = dict(f["properties"])
-    year = p.get("status_year")
-    words = p.get("status_words") or "—"
-    p["status_text"] = f"{words} → {p['status_zh']} {p['status_en']}" + (f" ({year})" if year else "")
-    p["zones_text"] = "; ".join(f"{zone_names.get(z, z)}" for z in p["zones"]) or "— (outside every zone)"
-    p["document_text"] = f"{plan_names.get(p['status_document'], p['status_document'])} ({p['status_source_file']})"
-    p["accuracy_text"] = f"±{p['location_accuracy_m']:g} m" if p.get("location_accuracy_m") else "—"
-    p.pop("site", None)
+    """Copy of a project feature with the popup's fields filled in, HTML-escaped (Folium's popup and
+    tooltip insert values as HTML)."""
+    e = html.escape
+    src = f["properties"]
+    year = src.get("status_year")
+    words = src.get("status_words") or "—"
+    status = f"{words} → {src['status_zh']} {src['status_en']}" + (f" ({year})" if year else "")
+    zones = "; ".join(f"{zone_names.get(z, z)}" for z in src["zones"]) or "— (outside every zone)"
+    document = f"{plan_names.get(src['status_document'], src['status_document'])} ({src['status_source_file']})"
+    accuracy = f"±{src['location_accuracy_m']:g} m" if src.get("location_accuracy_m") else "—"
+    p = {
+        "id": src["id"], "status": src["status"], "name_zh": e(src["name_zh"]), "name_en": e(src.get("name_en") or ""),
+        "status_text": e(status), "zones_text": e(zones), "document_text": e(document), "accuracy_text": e(accuracy),
+        "history_html": f'<a href="/projects/{e(src["id"])}" target="_blank">状态历史 Status history ({src["mentions"]}) →</a>',
+    }
     return {"type": "Feature", "id": f["id"], "geometry": f["geometry"], "properties": p}
 
 

@@ -82,6 +82,13 @@ def test_popup_shows_zone_and_status(page, server):
     assert props["status_words"] in text and props["status_en"] in text
     assert zones[props["zones"][0]] in text
     assert props["status_source_file"] in text
+    # The popup leads to the project's status history.
+    page.click(".leaflet-popup-content a[href^='/projects/']")
+    page.wait_for_timeout(500)
+    history = next(p for p in page.context.pages if "/projects/" in p.url)
+    history.wait_for_selector(".zm-history")
+    assert props["name_zh"] in history.inner_text("h1")
+    assert history.locator(".zm-history tbody tr").count() == props["mentions"]
 
 
 def test_layer_control_toggles_a_status_layer(page):

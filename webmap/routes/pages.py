@@ -9,7 +9,9 @@ from projects import queries as pq
 from webmap.api_limits import MAX_LIMIT
 from webmap.deps import ConnDep
 from webmap.errors import BadParameter
+from webmap.errors import NotFound
 from webmap.mapview import build_map
+from webmap.project_page import render_project_page
 from zones import queries as zq
 
 router = APIRouter(tags=["pages"])
@@ -32,6 +34,16 @@ def map_page(request: Request, conn: ConnDep, layout: str | None = None) -> HTML
         basemap_url=settings.basemap_url, basemap_attribution=settings.basemap_attribution, layout=layout,
     )
     return HTMLResponse(m.get_root().render())
+
+
+@router.get("/projects/{project_id}", response_class=HTMLResponse, summary="One project and its status history")
+def project_page(conn: ConnDep, project_id: str) -> HTMLResponse:
+    """What the project is, where it is, and every mention of it, in date order, with quotes."""
+    feature = pq.project_detail(conn, project_id)
+    if feature is None:
+        raise NotFound("project", project_id)
+    zone_names = {z["id"]: z["properties"]["name_zh"] for z in zq.list_zones(conn)}
+    return HTMLResponse(render_project_page(feature, zone_names))
 
 
 # The district outlines are context on the map, not data to measure: simplified to ~10 m they

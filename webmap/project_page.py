@@ -1,0 +1,64 @@
+"""The HTML page of one project: what it is, where, and its status history across the documents."""
+
+from __future__ import annotations
+
+from html import escape
+
+from projects.status import STATUS_LABELS, Status
+
+
+def _status(value: str) -> str:
+    zh, en = STATUS_LABELS[Status(value)]
+    return f'<span class="zm-status zm-status-{escape(value)}">{zh} {en}</span>'
+
+
+def render_project_page(feature: dict, zone_names: dict[str, str]) -> str:
+    """A self-contained page (styles from /static) for a project Feature with ``mention_history``."""
+    p = feature["properties"]
+    e = escape
+    rows = []
+    for m in p["mention_history"]:
+        when = m["year"] or m["document_year"]
+        zone = m["zone_as_written"] or ""
+        if m["zone"]:
+            zone += f' <small>→ {e(zone_names.get(m["zone"], m["zone"]))}</small>'
+        note = f'<br><small>{e(m["status_note"])}</small>' if m["status_note"] else ""
+        rows.append(
+            "<tr>"
+            f"<td>{e(str(when))}</td>"
+            f'<td>{e(m["document_title_zh"])}<br><small>{e(m["source_file"])} · {e(m["section"] or "")}</small></td>'
+            f'<td>{e(m["status_words"] or "—")}</td><td>{_status(m["status"])}{note}</td>'
+            f"<td>{zone if m['zone_as_written'] or m['zone'] else '—'}</td>"
+            f'<td>{e(m["investment"] or "—")}</td>'
+            f'<td class="zm-quote">“{e(m["quote"])}”</td>'
+            "</tr>"
+        )
+    if feature["geometry"]:
+        lon, lat = feature["geometry"]["coordinates"]
+        where = (f"{lat:.5f}° N, {lon:.5f}° E (WGS84), ±{p['location_accuracy_m']:g} m, {e(p['confidence'] or '')} confidence"
+                 f"<br><small>{e(p['placement'] or '')}</small>")
+    else:
+        where = "not located: the documents and the sources at hand do not say where its site is"
+    zones = ", ".join(e(zone_names.get(z, z)) for z in p["zones"]) or "—"
+    aliases = "、".join(e(a) for a in p["aliases"]) or "—"
+    alias_note = f'<br><small>{e(p["alias_note"])}</small>' if p.get("alias_note") else ""
+    return f"""<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{e(p["name_zh"])} · zonemap</title><link rel="stylesheet" href="/static/zonemap.css"></head>
+<body class="zm-page">
+<p><a href="/">← 地图 Map</a> · <a href="/api/projects/{e(feature["id"])}">GeoJSON</a></p>
+<h1>{e(p["name_zh"])}</h1>
+<p class="zm-en">{e(p["name_en"] or "")}</p>
+<table class="zm-facts">
+<tr><th>当前状态 Status</th><td>{_status(p["status"])} <small>({e(p["status_words"] or "—")}, {e(str(p["status_year"] or ""))})</small></td></tr>
+<tr><th>别名 Aliases</th><td>{aliases}{alias_note}</td></tr>
+<tr><th>类型 Kind</th><td>{e(p["kind"])} · {e(p["district"] or "")}</td></tr>
+<tr><th>所在区域 Zones</th><td>{zones}</td></tr>
+<tr><th>产业 Industries</th><td>{e(", ".join(p["industries"])) or "—"}</td></tr>
+<tr><th>位置 Location</th><td>{where}</td></tr>
+</table>
+<h2>状态历史 Status history ({len(rows)} mentions)</h2>
+<table class="zm-history"><thead><tr><th>年份 Year</th><th>文件 Document</th><th>原文状态 Words</th>
+<th>状态 Status</th><th>区域 Zone as written</th><th>投资 Investment</th><th>引文 Quote</th></tr></thead>
+<tbody>{"".join(rows)}</tbody></table>
+</body></html>"""
