@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from pathlib import Path
 
@@ -25,6 +27,7 @@ TABLES = [
     ("projects", pm.Project.__table__), ("project_industries", pm.project_industries),
     ("project_streets", pm.project_streets), ("mentions", pm.Mention.__table__),
 ]
+# dataset_info is written last, by write_rows.
 
 
 def _row(row: dict, table: sa.Table) -> dict:
@@ -48,7 +51,18 @@ def write_rows(conn: sa.Connection, ds: Dataset) -> dict[str, int]:
             conn.execute(table.insert(), rows)
         counts[name] = len(rows)
     counts["project_zones"] = compute_project_zones(conn)
+    conn.execute(zm.DatasetInfo.__table__.insert(), [{"id": 1, "fingerprint": fingerprint(ds)}])
     return counts
+
+
+def fingerprint(ds: Dataset) -> str:
+    """A stable hash of everything in ``ds`` (geometries as WKT): equal data, equal fingerprint."""
+    digest = hashlib.sha256()
+    for name, _ in TABLES:
+        for row in getattr(ds, name):
+            flat = {k: (v.wkt if hasattr(v, "wkt") else v) for k, v in sorted(row.items())}
+            digest.update(json.dumps(flat, ensure_ascii=False, default=str, sort_keys=True).encode("utf-8"))
+    return digest.hexdigest()
 
 
 def write_dataset(url: str, ds: Dataset) -> dict[str, int]:

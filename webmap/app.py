@@ -37,6 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.map_pages = {}  # rendered map pages by (layout, data fingerprint)
     add_exception_handlers(app)
     app.mount("/static/vendor/leaflet", StaticFiles(directory=xleaflet.BASE_DIR), name="leaflet")
     app.mount("/static/vendor/jquery", StaticFiles(directory=xjquery.BASE_DIR), name="jquery")
@@ -50,6 +51,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         with request.app.state.engine.connect() as conn:
             plans = conn.execute(sa.text("SELECT count(*) FROM plans")).scalar_one()
             projects = conn.execute(sa.text("SELECT count(*) FROM projects")).scalar_one()
-        return {"status": "ok", "database": request.app.state.engine.dialect.name, "plans": plans, "projects": projects}
+            data = conn.execute(sa.text("SELECT fingerprint FROM dataset_info")).scalar()
+        return {"status": "ok", "database": request.app.state.engine.dialect.name, "plans": plans,
+                "projects": projects, "data": data}
 
     return app

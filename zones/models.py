@@ -87,3 +87,11 @@ class District(Base):
     pinyin: Mapped[str] = mapped_column(sa.Text)
     level: Mapped[str] = mapped_column(sa.String(16))
     geom = mapped_column(Geometry("MULTIPOLYGON", srid=SRID, spatial_index=True))
+
+
+class DatasetInfo(Base):
+    """One row: a fingerprint of the loaded data, so caches know when a reload changed it."""
+
+    __tablename__ = "dataset_info"
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(sa.String(64))

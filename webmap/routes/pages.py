@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
@@ -26,6 +27,12 @@ def map_page(request: Request, conn: ConnDep, layout: str | None = None) -> HTML
     settings = request.app.state.settings
     if layout is not None and not pq.exists(conn, "layouts", layout):
         raise BadParameter("layout", f"no layout with id {layout!r}")
+    # Building the page takes ~1 s; the data only changes with `zonemap load`, whose fingerprint
+    # keys the cache.
+    key = (layout, conn.execute(sa.text("SELECT fingerprint FROM dataset_info")).scalar())
+    cache = request.app.state.map_pages
+    if key in cache:
+        return HTMLResponse(cache[key])
     ids = pq.find_project_ids(conn, pq.ProjectFilter(located=True), MAX_LIMIT, 0)
     m = build_map(
         plans=zq.list_plans(conn), layouts=zq.list_layouts(conn), zones=zq.list_zones(conn),
@@ -33,7 +40,11 @@ def map_page(request: Request, conn: ConnDep, layout: str | None = None) -> HTML
         projects=pq.project_features(conn, ids),
         basemap_url=settings.basemap_url, basemap_attribution=settings.basemap_attribution, layout=layout,
     )
-    return HTMLResponse(m.get_root().render())
+    page = m.get_root().render()
+    if len(cache) > 32:  # a few layouts × a few reloads; never grows without bound
+        cache.clear()
+    cache[key] = page
+    return HTMLResponse(page)
 
 
 @router.get("/projects/{project_id}", response_class=HTMLResponse, summary="One project and its status history")
