@@ -43,12 +43,8 @@ industry_group_members = sa.Table(
     sa.Column("group_id", sa.ForeignKey("industry_groups.id"), primary_key=True),
 )
 
-zone_industries = sa.Table(
-    "zone_industries",
-    Base.metadata,
-    sa.Column("zone_id", sa.ForeignKey("zones.id"), primary_key=True),
-    sa.Column("industry_id", sa.ForeignKey("industries.id"), primary_key=True),
-)
+# The zone↔industry links are a zones table (zones.models.zone_industries): re-exported here.
+zone_industries = _zone_models.zone_industries
 
 
 class Project(Base):

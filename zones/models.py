@@ -61,6 +61,16 @@ class Zone(Base):
     confidence: Mapped[str | None] = mapped_column(sa.String(16))
 
 
+zone_industries = sa.Table(
+    "zone_industries",
+    Base.metadata,
+    sa.Column("zone_id", sa.ForeignKey("zones.id"), primary_key=True),
+    # industries are defined by projects.models; the key is resolved by table name at create time
+    sa.Column("industry_id", sa.ForeignKey("industries.id"), primary_key=True),
+)
+"""The industries a plan assigns to a zone."""
+
+
 class Street(Base):
     """A named street with its centreline."""
 

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from geoalchemy2.shape import to_shape
 
 from geo.geometry import to_geojson
-from zones.models import District, Layout, Plan, Street, Zone
+from zones.models import District, Layout, Plan, Street, Zone, zone_industries
 
 
 def shape_or_none(value):
@@ -54,8 +54,6 @@ def zone_feature(r, industries: list[str]) -> dict:
 
 def list_zones(conn: sa.Connection, plan: str | None = None, kind: str | None = None, layout: str | None = None) -> list[dict]:
     """Zones as GeoJSON features, optionally of one plan, kind or layout."""
-    from projects.models import zone_industries  # the zone↔industry links live with industries
-
     q = sa.select(Zone.__table__).order_by(Zone.layout_id, Zone.id)
     if plan:
         q = q.where(Zone.plan_id == plan)
