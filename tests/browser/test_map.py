@@ -83,9 +83,9 @@ def test_popup_shows_zone_and_status(page, server):
     assert zones[props["zones"][0]] in text
     assert props["status_source_file"] in text
     # The popup leads to the project's status history.
-    page.click(".leaflet-popup-content a[href^='/projects/']")
-    page.wait_for_timeout(500)
-    history = next(p for p in page.context.pages if "/projects/" in p.url)
+    with page.context.expect_page() as opened:
+        page.click(".leaflet-popup-content a[href^='/projects/']")
+    history = opened.value
     history.wait_for_selector(".zm-history")
     assert props["name_zh"] in history.inner_text("h1")
     assert history.locator(".zm-history tbody tr").count() == props["mentions"]
