@@ -87,3 +87,31 @@ def test_landmark_zones_contain_their_places(real_dataset):
     }
     for zid, place in expectations.items():
         assert zones[zid] is not None and zones[zid].buffer(0.0005).contains(at[place]), f"{zid} should contain {place}"
+
+
+# A zone named after a place contains that place (the place's project point, placed independently).
+NAMED_PLACES = {
+    "xg13-olympic": "hanglung-plaza",
+    "xg14-olympic-area": "olympic-square-upgrade",
+    "xg13-zhanbei": "zhanbei-square",
+    "xg13-fujiazhuang": "fujiazhuang-park",
+    "xg13-yiersijiu": "yiersijiu-dicp-old-campus-redevelopment",
+    "xg13-xianglujiao": "xianglujiao-logistics-park",
+    "xg14-dongguan-street": "dongguan-street-renewal",
+    "xg14-shengliqiao-north-street": "russian-style-street",
+    "shk14-xinghaiwan": "dalian-world-expo-plaza",
+}
+
+
+@pytest.mark.parametrize("zone, project", NAMED_PLACES.items())
+def test_zones_contain_their_named_places(real_dataset, zone, project):
+    assert (project, zone) in join_pairs_cached(real_dataset)
+
+
+_PAIRS = {}
+
+
+def join_pairs_cached(ds):
+    if id(ds) not in _PAIRS:
+        _PAIRS[id(ds)] = join_pairs(ds)
+    return _PAIRS[id(ds)]
