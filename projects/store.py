@@ -65,6 +65,19 @@ def fingerprint(ds: Dataset) -> str:
     return digest.hexdigest()
 
 
+def _private_metadata() -> sa.MetaData:
+    """A copy of the tables for SpatiaLite's CREATE statements.
+
+    GeoAlchemy2's SQLite create hooks rewrite the tables they create (they take the spatial indexes
+    off); on the shared metadata that left every later PostGIS database of the same process without
+    GiST indexes. Creating SpatiaLite tables from a copy keeps the shared tables intact.
+    """
+    md = sa.MetaData()
+    for table in Base.metadata.sorted_tables:
+        table.to_metadata(md)
+    return md
+
+
 def write_dataset(url: str, ds: Dataset) -> dict[str, int]:
     """Replace the database at ``url`` with ``ds`` in one all-or-nothing step.
 
@@ -79,7 +92,7 @@ def write_dataset(url: str, ds: Dataset) -> dict[str, int]:
         engine = make_engine(str(sa.make_url(url).set(database=str(tmp))))
         try:
             with engine.begin() as conn:
-                Base.metadata.create_all(conn)
+                _private_metadata().create_all(conn)
             with engine.begin() as conn:
                 counts = write_rows(conn, ds)
             engine.dispose()

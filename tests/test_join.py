@@ -71,3 +71,26 @@ def test_project_zones_property_is_the_join(client, real_db):
     assert from_props == db
     unlocated = [f for f in fc["features"] if f["geometry"] is None]
     assert all(f["properties"]["zones"] == [] for f in unlocated)
+
+
+def test_spatial_indexes_exist_even_after_a_spatialite_write(databases, tmp_path):
+    """The join is index-backed on both backends. `zonemap check` builds a throwaway SpatiaLite file;
+    that once stripped the GiST indexes from every later PostGIS database in the same process."""
+    from projects.dataset import read_dataset
+    from projects.store import write_dataset
+
+    ds = read_dataset(MINI_DIR, MINI_DIR / "seeds")
+    write_dataset(f"sqlite:///{tmp_path / 'first.sqlite'}", ds)
+    url = databases.new_url()
+    write_dataset(url, ds)
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            indexed = {r[0] for r in conn.execute(sa.text(
+                "SELECT f_table_name || '.' || f_geometry_column FROM geometry_columns WHERE spatial_index_enabled = 1"))}
+        else:
+            indexed = {r[0] for r in conn.execute(sa.text(
+                "SELECT tablename || '.' || substr(indexname, length('idx_' || tablename || '_') + 1) "
+                "FROM pg_indexes WHERE indexdef ILIKE '%USING gist%'"))}
+    engine.dispose()
+    assert {"zones.geom", "projects.geom", "projects.site", "streets.geom", "districts.geom"} <= indexed
