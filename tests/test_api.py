@@ -147,19 +147,23 @@ def test_industries(client):
     assert any(i["groups"] for i in industries)
 
 
-def test_missing_database_is_a_json_503_not_a_trace(tmp_path):
+def test_missing_database_is_a_json_503_not_a_trace(tmp_path, databases):
+    """A service started before `zonemap load` (or pointed at a missing database) answers 503 JSON."""
+    import sqlalchemy as sa
     from fastapi.testclient import TestClient
 
     from conftest import BACKEND
     from webmap.app import create_app
     from webmap.settings import Settings
 
-    if BACKEND != "spatialite":
-        pytest.skip("the missing-file case exists only for the embedded SpatiaLite backend")
-    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'never-loaded.sqlite'}"))
-    with TestClient(app, raise_server_exceptions=False) as c:
-        r = c.get("/api/projects")
-    assert r.status_code == 503 and "zonemap load" in r.json()["detail"]
+    if BACKEND == "spatialite":
+        url = f"sqlite:///{tmp_path / 'never-loaded.sqlite'}"
+    else:
+        url = sa.make_url(databases.admin_url).set(database="zm_never_created").render_as_string(hide_password=False)
+    with TestClient(create_app(Settings(database_url=url)), raise_server_exceptions=False) as c:
+        for path in ("/api/projects", "/healthz", "/"):
+            r = c.get(path)
+            assert r.status_code == 503 and "zonemap load" in r.json()["detail"], path
 
 
 def test_geopackage_export(mini_client, tmp_path):
