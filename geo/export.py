@@ -21,6 +21,36 @@ def flat_properties(props: dict) -> dict:
     return {k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v for k, v in props.items()}
 
 
+def csv_text(features: list[dict]) -> str:
+    """CSV of flat properties plus the geometry: ``lon``/``lat`` columns for points, ``wkt`` otherwise.
+
+    Starts with a UTF-8 byte-order mark so that spreadsheet programs read the Chinese correctly.
+    """
+    import csv
+    import io
+
+    from shapely.geometry import shape
+
+    rows, columns = [], []
+    for f in features:
+        row = flat_properties(f["properties"])
+        geom = shape(f["geometry"]) if f["geometry"] else None
+        if geom is None or geom.geom_type == "Point":
+            row["lon"], row["lat"] = (round(geom.x, 6), round(geom.y, 6)) if geom is not None else (None, None)
+        else:
+            row["wkt"] = geom.wkt
+        for k in row:
+            if k not in columns:
+                columns.append(k)
+        rows.append(row)
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
 def geopackage_bytes(layers: dict[str, list[dict]]) -> bytes:
     """A GeoPackage (GPKG 1.3, for older GDAL/QGIS) holding one table per named layer."""
     with tempfile.TemporaryDirectory() as tmp:

@@ -227,3 +227,19 @@ def test_project_page_shows_the_history(client):
     for m in detail["mention_history"]:
         assert escape(m["quote"]) in history
     assert client.get("/projects/no-such").status_code == 404
+
+
+def test_csv_export_for_spreadsheets(mini_client):
+    import csv
+    import io
+
+    r = mini_client.get("/api/export/projects.csv")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    text = r.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(text.lstrip("\ufeff")))}
+    assert set(rows) == {"plot-a", "tower-b", "park-c", "market-d"}
+    assert rows["plot-a"]["lon"] == "121.618" and rows["plot-a"]["lat"] == "38.922"
+    assert rows["park-c"]["lon"] == "" and rows["tower-b"]["aliases"] == '["乙楼"]'
+    zones = list(csv.DictReader(io.StringIO(mini_client.get("/api/export/zones.csv").content.decode("utf-8").lstrip("\ufeff"))))
+    assert all(z["wkt"].startswith("MULTIPOLYGON") for z in zones)

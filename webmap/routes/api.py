@@ -185,7 +185,10 @@ EXPORT_LAYERS = ("zones", "streets", "projects", "districts")
 
 def _layer_features(conn, layer: str) -> list[dict]:
     if layer == "zones":
-        return zq.list_zones(conn)
+        feats = zq.list_zones(conn)
+        for f in feats:  # files hold one geometry per feature: the corridor's polygon, not its line
+            f["properties"].pop("centreline", None)
+        return feats
     if layer == "streets":
         return zq.list_streets(conn)
     if layer == "districts":
@@ -207,6 +210,19 @@ def export_geopackage(conn: ConnDep):
     data = geopackage_bytes({layer: _layer_features(conn, layer) for layer in EXPORT_LAYERS})
     return Response(data, media_type="application/geopackage+sqlite3",
                     headers={"Content-Disposition": 'attachment; filename="zonemap.gpkg"'})
+
+
+@router.get("/export/{layer}.csv", summary="One layer as CSV (UTF-8 with BOM; lon/lat or WKT)")
+def export_csv(conn: ConnDep, layer: str):
+    """For spreadsheets: one row per feature, lists as JSON text, points as lon/lat, others as WKT."""
+    from fastapi.responses import Response
+
+    from geo.export import csv_text
+
+    if layer not in EXPORT_LAYERS:
+        raise NotFound("layer", layer)
+    return Response(csv_text(_layer_features(conn, layer)).encode("utf-8"), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="zonemap-{layer}.csv"'})
 
 
 @router.get("/export/{layer}.geojson", summary="One layer as an RFC 7946 GeoJSON file, lists as JSON text")
