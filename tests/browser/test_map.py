@@ -46,6 +46,8 @@ def page(browser, server):
     page.on("request", lambda r: page.requested.append(r.url))
     page.errors = []
     page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.failed = []
+    page.on("response", lambda r: page.failed.append(r.url) if r.status >= 400 else None)
     page.goto(server + "/", wait_until="networkidle")
     page.wait_for_function("typeof L !== 'undefined' && document.querySelectorAll('.leaflet-pane').length > 0")
     yield page
@@ -62,7 +64,7 @@ def test_markers_equal_located_projects(page, server):
     assert located, "no located project to show"
     markers = page.evaluate("document.querySelectorAll('path.zm-project').length")
     assert markers == len(located)
-    assert page.errors == []
+    assert page.errors == [] and page.failed == []
 
 
 def test_popup_shows_zone_and_status(page, server):
@@ -131,3 +133,13 @@ def test_unreachable_basemap_does_not_break_the_overlays(browser, real_db):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_search_finds_a_project_and_opens_its_popup(page):
+    page.fill("#zm-search-input", "恒隆")
+    page.click("#zm-search-results li >> nth=0")
+    popup = page.wait_for_selector(".leaflet-popup-content", timeout=5000)
+    assert "恒隆广场" in popup.inner_text()
+    # Unlocated projects are found too, marked as such.
+    page.fill("#zm-search-input", "档案馆")
+    assert "not located" in page.inner_text("#zm-search-results")

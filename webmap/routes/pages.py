@@ -33,7 +33,7 @@ def map_page(request: Request, conn: ConnDep, layout: str | None = None) -> HTML
     cache = request.app.state.map_pages
     if key in cache:
         return HTMLResponse(cache[key])
-    ids = pq.find_project_ids(conn, pq.ProjectFilter(located=True), MAX_LIMIT, 0)
+    ids = pq.find_project_ids(conn, pq.ProjectFilter(), MAX_LIMIT, 0)  # unlocated ones: in the search only
     m = build_map(
         plans=zq.list_plans(conn), layouts=zq.list_layouts(conn), zones=zq.list_zones(conn),
         streets=zq.list_streets(conn), districts=_simplified(zq.list_districts(conn)),
