@@ -168,3 +168,12 @@ def serve_app(db_url: str, **env_extra) -> tuple[subprocess.Popen, str]:
             time.sleep(0.2)
     proc.kill()
     pytest.fail(f"zonemap serve did not start: {proc.stdout.read().decode()[-2000:]}")
+
+
+@pytest.fixture(scope="session")
+def server(real_db):
+    """`zonemap serve` on the loaded product data, for the browser and QGIS client tests."""
+    proc, base = serve_app(real_db)
+    yield base
+    proc.terminate()
+    proc.wait(10)

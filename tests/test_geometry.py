@@ -7,7 +7,7 @@ import json
 import pytest
 from shapely.geometry import shape
 
-from conftest import DATA_DIR
+from conftest import DATA_DIR, seeds_dir
 from geo.geometry import is_rfc7946_oriented
 from projects.report import DISTRICT_TOLERANCE_M, TILING_TOLERANCE, geometry_findings, join_pairs, tiling
 
@@ -75,10 +75,10 @@ def test_stated_zones_agree_with_the_join(real_dataset):
 
 def test_landmark_zones_contain_their_places(real_dataset):
     """A zone named after a place contains that place (surveyed stops as the places)."""
-    stops = json.loads((DATA_DIR.parent.parent / "shared" / "reference" / "control_points.geojson").read_text(encoding="utf-8")) \
-        if (DATA_DIR.parent.parent / "shared" / "reference" / "control_points.geojson").exists() else None
-    if stops is None:
-        pytest.fail("shared/reference/control_points.geojson is missing")
+    path = seeds_dir().parent / "reference" / "control_points.geojson"
+    if not path.exists():
+        pytest.fail(f"{path} (the surveyed stops beside the plan documents) is missing")
+    stops = json.loads(path.read_text(encoding="utf-8"))
     at = {f["properties"]["name_zh"]: shape(f["geometry"]) for f in stops["features"]}
     zones = {z["id"]: z["geom"] for z in real_dataset.zones}
     expectations = {
@@ -103,15 +103,11 @@ NAMED_PLACES = {
 }
 
 
+@pytest.fixture(scope="module")
+def pairs(real_dataset):
+    return join_pairs(real_dataset)
+
+
 @pytest.mark.parametrize("zone, project", NAMED_PLACES.items())
-def test_zones_contain_their_named_places(real_dataset, zone, project):
-    assert (project, zone) in join_pairs_cached(real_dataset)
-
-
-_PAIRS = {}
-
-
-def join_pairs_cached(ds):
-    if id(ds) not in _PAIRS:
-        _PAIRS[id(ds)] = join_pairs(ds)
-    return _PAIRS[id(ds)]
+def test_zones_contain_their_named_places(pairs, zone, project):
+    assert (project, zone) in pairs

@@ -19,14 +19,6 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 
 
 @pytest.fixture(scope="module")
-def server(real_db):
-    proc, base = serve_app(real_db)
-    yield base
-    proc.terminate()
-    proc.wait(10)
-
-
-@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 

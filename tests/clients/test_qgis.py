@@ -10,7 +10,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import serve_app
 
 pytestmark = pytest.mark.qgis
 PROBE = Path(__file__).with_name("qgis_probe.py")
@@ -26,14 +25,6 @@ def run_qgis(*layers: str) -> dict:
     r = subprocess.run([SYSTEM_PYTHON, str(PROBE), *layers], capture_output=True, text=True, env=env, timeout=300)
     assert r.returncode == 0, r.stderr[-3000:]
     return json.loads(r.stdout.strip().splitlines()[-1])
-
-
-@pytest.fixture(scope="module")
-def server(real_db):
-    proc, base = serve_app(real_db)
-    yield base
-    proc.terminate()
-    proc.wait(10)
 
 
 def test_geopackage_in_qgis(server, tmp_path):

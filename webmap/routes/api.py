@@ -12,6 +12,7 @@ from projects.status import Status
 from webmap.api_limits import MAX_LIMIT
 from webmap.deps import ConnDep
 from webmap.errors import BadParameter, NotFound
+from webmap.params import numbers, parse_bbox
 from zones import queries as zq
 from zones.catalog import ZONE_KINDS
 
@@ -32,16 +33,6 @@ def _require(conn, table: str, kind: str, id_: str | None, parameter: str) -> No
     """A filter naming an unknown id is a bad parameter (422), not an empty result."""
     if id_ is not None and not pq.exists(conn, table, id_):
         raise BadParameter(parameter, f"no {kind} with id {id_!r}")
-
-
-def _floats(parameter: str, text: str, n: int) -> list[float]:
-    try:
-        values = [float(v) for v in text.split(",")]
-    except ValueError:
-        values = []
-    if len(values) != n:
-        raise BadParameter(parameter, f"expected {n} comma-separated numbers, found {text!r}")
-    return values
 
 
 @router.get("/plans", summary="The plan documents")
@@ -125,14 +116,10 @@ def projects(
     _require(conn, "zones", "zone", zone, "zone")
     _require(conn, "industries", "industry", industry, "industry")
     _require(conn, "streets", "street", street, "street")
-    box = None
-    if bbox is not None:
-        box = tuple(_floats("bbox", bbox, 4))
-        if not (-180 <= box[0] <= box[2] <= 180 and -90 <= box[1] <= box[3] <= 90):
-            raise BadParameter("bbox", "expected minLon,minLat,maxLon,maxLat in WGS84 degrees, min ≤ max")
+    box = parse_bbox(bbox)
     circle = None
     if near is not None:
-        circle = tuple(_floats("near", near, 3))
+        circle = tuple(numbers("near", near, 3))
         if not (-180 <= circle[0] <= 180 and -90 <= circle[1] <= 90 and 0 < circle[2] <= 50000):
             raise BadParameter("near", "expected lon,lat,radius_m with a radius of 0–50000 metres")
     f = pq.ProjectFilter(zone=zone, plan=plan_id, status=status.value if status else None, industry=industry,

@@ -21,6 +21,7 @@ from projects.status import Status
 from webmap.api_limits import MAX_LIMIT
 from webmap.deps import ConnDep
 from webmap.errors import BadParameter, NotFound
+from webmap.params import parse_bbox
 from zones import queries as zq
 
 GEOJSON = "application/geo+json"
@@ -141,7 +142,7 @@ def items(
 ):
     if collection_id not in COLLECTIONS:
         raise NotFound("collection", collection_id)
-    frame = _bbox(bbox)
+    frame = parse_bbox(bbox)
     filters = {k: v for k, v in request.query_params.items() if k in FILTERS[collection_id]}
     if collection_id == "projects":
         if "status" in filters and filters["status"] not in {s.value for s in Status}:
@@ -184,18 +185,6 @@ def item(request: Request, conn: ConnDep, collection_id: str, feature_id: str):
     body["links"] = [{"href": str(request.url), "rel": "self", "type": GEOJSON},
                      _link(request, "ogc_collection", "collection", JSON, collection_id=collection_id)]
     return JSONResponse(body, media_type=GEOJSON)
-
-
-def _bbox(text: str | None):
-    if text is None:
-        return None
-    try:
-        values = [float(v) for v in text.split(",")]
-    except ValueError:
-        values = []
-    if len(values) != 4 or not (-180 <= values[0] <= values[2] <= 180 and -90 <= values[1] <= values[3] <= 90):
-        raise BadParameter("bbox", "expected minLon,minLat,maxLon,maxLat in CRS84 degrees, min ≤ max")
-    return tuple(values)
 
 
 @router.get("/openapi", name="ogc_openapi", summary="OpenAPI 3.0 definition of the OGC API")
