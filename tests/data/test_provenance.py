@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import yaml
 
-from conftest import DATA_DIR, seeds_dir
+from zmtest import DATA_DIR, seeds_dir
 from geo.records import MAX_QUOTE
 from projects.dataset import normalise_text
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import MINI_DIR, MINI_SEEDS
+from zmtest import MINI_DIR, MINI_SEEDS
 from webmap.cli import main as zonemap
 
 

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 import yaml
 
-from conftest import BACKEND, MINI_DIR, MINI_SEEDS, snapshot
+from zmtest import BACKEND, MINI_DIR, MINI_SEEDS, snapshot
 from webmap.cli import main as zonemap
 
 

@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 import httpx
 import pytest
 
-from conftest import serve_app
+from zmtest import serve_app
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ import json
 import pytest
 from shapely.geometry import shape
 
-from conftest import DATA_DIR, seeds_dir
+from zmtest import DATA_DIR, seeds_dir
 from geo.geometry import is_rfc7946_oriented
 from projects.report import DISTRICT_TOLERANCE_M, TILING_TOLERANCE, geometry_findings, join_pairs, tiling
 

@@ -7,7 +7,7 @@ import json
 import sqlalchemy as sa
 from shapely.geometry import shape
 
-from conftest import DATA_DIR, MINI_DIR
+from zmtest import DATA_DIR, MINI_DIR
 from geo.db import make_engine
 from geo.crs import buffer_metres
 

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from conftest import seeds_dir
+from zmtest import seeds_dir
 
 
 def _names(ds) -> list[str]:

@@ -152,7 +152,7 @@ def test_missing_database_is_a_json_503_not_a_trace(tmp_path, databases):
     import sqlalchemy as sa
     from fastapi.testclient import TestClient
 
-    from conftest import BACKEND
+    from zmtest import BACKEND
     from webmap.app import create_app
     from webmap.settings import Settings
 

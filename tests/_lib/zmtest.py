@@ -1,0 +1,109 @@
+"""What the tests share besides fixtures: the backend under test, the data folders, a database
+factory, table snapshots and a served app. Importable from every test as ``zmtest``
+(``tests/_lib`` is on pytest's ``pythonpath``)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import pytest
+import sqlalchemy as sa
+
+from webmap.settings import REPO_ROOT
+
+TESTS_DIR = Path(__file__).resolve().parent.parent
+BACKEND = os.environ.get("ZONEMAP_TEST_BACKEND", "spatialite")
+DATA_DIR = REPO_ROOT / "data"
+MINI_DIR = TESTS_DIR / "fixtures" / "mini"
+MINI_SEEDS = MINI_DIR / "seeds"
+
+
+def seeds_dir() -> Path:
+    """The plan documents; their absence is a failure, never a skip."""
+    for candidate in (os.environ.get("ZONEMAP_SEEDS_DIR"), REPO_ROOT.parent / "shared" / "seeds"):
+        if candidate and Path(candidate).is_dir() and any(Path(candidate).glob("*.txt")):
+            return Path(candidate)
+    pytest.fail("the plan documents (shared/seeds beside the repository, or ZONEMAP_SEEDS_DIR) are missing")
+
+
+class DatabaseFactory:
+    """Creates empty databases on the backend under test: SpatiaLite files or PostGIS databases."""
+
+    def __init__(self, tmp: Path):
+        self.tmp = tmp
+        self.created: list[str] = []
+        if BACKEND == "postgis":
+            self.admin_url = os.environ.get("ZONEMAP_TEST_DATABASE_URL")
+            if not self.admin_url:
+                pytest.fail("ZONEMAP_TEST_BACKEND=postgis needs ZONEMAP_TEST_DATABASE_URL (make test starts one)")
+        elif BACKEND != "spatialite":
+            pytest.fail(f"unknown ZONEMAP_TEST_BACKEND {BACKEND!r}")
+
+    def new_url(self) -> str:
+        name = f"zm_{uuid.uuid4().hex[:12]}"
+        if BACKEND == "spatialite":
+            return f"sqlite:///{self.tmp / (name + '.sqlite')}"
+        admin = sa.create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"CREATE DATABASE {name}"))
+        admin.dispose()
+        url = sa.make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
+        eng = sa.create_engine(url)
+        with eng.begin() as conn:
+            conn.execute(sa.text("CREATE EXTENSION IF NOT EXISTS postgis"))
+        eng.dispose()
+        self.created.append(name)
+        return url
+
+    def drop_all(self) -> None:
+        if BACKEND != "postgis" or not self.created:
+            return
+        admin = sa.create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            for name in self.created:
+                conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
+
+
+def snapshot(url: str) -> dict[str, list]:
+    """Every row of every zonemap table, as text, for before/after comparisons."""
+    from geo.db import Base, make_engine
+
+    engine = make_engine(url)
+    out = {}
+    with engine.connect() as conn:
+        for table in Base.metadata.sorted_tables:
+            cols = [sa.func.ST_AsText(c) if c.type.__class__.__name__ == "Geometry" else c for c in table.columns]
+            rows = conn.execute(sa.select(*cols).order_by(*table.primary_key.columns)).all()
+            out[table.name] = [tuple(str(v) for v in r) for r in rows]
+    engine.dispose()
+    return out
+
+
+def serve_app(db_url: str, **env_extra) -> tuple[subprocess.Popen, str]:
+    """`zonemap serve` in its own process on a free loopback port; returns (process, base URL)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "DATABASE_URL": db_url, "PORT": str(port), "ZONEMAP_BASEMAP_URL": "", **env_extra}
+    proc = subprocess.Popen([sys.executable, "-m", "webmap.cli", "serve"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return proc, base
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.kill()
+    pytest.fail(f"zonemap serve did not start: {proc.stdout.read().decode()[-2000:]}")
+
+
