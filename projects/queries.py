@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from geo.db import envelope_sql, predicate_sql, spatial_candidates, within_distance_sql
 from geo.geometry import to_geojson
 from projects.history import in_date_order, plan_date
+from projects.join import BASIS_FILTER
 from projects.models import (
     Industry, IndustryGroup, Mention, Project, industry_group_members, project_industries,
     project_streets, project_zones,
@@ -28,6 +29,8 @@ class ProjectFilter:
     """Filters of ``GET /api/projects``; every field is optional."""
 
     zone: str | None = None
+    layout: str | None = None  # belongs to some zone of this layout
+    basis: str | None = None  # how zone/layout membership is known: spatial | text | any (default)
     plan: str | None = None  # mentioned in this document (plan id or source file name)
     status: str | None = None  # latest normalised status
     industry: str | None = None
@@ -40,11 +43,25 @@ class ProjectFilter:
     q: str | None = None  # text search in names and aliases
 
 
+def zone_membership_sql(f: ProjectFilter) -> str:
+    """SQL rows ``(project_id, zone_id)``: the project↔zone memberships of the filter's ``basis``.
+
+    The one definition of "a project of zone Z" for the ``zone``/``layout`` filters and the
+    statistics grouped by zone or layout.
+    """
+    bases = ", ".join(f"'{b}'" for b in BASIS_FILTER[f.basis or "any"])
+    return f"SELECT project_id, zone_id FROM project_zones WHERE basis IN ({bases})"
+
+
 def _where(conn: sa.Connection, f: ProjectFilter) -> tuple[list[str], dict]:
     clauses, params = [], {}
     if f.zone:
-        clauses.append("projects.id IN (SELECT project_id FROM project_zones WHERE zone_id = :zone)")
+        clauses.append(f"projects.id IN (SELECT project_id FROM ({zone_membership_sql(f)}) AS zm WHERE zm.zone_id = :zone)")
         params["zone"] = f.zone
+    if f.layout:
+        clauses.append(f"projects.id IN (SELECT project_id FROM ({zone_membership_sql(f)}) AS lm"
+                       " JOIN zones ON zones.id = lm.zone_id WHERE zones.layout_id = :layout)")
+        params["layout"] = f.layout
     if f.plan:
         clauses.append("projects.id IN (SELECT project_id FROM mentions WHERE plan_id = :plan)")
         params["plan"] = f.plan
@@ -112,12 +129,22 @@ def _links(conn, table, key, value, ids):
     return out
 
 
+def _zone_links(conn, ids: list[str]) -> dict[str, list[dict]]:
+    """Per project: ``[{"id", "basis"}]`` of its zones, by zone id."""
+    out: dict[str, list[dict]] = defaultdict(list)
+    t = project_zones
+    rows = conn.execute(sa.select(t.c.project_id, t.c.zone_id, t.c.basis).where(t.c.project_id.in_(ids)).order_by(t.c.zone_id))
+    for pid, zid, basis in rows:
+        out[pid].append({"id": zid, "basis": basis})
+    return out
+
+
 def project_features(conn: sa.Connection, ids: list[str]) -> list[dict]:
     """GeoJSON features of the given projects, in the given order."""
     if not ids:
         return []
     rows = {r.id: r for r in conn.execute(sa.select(Project.__table__).where(Project.id.in_(ids)))}
-    zones = _links(conn, project_zones, "project_id", "zone_id", ids)
+    zones = _zone_links(conn, ids)
     industries = _links(conn, project_industries, "project_id", "industry_id", ids)
     streets = _links(conn, project_streets, "project_id", "street_id", ids)
     plans = {r.id: r for r in conn.execute(sa.select(Plan.id, Plan.source_file, Plan.title_zh))}
@@ -135,7 +162,7 @@ def project_features(conn: sa.Connection, ids: list[str]) -> list[dict]:
             "status": r.status, "status_zh": label_zh, "status_en": label_en,
             "status_words": r.status_words, "status_year": r.status_year,
             "status_document": r.status_plan_id, "status_source_file": plan.source_file if plan else None,
-            "zones": zones.get(pid, []), "industries": industries.get(pid, []), "streets": streets.get(pid, []),
+            "zones": zones.get(pid, []), "zone_ids": [z["id"] for z in zones.get(pid, [])], "industries": industries.get(pid, []), "streets": streets.get(pid, []),
             "mentions": counts.get(pid, 0),
             "location_accuracy_m": r.location_accuracy_m, "placement": r.placement, "confidence": r.confidence,
         }
@@ -169,12 +196,25 @@ def project_detail(conn: sa.Connection, project_id: str) -> dict | None:
             "investment": m["investment"], "quote": m["quote"],
         })
     feature["properties"]["mention_history"] = history
-    zone_ids = feature["properties"]["zones"]
-    feature["properties"]["zone_details"] = [
-        {"id": z.id, "name_zh": z.name_zh, "name_en": z.name_en, "layout": z.layout_id, "plan": z.plan_id}
-        for z in conn.execute(sa.select(Zone.id, Zone.name_zh, Zone.name_en, Zone.layout_id, Zone.plan_id).where(Zone.id.in_(zone_ids)).order_by(Zone.id))
-    ] if zone_ids else []
+    feature["properties"]["zone_details"] = _zone_details(conn, project_id, feature["properties"]["zones"], plans)
     return feature
+
+
+def _zone_details(conn, project_id: str, zones: list[dict], plans: dict) -> list[dict]:
+    """The project's zones with names, layout, basis and, where a document states it, the mentions that do."""
+    if not zones:
+        return []
+    basis = {z["id"]: z["basis"] for z in zones}
+    stated: dict[str, list[dict]] = defaultdict(list)
+    for m in conn.execute(sa.select(Mention.id, Mention.zone_id, Mention.plan_id, Mention.section, Mention.zone_as_written, Mention.zone_note, Mention.quote)
+                          .where(Mention.project_id == project_id, Mention.zone_id.is_not(None)).order_by(Mention.id)):
+        stated[m.zone_id].append({"mention": m.id, "document": m.plan_id, "source_file": plans[m.plan_id].source_file,
+                                  "section": m.section, "zone_as_written": m.zone_as_written, "zone_note": m.zone_note, "quote": m.quote})
+    return [
+        {"id": z.id, "name_zh": z.name_zh, "name_en": z.name_en, "layout": z.layout_id, "plan": z.plan_id,
+         "basis": basis[z.id], "stated_by": stated.get(z.id, [])}
+        for z in conn.execute(sa.select(Zone.id, Zone.name_zh, Zone.name_en, Zone.layout_id, Zone.plan_id).where(Zone.id.in_(list(basis))).order_by(Zone.id))
+    ]
 
 
 def list_industries(conn: sa.Connection) -> list[dict]:

@@ -6,11 +6,10 @@ import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
-import sqlalchemy as sa
-
 from geo.crs import area_m2, to_metric
 from geo.db import make_engine
 from projects.dataset import Dataset
+from projects.join import spatial_pairs
 from projects.status import Status
 from projects.store import write_dataset
 
@@ -21,13 +20,13 @@ TILING_TOLERANCE = 0.01
 
 
 def join_pairs(ds: Dataset) -> set[tuple[str, str]]:
-    """(project, zone) pairs from the database join, computed in a throwaway SpatiaLite file."""
+    """(project, zone) pairs the database's spatial join confirms, computed in a throwaway SpatiaLite file."""
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'check.sqlite'}"
         write_dataset(url, ds)
         engine = make_engine(url)
         with engine.connect() as conn:
-            pairs = {tuple(r) for r in conn.execute(sa.text("SELECT project_id, zone_id FROM project_zones"))}
+            pairs = spatial_pairs(conn)
         engine.dispose()
     return pairs
 

@@ -107,3 +107,18 @@ def serve_app(db_url: str, **env_extra) -> tuple[subprocess.Popen, str]:
     pytest.fail(f"zonemap serve did not start: {proc.stdout.read().decode()[-2000:]}")
 
 
+
+
+def mini_with_stated_zones(dst: Path) -> Path:
+    """A copy of the mini data folder where the documents also state zones the points do not give:
+    the unlocated park-c is stated in mini-north (text only) and market-d, whose point lies outside
+    every zone, is stated on mini-axis (text only, with a zone_note explaining the disagreement).
+    plot-a and tower-b keep their stated zones, which their points confirm (basis ``both``)."""
+    shutil.copytree(MINI_DIR, dst, ignore=shutil.ignore_patterns("seeds"))
+    path = dst / "catalog" / "mini.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("status_words: 规划建设, quote", "status_words: 规划建设, zone_as_written: 北区, zone: mini-north, quote")
+    text = text.replace("status_words: 推进, quote", "status_words: 推进, zone_as_written: 长春路, zone: mini-axis,"
+                        " zone_note: the market lies off the axis as digitised, quote")
+    path.write_text(text, encoding="utf-8")
+    return dst

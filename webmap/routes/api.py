@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -17,6 +18,15 @@ from zones import queries as zq
 from zones.catalog import ZONE_KINDS
 
 GEOJSON = "application/geo+json"
+
+
+class Basis(str, Enum):
+    """How a project's membership of a zone is known (projects.join)."""
+
+    spatial = "spatial"
+    text = "text"
+    any = "any"
+
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -96,7 +106,9 @@ DISTRICT_ATTRIBUTION = (
 def projects(
     request: Request,
     conn: ConnDep,
-    zone: Annotated[str | None, Query(description="zone id: projects the database join places in it")] = None,
+    zone: Annotated[str | None, Query(description="zone id: projects that belong to it (by their point, by a document's statement, or both; see basis)")] = None,
+    layout: Annotated[str | None, Query(description="layout id: projects that belong to any of its zones")] = None,
+    basis: Annotated[Basis | None, Query(description="with zone or layout: membership by `spatial` (the point lies in the zone), `text` (a document states it) or `any` (default)")] = None,
     plan: Annotated[str | None, Query(description="plan id: projects the document mentions")] = None,
     document: Annotated[str | None, Query(description="plan id or source file name (alias of plan)")] = None,
     status: Annotated[Status | None, Query(description="latest normalised status")] = None,
@@ -114,6 +126,8 @@ def projects(
     """Projects with `numberMatched`; unlocated projects have `"geometry": null`."""
     plan_id = _plan_id(conn, plan, document)
     _require(conn, "zones", "zone", zone, "zone")
+    _require(conn, "layouts", "layout", layout, "layout")
+    _require_membership(zone, layout, basis)
     _require(conn, "industries", "industry", industry, "industry")
     _require(conn, "streets", "street", street, "street")
     box = parse_bbox(bbox)
@@ -122,7 +136,7 @@ def projects(
         circle = tuple(numbers("near", near, 3))
         if not (-180 <= circle[0] <= 180 and -90 <= circle[1] <= 90 and 0 < circle[2] <= 50000):
             raise BadParameter("near", "expected lon,lat,radius_m with a radius of 0–50000 metres")
-    f = pq.ProjectFilter(zone=zone, plan=plan_id, status=status.value if status else None, industry=industry,
+    f = pq.ProjectFilter(zone=zone, layout=layout, basis=basis.value if basis else None, plan=plan_id, status=status.value if status else None, industry=industry,
                          street=street, district=district, kind=kind, located=located, bbox=box, near=circle, q=q)
     matched = pq.count_projects(conn, f)
     features = pq.project_features(conn, pq.find_project_ids(conn, f, limit, offset))
@@ -132,6 +146,12 @@ def projects(
     if offset > 0:
         links.append({"rel": "prev", "type": GEOJSON, "href": str(request.url.include_query_params(offset=max(0, offset - limit)))})
     return geojson(collection(features, numberMatched=matched, numberReturned=len(features), links=links))
+
+
+def _require_membership(zone: str | None, layout: str | None, basis: Basis | None) -> None:
+    """``basis`` qualifies zone membership: alone it would filter nothing, so it is refused."""
+    if basis is not None and zone is None and layout is None:
+        raise BadParameter("basis", "applies to zone membership: give zone or layout with it")
 
 
 def _plan_id(conn, plan: str | None, document: str | None) -> str | None:
