@@ -28,8 +28,8 @@ STREET_NEAR_M = 150
 class ProjectFilter:
     """Filters of ``GET /api/projects``; every field is optional."""
 
-    zone: str | None = None
-    layout: str | None = None  # belongs to some zone of this layout
+    zone: str | None = None  # belongs to this zone (see basis)
+    layout: str | None = None  # belongs to some zone of this layout (see basis)
     basis: str | None = None  # how zone/layout membership is known: spatial | text | any (default)
     plan: str | None = None  # mentioned in this document (plan id or source file name)
     status: str | None = None  # latest normalised status
@@ -38,55 +38,81 @@ class ProjectFilter:
     district: str | None = None  # as written, e.g. 西岗区
     kind: str | None = None
     located: bool | None = None
+    placed: str | None = None  # located | text_only | unplaced (see PLACED)
     bbox: tuple[float, float, float, float] | None = None
     near: tuple[float, float, float] | None = None  # lon, lat, radius in metres
     q: str | None = None  # text search in names and aliases
 
 
-def zone_membership_sql(f: ProjectFilter) -> str:
-    """SQL rows ``(project_id, zone_id)``: the project↔zone memberships of the filter's ``basis``.
+# The dimensions a project can be grouped by (``/api/stats?by=``), each with the ProjectFilter field
+# that selects one group of it (``/api/projects?zone=`` …): one membership rule serves both.
+GROUPINGS = {"zone": "zone", "layout": "layout", "district": "district", "street": "street",
+             "industry": "industry", "document": "plan"}
 
-    The one definition of "a project of zone Z" for the ``zone``/``layout`` filters and the
-    statistics grouped by zone or layout.
+# Where a project is placed: ``located`` = it has a point; ``text_only`` = no point, but a document
+# states a zone for it; ``unplaced`` = neither. Every project is exactly one of the three.
+PLACED = ("located", "text_only", "unplaced")
+PLACED_SQL = ("CASE WHEN projects.geom IS NOT NULL THEN 'located'"
+              " WHEN EXISTS (SELECT 1 FROM project_zones WHERE project_zones.project_id = projects.id) THEN 'text_only'"
+              " ELSE 'unplaced' END")
+
+
+def status_sql(conn: sa.Connection, f: ProjectFilter) -> str:
+    """SQL for a project's status under ``f``: what the ``status`` filter compares and the statistics
+    count. One expression, so that a status view (e.g. as of a year) changes both at once."""
+    return "projects.status"
+
+
+def membership_sql(conn: sa.Connection, by: str, f: ProjectFilter, group_param: str | None = None) -> str:
+    """SQL rows ``(project_id, group_id)``, without duplicates: which projects belong to which group of
+    the dimension ``by`` (a key of :data:`GROUPINGS`). With ``group_param`` (a bound parameter name such
+    as ``":zone"``) only that group's rows.
+
+    The one definition of "a project of group G" for the filters of ``/api/projects`` and the
+    statistics grouped by ``by``: their counts agree by construction. Zone and layout membership
+    follow ``f.basis`` (spatial, text or any).
     """
-    bases = ", ".join(f"'{b}'" for b in BASIS_FILTER[f.basis or "any"])
-    return f"SELECT project_id, zone_id FROM project_zones WHERE basis IN ({bases})"
+    only = (lambda col: f" AND {col} = {group_param}") if group_param else (lambda col: "")
+    if by == "zone":
+        bases = ", ".join(f"'{b}'" for b in BASIS_FILTER[f.basis or "any"])
+        return f"SELECT project_id, zone_id AS group_id FROM project_zones WHERE basis IN ({bases}){only('zone_id')}"
+    if by == "layout":
+        bases = ", ".join(f"'{b}'" for b in BASIS_FILTER[f.basis or "any"])
+        return ("SELECT DISTINCT project_zones.project_id, zones.layout_id AS group_id FROM project_zones"
+                f" JOIN zones ON zones.id = project_zones.zone_id WHERE project_zones.basis IN ({bases}){only('zones.layout_id')}")
+    if by == "document":
+        return f"SELECT DISTINCT project_id, plan_id AS group_id FROM mentions WHERE 1=1{only('plan_id')}"
+    if by == "industry":
+        return f"SELECT project_id, industry_id AS group_id FROM project_industries WHERE 1=1{only('industry_id')}"
+    if by == "district":
+        return f"SELECT id AS project_id, district AS group_id FROM projects WHERE district IS NOT NULL{only('district')}"
+    if by == "street":
+        # named on the street by the catalog, or its point within STREET_NEAR_M of the centreline
+        near = within_distance_sql(conn, "projects.geom", "streets.geom", f"{STREET_NEAR_M}")
+        return (f"SELECT project_id, street_id AS group_id FROM project_streets WHERE 1=1{only('street_id')}"
+                " UNION SELECT projects.id, streets.id FROM projects JOIN streets"
+                f" ON streets.geom IS NOT NULL AND projects.geom IS NOT NULL{only('streets.id')} WHERE {near}")
+    raise ValueError(f"unknown grouping {by!r}; expected one of {', '.join(GROUPINGS)}")
 
 
 def _where(conn: sa.Connection, f: ProjectFilter) -> tuple[list[str], dict]:
     clauses, params = [], {}
-    if f.zone:
-        clauses.append(f"projects.id IN (SELECT project_id FROM ({zone_membership_sql(f)}) AS zm WHERE zm.zone_id = :zone)")
-        params["zone"] = f.zone
-    if f.layout:
-        clauses.append(f"projects.id IN (SELECT project_id FROM ({zone_membership_sql(f)}) AS lm"
-                       " JOIN zones ON zones.id = lm.zone_id WHERE zones.layout_id = :layout)")
-        params["layout"] = f.layout
-    if f.plan:
-        clauses.append("projects.id IN (SELECT project_id FROM mentions WHERE plan_id = :plan)")
-        params["plan"] = f.plan
+    for by, field in GROUPINGS.items():
+        value = getattr(f, field)
+        if value:
+            clauses.append(f"projects.id IN (SELECT project_id FROM ({membership_sql(conn, by, f, ':' + field)}) AS in_{by})")
+            params[field] = value
     if f.status:
-        clauses.append("projects.status = :status")
+        clauses.append(f"{status_sql(conn, f)} = :status")
         params["status"] = f.status
-    if f.industry:
-        clauses.append("projects.id IN (SELECT project_id FROM project_industries WHERE industry_id = :industry)")
-        params["industry"] = f.industry
     if f.kind:
         clauses.append("projects.kind = :kind")
         params["kind"] = f.kind
-    if f.district:
-        clauses.append("projects.district = :district")
-        params["district"] = f.district
     if f.located is not None:
         clauses.append("projects.geom IS NOT NULL" if f.located else "projects.geom IS NULL")
-    if f.street:
-        near = within_distance_sql(conn, "projects.geom", "streets.geom", ":street_m")
-        clauses.append(
-            "(projects.id IN (SELECT project_id FROM project_streets WHERE street_id = :street)"
-            f" OR EXISTS (SELECT 1 FROM streets WHERE streets.id = :street AND streets.geom IS NOT NULL"
-            f" AND projects.geom IS NOT NULL AND {near}))"
-        )
-        params.update(street=f.street, street_m=STREET_NEAR_M)
+    if f.placed:
+        clauses.append(f"{PLACED_SQL} = :placed")
+        params["placed"] = f.placed
     if f.bbox:
         env = envelope_sql(conn, ":minx", ":miny", ":maxx", ":maxy")
         clauses.append(spatial_candidates(conn, "projects", "geom", env))
@@ -102,6 +128,14 @@ def _where(conn: sa.Connection, f: ProjectFilter) -> tuple[list[str], dict]:
         clauses.append("lower(projects.names) LIKE :q")
         params["q"] = f"%{f.q.lower()}%"
     return clauses, params
+
+
+def matched_sql(conn: sa.Connection, f: ProjectFilter) -> tuple[str, dict]:
+    """SQL rows ``(id, status, placed)`` of the projects matching ``f``, with its parameters: the set
+    ``/api/projects`` pages through and the statistics count."""
+    clauses, params = _where(conn, f)
+    where = " AND ".join(clauses) or "1=1"
+    return f"SELECT projects.id AS id, {status_sql(conn, f)} AS status, {PLACED_SQL} AS placed FROM projects WHERE {where}", params
 
 
 def count_projects(conn: sa.Connection, f: ProjectFilter) -> int:
@@ -143,7 +177,7 @@ def project_features(conn: sa.Connection, ids: list[str]) -> list[dict]:
     """GeoJSON features of the given projects, in the given order."""
     if not ids:
         return []
-    rows = {r.id: r for r in conn.execute(sa.select(Project.__table__).where(Project.id.in_(ids)))}
+    rows = {r.id: r for r in conn.execute(sa.select(Project.__table__, sa.literal_column(PLACED_SQL).label("placed")).where(Project.id.in_(ids)))}
     zones = _zone_links(conn, ids)
     industries = _links(conn, project_industries, "project_id", "industry_id", ids)
     streets = _links(conn, project_streets, "project_id", "street_id", ids)
@@ -164,6 +198,7 @@ def project_features(conn: sa.Connection, ids: list[str]) -> list[dict]:
             "status_document": r.status_plan_id, "status_source_file": plan.source_file if plan else None,
             "zones": zones.get(pid, []), "zone_ids": [z["id"] for z in zones.get(pid, [])], "industries": industries.get(pid, []), "streets": streets.get(pid, []),
             "mentions": counts.get(pid, 0),
+            "placed": r.placed,
             "location_accuracy_m": r.location_accuracy_m, "placement": r.placement, "confidence": r.confidence,
         }
         geom = shape_or_none(r.geom)

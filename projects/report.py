@@ -21,14 +21,21 @@ TILING_TOLERANCE = 0.01
 
 def join_pairs(ds: Dataset) -> set[tuple[str, str]]:
     """(project, zone) pairs the database's spatial join confirms, computed in a throwaway SpatiaLite file."""
+    return _in_database(ds)[0]
+
+
+def _in_database(ds: Dataset) -> tuple[set[tuple[str, str]], dict[str, int]]:
+    """Load ``ds`` into a throwaway SpatiaLite file: the spatial pairs and the honest placement counts."""
+    from projects.stats import honest_counts
+
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'check.sqlite'}"
         write_dataset(url, ds)
         engine = make_engine(url)
         with engine.connect() as conn:
-            pairs = spatial_pairs(conn)
+            pairs, placed = spatial_pairs(conn), honest_counts(conn)
         engine.dispose()
-    return pairs
+    return pairs, placed
 
 
 def geometry_findings(ds: Dataset) -> tuple[list[str], list[str]]:
@@ -102,6 +109,10 @@ def consistency_report(ds: Dataset, seeds_checked: bool = True) -> tuple[str, in
     for m in unresolved:
         out.append(f"  - {m['project_id']} in {m['plan_id']}: {m['zone_as_written']}")
 
+    pairs, placed = _in_database(ds)
+    out.append(f"\nProjects placed: {placed['located']} located (a point), {placed['text_only']} by text only "
+               f"(no point, a document states their zone), {placed['unplaced']} not placed at all; {placed['projects']} in all")
+
     unlocated = [p for p in ds.projects if p["geom"] is None]
     out.append(f"\nProjects without a location (unlocated): {len(unlocated)} of {len(ds.projects)}")
     for p in unlocated:
@@ -125,7 +136,6 @@ def consistency_report(ds: Dataset, seeds_checked: bool = True) -> tuple[str, in
     out += [f"  {n}" for n in geo_notes]
     out += [f"  ERROR {e}" for e in geo_errors]
 
-    pairs = join_pairs(ds)
     located = {p["id"] for p in ds.projects if p["geom"] is not None}
     disagree, explained = [], []
     for m in ds.mentions:

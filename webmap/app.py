@@ -12,8 +12,10 @@ from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 
 from geo.db import make_engine
+from projects.queries import PLACED
+from projects.stats import honest_counts
 from webmap.errors import add_exception_handlers
-from webmap.routes import api, ogc, pages
+from webmap.routes import api, ogc, pages, stats
 from webmap.settings import Settings, get_settings
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -42,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static/vendor/leaflet", StaticFiles(directory=xleaflet.BASE_DIR), name="leaflet")
     app.mount("/static/vendor/jquery", StaticFiles(directory=xjquery.BASE_DIR), name="jquery")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(stats.router)  # before api: its /api/export/mentions.* precede /api/export/{layer}.*
     app.include_router(api.router)
     app.include_router(ogc.router)
     app.include_router(pages.router)
@@ -52,7 +55,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             plans = conn.execute(sa.text("SELECT count(*) FROM plans")).scalar_one()
             projects = conn.execute(sa.text("SELECT count(*) FROM projects")).scalar_one()
             data = conn.execute(sa.text("SELECT fingerprint FROM dataset_info")).scalar()
+            placed = honest_counts(conn)
+        # placed: how many projects have a point, are placed by a document's stated zone only, or neither
         return {"status": "ok", "database": request.app.state.engine.dialect.name, "plans": plans,
-                "projects": projects, "data": data}
+                "projects": projects, "placed": {k: placed[k] for k in PLACED}, "data": data}
 
     return app

@@ -3,17 +3,12 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 import sqlalchemy as sa
-import yaml
 from fastapi.testclient import TestClient
-from shapely.geometry import shape
 
-from zmtest import DATA_DIR, MINI_DIR, MINI_SEEDS, mini_with_stated_zones
+from zmtest import DATA_DIR, MINI_DIR, MINI_SEEDS, catalog_stated_zones, mini_with_stated_zones, shapely_zone_pairs
 from geo.db import make_engine
-from geo.crs import buffer_metres
 
 
 def _db_rows(url: str) -> dict[tuple[str, str], str]:
@@ -25,46 +20,20 @@ def _db_rows(url: str) -> dict[tuple[str, str], str]:
     return rows
 
 
-def _shapely_pairs(data_dir) -> set[tuple[str, str]]:
-    """The spatial relation computed independently from the GeoJSON files."""
-    g = data_dir / "geometry"
-
-    def feats(name):
-        stem = name.removesuffix(".geojson")
-        out = []
-        for path in sorted(g.glob(f"{stem}*.geojson")):
-            if path.stem == stem or path.stem.startswith(stem + "_"):
-                out += json.loads(path.read_text(encoding="utf-8"))["features"]
-        return out
-
-    zones = {f["properties"]["zone"]: shape(f["geometry"]) for f in feats("zones.geojson")}
-    for f in feats("zone_lines.geojson"):
-        zones[f["properties"]["zone"]] = buffer_metres(shape(f["geometry"]), f["properties"]["corridor_m"])
-    points = {f["properties"]["project"]: shape(f["geometry"]) for f in feats("project_points.geojson")}
-    for f in feats("project_sites.geojson"):
-        points.setdefault(f["properties"]["project"], shape(f["geometry"]).representative_point())
-    return {(p, z) for p, pt in points.items() for z, poly in zones.items() if poly.intersects(pt)}
-
-
-def stated_mentions(data_dir) -> list[tuple[str, str]]:
-    """(project, zone) of every mention that states a zone, read straight from the catalog YAML."""
-    out = []
-    for path in sorted((data_dir / "catalog").glob("*.yaml")):
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for p in doc.get("projects") or []:
-            out += [(p["id"], m["zone"]) for m in p.get("mentions") or [] if m.get("zone")]
-        out += [(m["project"], m["zone"]) for m in doc.get("mentions") or [] if m.get("zone")]
-    return out
+_SERVED: dict = {}
 
 
 def _api_pairs(client, basis: str | None = None) -> set[tuple[str, str]]:
-    """Every (project, zone) the API serves through ``zone=`` (one request per zone)."""
+    """Every (project, zone) the API serves through ``zone=`` (one request per zone; kept per client)."""
+    if (id(client), basis) in _SERVED:
+        return _SERVED[id(client), basis]
     pairs = set()
     for z in client.get("/api/zones").json()["features"]:
         params = {"zone": z["id"], "limit": 10000, **({"basis": basis} if basis else {})}
         fc = client.get("/api/projects", params=params).json()
         assert fc["numberMatched"] == len(fc["features"])
         pairs |= {(f["id"], z["id"]) for f in fc["features"]}
+    _SERVED[id(client), basis] = pairs
     return pairs
 
 
@@ -75,7 +44,7 @@ def _expected_rows(spatial: set, stated: set) -> dict[tuple[str, str], str]:
 
 def test_mini_join(mini_db, mini_client):
     spatial = {("plot-a", "mini-north"), ("tower-b", "mini-south")}
-    assert spatial == _shapely_pairs(MINI_DIR) == _api_pairs(mini_client, "spatial") == _api_pairs(mini_client)
+    assert spatial == shapely_zone_pairs(MINI_DIR) == _api_pairs(mini_client, "spatial") == _api_pairs(mini_client)
     # the mini catalog states exactly these zones, so both sides agree
     assert _db_rows(mini_db) == dict.fromkeys(spatial, "both")
 
@@ -97,8 +66,8 @@ def test_text_membership_on_the_mini_data(stated_db):
     from webmap.settings import Settings
 
     url, data = stated_db
-    spatial = _shapely_pairs(data)
-    stated = set(stated_mentions(data))
+    spatial = shapely_zone_pairs(data)
+    stated = set(catalog_stated_zones(data))
     assert ("park-c", "mini-north") in stated and ("market-d", "mini-axis") in stated
     expected = _expected_rows(spatial, stated)
     assert _db_rows(url) == expected
@@ -134,8 +103,8 @@ def test_real_join_matches_database_and_independent_computation(real_db, client)
     assert spatial, "the real data places no project in any zone"
     # Corridor buffers differ by a few centimetres between GEOS in the loader and here; points are
     # never that close to a corridor edge in practice, so the sets must agree exactly.
-    assert _shapely_pairs(DATA_DIR) == spatial
-    assert rows == _expected_rows(spatial, set(stated_mentions(DATA_DIR)))
+    assert shapely_zone_pairs(DATA_DIR) == spatial
+    assert rows == _expected_rows(spatial, set(catalog_stated_zones(DATA_DIR)))
     assert _api_pairs(client, "spatial") == spatial
     assert _api_pairs(client) == set(rows)
 
@@ -144,14 +113,14 @@ def test_stated_memberships_are_served(client):
     """Issue 7 §3: of the zones the documents state for a project (one per mention that states one),
     ≥ 95 % must be served by `zone=` and listed in the project's `zones`. The spatial join alone
     served 101 of 154 when the issue was filed; the text basis serves them all."""
-    stated = stated_mentions(DATA_DIR)
+    stated = catalog_stated_zones(DATA_DIR)
     assert len(stated) >= 150
     by_zone = _api_pairs(client)
     fc = client.get("/api/projects", params={"limit": 10000}).json()
     listed = {(f["id"], z["id"]) for f in fc["features"] for z in f["properties"]["zones"]}
     served = [pair for pair in stated if pair in by_zone and pair in listed]
     assert len(served) / len(stated) >= 0.95, f"{len(served)} of {len(stated)} stated memberships served"
-    spatial_only = [pair for pair in stated if pair in _shapely_pairs(DATA_DIR)]
+    spatial_only = [pair for pair in stated if pair in shapely_zone_pairs(DATA_DIR)]
     assert len(spatial_only) < len(served)  # the geometry alone cannot do it: half the projects have no point
 
 

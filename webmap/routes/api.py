@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
 from projects import queries as pq
@@ -26,6 +26,10 @@ class Basis(str, Enum):
     spatial = "spatial"
     text = "text"
     any = "any"
+
+
+Placed = Enum("Placed", {p: p for p in pq.PLACED}, type=str)
+Placed.__doc__ = "Where a project is placed: by a point, by a document's statement of its zone only, or not at all."
 
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -102,13 +106,11 @@ DISTRICT_ATTRIBUTION = (
 )
 
 
-@router.get("/projects", summary="Projects as a GeoJSON FeatureCollection, filtered and paged", response_class=JSONResponse)
-def projects(
-    request: Request,
+def project_filter(
     conn: ConnDep,
     zone: Annotated[str | None, Query(description="zone id: projects that belong to it (by their point, by a document's statement, or both; see basis)")] = None,
     layout: Annotated[str | None, Query(description="layout id: projects that belong to any of its zones")] = None,
-    basis: Annotated[Basis | None, Query(description="with zone or layout: membership by `spatial` (the point lies in the zone), `text` (a document states it) or `any` (default)")] = None,
+    basis: Annotated[Basis | None, Query(description="with zone or layout (or statistics by zone or layout): membership by `spatial` (the point lies in the zone), `text` (a document states it) or `any` (default)")] = None,
     plan: Annotated[str | None, Query(description="plan id: projects the document mentions")] = None,
     document: Annotated[str | None, Query(description="plan id or source file name (alias of plan)")] = None,
     status: Annotated[Status | None, Query(description="latest normalised status")] = None,
@@ -117,17 +119,16 @@ def projects(
     district: Annotated[str | None, Query(description="district as written, e.g. 西岗区")] = None,
     kind: Annotated[str | None, Query(description="project kind")] = None,
     located: Annotated[bool | None, Query(description="only located (true) or unlocated (false) projects")] = None,
+    placed: Annotated[Placed | None, Query(description="`located` (a point), `text_only` (no point, a document states its zone) or `unplaced` (neither)")] = None,
     bbox: Annotated[str | None, Query(description="minLon,minLat,maxLon,maxLat (WGS84)")] = None,
     near: Annotated[str | None, Query(description="lon,lat,radius_m: within radius_m metres of the point")] = None,
     q: Annotated[str | None, Query(description="text in the name, English name, aliases or id")] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 1000,
-    offset: Annotated[int, Query(ge=0)] = 0,
-):
-    """Projects with `numberMatched`; unlocated projects have `"geometry": null`."""
+) -> pq.ProjectFilter:
+    """The project filters, checked: shared by `/api/projects`, `/api/stats` and the exports, so that
+    the same parameters select the same projects everywhere."""
     plan_id = _plan_id(conn, plan, document)
     _require(conn, "zones", "zone", zone, "zone")
     _require(conn, "layouts", "layout", layout, "layout")
-    _require_membership(zone, layout, basis)
     _require(conn, "industries", "industry", industry, "industry")
     _require(conn, "streets", "street", street, "street")
     box = parse_bbox(bbox)
@@ -136,8 +137,25 @@ def projects(
         circle = tuple(numbers("near", near, 3))
         if not (-180 <= circle[0] <= 180 and -90 <= circle[1] <= 90 and 0 < circle[2] <= 50000):
             raise BadParameter("near", "expected lon,lat,radius_m with a radius of 0–50000 metres")
-    f = pq.ProjectFilter(zone=zone, layout=layout, basis=basis.value if basis else None, plan=plan_id, status=status.value if status else None, industry=industry,
-                         street=street, district=district, kind=kind, located=located, bbox=box, near=circle, q=q)
+    return pq.ProjectFilter(zone=zone, layout=layout, basis=basis.value if basis else None, plan=plan_id,
+                            status=status.value if status else None, industry=industry, street=street,
+                            district=district, kind=kind, located=located, placed=placed.value if placed else None,
+                            bbox=box, near=circle, q=q)
+
+
+ProjectFilterDep = Annotated[pq.ProjectFilter, Depends(project_filter)]
+
+
+@router.get("/projects", summary="Projects as a GeoJSON FeatureCollection, filtered and paged", response_class=JSONResponse)
+def projects(
+    request: Request,
+    conn: ConnDep,
+    f: ProjectFilterDep,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 1000,
+    offset: Annotated[int, Query(ge=0)] = 0,
+):
+    """Projects with `numberMatched`; unlocated projects have `"geometry": null`."""
+    _require_membership(f.zone, f.layout, f.basis)
     matched = pq.count_projects(conn, f)
     features = pq.project_features(conn, pq.find_project_ids(conn, f, limit, offset))
     links = [{"rel": "self", "type": GEOJSON, "href": str(request.url)}]
@@ -148,7 +166,7 @@ def projects(
     return geojson(collection(features, numberMatched=matched, numberReturned=len(features), links=links))
 
 
-def _require_membership(zone: str | None, layout: str | None, basis: Basis | None) -> None:
+def _require_membership(zone: str | None, layout: str | None, basis: str | None) -> None:
     """``basis`` qualifies zone membership: alone it would filter nothing, so it is refused."""
     if basis is not None and zone is None and layout is None:
         raise BadParameter("basis", "applies to zone membership: give zone or layout with it")
