@@ -15,7 +15,7 @@ from geo.db import make_engine
 from projects.queries import PLACED
 from projects.stats import honest_counts
 from webmap.errors import add_exception_handlers
-from webmap.routes import api, ogc, pages, stats
+from webmap.routes import api, mentions, ogc, pages, stats
 from webmap.settings import Settings, get_settings
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -44,7 +44,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static/vendor/leaflet", StaticFiles(directory=xleaflet.BASE_DIR), name="leaflet")
     app.mount("/static/vendor/jquery", StaticFiles(directory=xjquery.BASE_DIR), name="jquery")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.include_router(stats.router)  # before api: its /api/export/mentions.* precede /api/export/{layer}.*
+    app.include_router(stats.router)
+    app.include_router(mentions.router)  # before api: /api/export/mentions.* must precede /api/export/{layer}.*
     app.include_router(api.router)
     app.include_router(ogc.router)
     app.include_router(pages.router)
