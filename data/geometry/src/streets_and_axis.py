@@ -385,7 +385,9 @@ S("guangming-road", "光明路", [[
 ]], "position only, and only of the existing 光明路 in 甘井子区 (泉水/大连湾 area), not of the 光明路延伸工程 that the "
    "2018 report links to the 大连湾海底隧道: a ~600 m N-S stub just east of the converted BD-09 house POI 半岛泉水欣座, "
    "whose address is '振兴路以南光明路以西', at the 振兴路 crossing (other 振兴路 POIs: 福佳新城, 华润大连湾国际社区); the "
-   "road's full course and the extension are not drawn", 300, "low")
+   "road's full course and the extension are not drawn. The anchor is one disputed housing record: Lianjia puts "
+   "半岛泉水欣座 4.7 km WSW, at 泉水 (BD-09 121.643123, 39.019029), so the stub may be that far off; the dump's "
+   "position agrees with its own address and with the dump's other 振兴路 records", 5000, "low")
 
 _CT = A3["LJ 畅通花园"]
 S("changtong-street", "畅通街", [[
