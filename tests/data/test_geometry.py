@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 
+import numpy as np
 import pytest
-from shapely.geometry import shape
+from shapely.geometry import Point, shape
 
 from zmtest import DATA_DIR, seeds_dir
+from geo import crs
 from geo.geometry import is_rfc7946_oriented
 from projects.report import DISTRICT_TOLERANCE_M, TILING_TOLERANCE, geometry_findings, join_pairs, tiling
 
@@ -116,13 +119,6 @@ def test_zones_contain_their_named_places(pairs, zone, project):
 # ---- location fixes from an outside check (issue 7 §6) ----------------------------------------
 # The source values below are copied from the cited public records (see data/geometry/SOURCES.md);
 # every conversion goes through geo.crs, as in the data, and the checks are computed here.
-import re  # noqa: E402
-
-import numpy as np  # noqa: E402
-from shapely.geometry import Point  # noqa: E402
-
-from geo import crs  # noqa: E402
-
 
 def _metric(lonlat) -> np.ndarray:
     return np.array(crs.to_metric(Point(*lonlat)).coords[0])
