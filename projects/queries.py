@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from geo.db import envelope_sql, predicate_sql, spatial_candidates, within_distance_sql
+from geo.db import envelope_sql, like_contains, predicate_sql, spatial_candidates, within_distance_sql
 from geo.geometry import to_geojson
 from projects.history import in_date_order, plan_date
 from projects.models import (
@@ -82,8 +82,9 @@ def _where(conn: sa.Connection, f: ProjectFilter) -> tuple[list[str], dict]:
         clauses.append(within_distance_sql(conn, "projects.geom", point, ":radius"))
         params.update(lon=lon, lat=lat, radius=radius)
     if f.q:
-        clauses.append("lower(projects.names) LIKE :q")
-        params["q"] = f"%{f.q.lower()}%"
+        # The text is matched literally: its % and _ are not wildcards.
+        clauses.append("lower(projects.names) LIKE :q ESCAPE '\\'")
+        params["q"] = like_contains(f.q.lower())
     return clauses, params
 
 

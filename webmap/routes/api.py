@@ -11,14 +11,14 @@ from projects import queries as pq
 from projects.status import Status
 from webmap.api_limits import MAX_LIMIT
 from webmap.deps import ConnDep
-from webmap.errors import BadParameter, NotFound
-from webmap.params import numbers, parse_bbox
+from webmap.errors import ERROR_RESPONSES, BadParameter, NotFound
+from webmap.params import MAX_TEXT, Limit, Offset, numbers, parse_bbox
 from zones import queries as zq
 from zones.catalog import ZONE_KINDS
 
 GEOJSON = "application/geo+json"
 
-router = APIRouter(prefix="/api", tags=["api"])
+router = APIRouter(prefix="/api", tags=["api"], responses=ERROR_RESPONSES)
 
 
 def geojson(body: dict, status_code: int = 200) -> JSONResponse:
@@ -107,9 +107,9 @@ def projects(
     located: Annotated[bool | None, Query(description="only located (true) or unlocated (false) projects")] = None,
     bbox: Annotated[str | None, Query(description="minLon,minLat,maxLon,maxLat (WGS84)")] = None,
     near: Annotated[str | None, Query(description="lon,lat,radius_m: within radius_m metres of the point")] = None,
-    q: Annotated[str | None, Query(description="text in the name, English name, aliases or id")] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 1000,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    q: Annotated[str | None, Query(max_length=MAX_TEXT, description="text in the name, English name, aliases or id")] = None,
+    limit: Limit = 1000,
+    offset: Offset = 0,
 ):
     """Projects with `numberMatched`; unlocated projects have `"geometry": null`."""
     plan_id = _plan_id(conn, plan, document)
