@@ -68,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.map_pages = {}  # rendered map pages by (layout, data fingerprint)
+    app.state.exports = {}  # built exports (the GeoPackage) by data fingerprint
     add_exception_handlers(app)
 
     # Middleware, innermost first (each add_middleware wraps the previous ones).
@@ -141,12 +142,15 @@ def _add_docs(app: FastAPI) -> None:
                 responses = operation.setdefault("responses", {})
                 if path.startswith("/ogc"):
                     responses.pop("422", None)  # /ogc answers 400 with an OGC exception instead
-                    continue
-                for status, spec in ERROR_RESPONSES.items():  # every other route answers ErrorBody
-                    current = responses.get(str(status), {})
-                    if "ErrorBody" not in json.dumps(current):
+                else:
+                    for status, spec in ERROR_RESPONSES.items():  # every other route answers ErrorBody
                         responses[str(status)] = {"description": spec["description"],
                                                   "content": {"application/json": {"schema": error_ref}}}
+                for status, response in responses.items():
+                    # Error bodies are JSON whatever the route's own media type (FastAPI files them under it).
+                    schema = next((c["schema"] for c in response.get("content", {}).values() if "schema" in c), None)
+                    if status[0] in "45" and schema is not None:
+                        response["content"] = {"application/json": {"schema": schema}}
         schemas = doc.get("components", {}).get("schemas", {})
         if "#/components/schemas/HTTPValidationError" not in json.dumps(doc["paths"]):
             schemas.pop("HTTPValidationError", None)  # FastAPI's default 422 body: ours is ErrorBody
