@@ -23,7 +23,7 @@ from geo.db import make_engine
 from webmap import media
 from webmap.deps import DataVersion
 from webmap.errors import ERROR_RESPONSES, add_exception_handlers
-from webmap.middleware import Conditional, HeadAsGet, PublicURL, RequestContext
+from webmap.middleware import BodyLimit, Conditional, HeadAsGet, PublicURL, RequestContext
 from webmap.params import strict_parameters
 from webmap.routes import api, ogc, pages
 from webmap.settings import Settings, get_settings
@@ -64,7 +64,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,  # served below from vendored files: nothing from a CDN
         redoc_url=None,
         dependencies=[Depends(strict_parameters)],
-        max_body_size=settings.max_body_bytes,
     )
     app.state.settings = settings
     app.state.map_pages = {}  # rendered map pages by (layout, data fingerprint)
@@ -81,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
             allow_headers=["Accept", "Content-Type", "If-None-Match", "X-Request-ID"],
             expose_headers=["ETag", "X-Request-ID", "Link", "Content-Disposition"], max_age=600)
+    app.add_middleware(BodyLimit, settings=settings)
     app.add_middleware(PublicURL, settings=settings)
     app.add_middleware(RequestContext, settings=settings)
 

@@ -6,6 +6,7 @@
    when set; else ``X-Forwarded-Proto/-Host/-Prefix`` from a trusted proxy (``ZONEMAP_TRUSTED_PROXIES``)
    only; else the request's own Host header, when it is a plain host name.
 3. CORS (Starlette's, only when ``ZONEMAP_CORS_ORIGINS`` is set).
+   ``BodyLimit`` — a request body above ``ZONEMAP_MAX_BODY_BYTES`` is a 413.
 4. Compression (starlette-compress: zstd, brotli or gzip, as the client accepts).
 5. ``HeadAsGet`` — HEAD on every GET route: answered as GET without the body; 405 lists HEAD too.
 6. ``Conditional`` — ``ETag`` from the loaded data's fingerprint and the request, ``Cache-Control``
@@ -23,6 +24,7 @@ from urllib.parse import urlsplit
 import anyio
 
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -152,6 +154,38 @@ class PublicURL:
         await self.app(scope, receive, send)
 
 
+class BodyLimit:
+    """Refuse a request body above ``ZONEMAP_MAX_BODY_BYTES`` with 413 (by its Content-Length before
+    reading anything; while reading, for a body sent without one)."""
+
+    def __init__(self, app: ASGIApp, settings: Settings):
+        self.app = app
+        self.limit = settings.max_body_bytes
+
+    def _too_large(self, scope: Scope):
+        return error_response(Request(scope), 413, "payload_too_large",
+                              f"request body too large: at most {self.limit} bytes (ZONEMAP_MAX_BODY_BYTES)")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        length = Headers(scope=scope).get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.limit):
+            return await self._too_large(scope)(scope, receive, send)
+        total = 0
+
+        async def receive_limited() -> Message:
+            nonlocal total
+            message = await receive()
+            if message["type"] == "http.request":
+                total += len(message.get("body", b""))
+                if total > self.limit:
+                    raise StarletteHTTPException(413)
+            return message
+
+        await self.app(scope, receive_limited, send)
+
+
 class HeadAsGet:
     """Answer HEAD like GET, without the body (FastAPI routes declare GET only)."""
 
@@ -246,4 +280,4 @@ class Conditional:
         await self.app(scope, receive, send_cached)
 
 
-__all__ = ["RequestContext", "PublicURL", "HeadAsGet", "Conditional", "security_headers", "ApiError"]
+__all__ = ["RequestContext", "PublicURL", "BodyLimit", "HeadAsGet", "Conditional", "security_headers", "ApiError"]

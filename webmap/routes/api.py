@@ -52,9 +52,6 @@ def _require(conn, table: str, kind: str, id_: str | None, parameter: str) -> No
         raise BadParameter(parameter, f"no {kind} with id {id_!r}")
 
 
-Id = Annotated[str, Path(max_length=MAX_TEXT)]
-
-
 # ---- plans, layouts, zones, streets, districts ---------------------------------------------------
 
 @router.get("/plans", summary="The plan documents", response_model=list[schemas.Plan], responses=_formats_doc(RECORDS, Format.json))
@@ -64,7 +61,7 @@ def plans(request: Request, conn: ConnDep, f: FormatParam = None):
 
 
 @router.get("/plans/{plan_id}", summary="One plan document", response_model=schemas.Plan)
-def plan(conn: ConnDep, plan_id: Annotated[str, Path(max_length=MAX_TEXT, examples=["xigang-13th-fyp"])]):
+def plan(conn: ConnDep, plan_id: Annotated[str, Path(max_length=MAX_TEXT, description="plan id", examples=["xigang-13th-fyp"])]):
     for p in zq.list_plans(conn):
         if p["id"] == plan_id:
             return respond(Format.json, p)
@@ -105,7 +102,7 @@ def zones(
 
 @router.get("/zones/{zone_id}", summary="One zone as a GeoJSON Feature", response_model=schemas.ZoneFeature,
             response_class=GeoJSONResponse)
-def zone(conn: ConnDep, zone_id: Annotated[str, Path(max_length=MAX_TEXT, examples=["xg13-axis"])]):
+def zone(conn: ConnDep, zone_id: Annotated[str, Path(max_length=MAX_TEXT, description="zone id", examples=["xg13-axis"])]):
     for feat in zq.list_zones(conn):
         if feat["id"] == zone_id:
             return GeoJSONResponse(feat)
@@ -302,7 +299,7 @@ def search(request: Request, conn: ConnDep, body: Annotated[ProjectSearch, Body(
 
 @router.get("/projects/{project_id}", summary="One project with its status history", response_model=schemas.ProjectDetail,
             response_class=GeoJSONResponse)
-def project(conn: ConnDep, project_id: Annotated[str, Path(max_length=MAX_TEXT, examples=["dongguan-street-renewal"])]):
+def project(conn: ConnDep, project_id: Annotated[str, Path(max_length=MAX_TEXT, description="project id", examples=["dongguan-street-renewal"])]):
     """One Feature; `properties.mention_history` lists its mentions in date order."""
     feature = pq.project_detail(conn, project_id)
     if feature is None:
