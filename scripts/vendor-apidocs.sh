@@ -26,6 +26,10 @@ cp "$tmp/r/package/bundles/redoc.standalone.js" "$tmp/r/package/bundles/redoc.st
 # tools would otherwise request them (a 404).
 sed -i '/^\/\/# sourceMappingURL=/d' "$vendor/swagger-ui/swagger-ui-bundle.js" "$vendor/redoc/redoc.standalone.js"
 sed -i 's#/\*\# sourceMappingURL=[^*]*\*/##' "$vendor/swagger-ui/swagger-ui.css"
+# ReDoc's footer loads its maker's logo from their CDN: point it at an empty image (the footer then
+# hides it), so the page requests nothing from elsewhere. Recorded in the manifest as a patch.
+grep -q 'https://cdn.redoc.ly/redoc/logo-mini.svg' "$vendor/redoc/redoc.standalone.js"
+sed -i 's#https://cdn.redoc.ly/redoc/logo-mini.svg#data:,#' "$vendor/redoc/redoc.standalone.js"
 python3 - "$vendor" "$SWAGGER" "$REDOC" <<'PY'
 import hashlib, json, sys
 from pathlib import Path
@@ -35,8 +39,11 @@ def files(d):
 manifest = {
     "about": "Libraries of the API documentation pages (/docs, /redoc), from the npm registry by scripts/vendor-apidocs.sh",
     "libraries": [
-        {"name": "swagger-ui-dist", "version": swagger, "license": "Apache-2.0", "dir": "swagger-ui", "files": files("swagger-ui")},
-        {"name": "redoc", "version": redoc, "license": "MIT", "dir": "redoc", "files": files("redoc")},
+        {"name": "swagger-ui-dist", "version": swagger, "license": "Apache-2.0", "dir": "swagger-ui", "files": files("swagger-ui"),
+         "patches": ["sourceMappingURL comments removed (the maps are not shipped)"]},
+        {"name": "redoc", "version": redoc, "license": "MIT", "dir": "redoc", "files": files("redoc"),
+         "patches": ["redoc.standalone.js: the footer logo's CDN URL replaced by an empty data: URL (no outside request)",
+                     "bundles: sourceMappingURL comments removed (the maps are not shipped)"]},
     ],
 }
 (vendor / "apidocs.json").write_text(json.dumps(manifest, indent=2) + "\n")

@@ -254,3 +254,24 @@ def test_openapi_error_responses_match_the_bodies(mini_client):
                 assert ref == "#/components/schemas/ErrorBody", (path, status)
     # and the bodies validate against that schema (pydantic: the same model)
     ErrorBody.model_validate(mini_client.get("/api/projects", params={"x": 1}).json())
+
+
+def test_api_docs_libraries_match_their_manifest(mini_client):
+    """The vendored Swagger UI and ReDoc are the files the manifest names (version, licence, sha256),
+    and /docs and /redoc load them from here, never from a CDN."""
+    import hashlib
+    import json
+
+    from webmap.app import STATIC_DIR
+
+    manifest = json.loads((STATIC_DIR / "vendor" / "apidocs.json").read_text())
+    for lib in manifest["libraries"]:
+        folder = STATIC_DIR / "vendor" / lib["dir"]
+        assert lib["version"] and lib["license"] and "LICENSE" in lib["files"]
+        assert {p.name for p in folder.iterdir()} == set(lib["files"]), lib["name"]
+        for name, digest in lib["files"].items():
+            assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest, name
+    for path, asset in (("/docs", "/static/vendor/swagger-ui/swagger-ui-bundle.js"), ("/redoc", "/static/vendor/redoc/redoc.standalone.js")):
+        html = mini_client.get(path).text
+        assert asset in html and "cdn" not in html and "fonts.googleapis" not in html
+        assert mini_client.get(asset).status_code == 200
