@@ -4,6 +4,7 @@ and the offline API documentation. Routers and rules live elsewhere; this module
 from __future__ import annotations
 
 import json
+import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -42,9 +43,21 @@ class Health(BaseModel):
     data: str | None = Field(description="fingerprint of the loaded data (changes with every `zonemap load` of new data)")
 
 
+def _log_errors_to_stderr() -> None:
+    """One line per error (webmap/errors.py) reaches the server's log, 4xx included; a host
+    application that configures logging itself keeps its own handlers."""
+    logger = logging.getLogger("zonemap")
+    if not logger.handlers and not logging.getLogger().handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app for ``settings`` (default: from the environment)."""
     settings = settings or get_settings()
+    _log_errors_to_stderr()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

@@ -38,9 +38,8 @@ _PREFIX = re.compile(r"^(/[A-Za-z0-9._~-]+)*$")
 
 def security_headers(settings: Settings) -> list[tuple[bytes, bytes]]:
     """Headers every response carries. The CSP fits the self-hosted pages: Folium and the API docs
-    run inline scripts and styles ('unsafe-inline'), Swagger UI compiles schemas with ``new
-    Function`` ('unsafe-eval'), ReDoc searches in a blob: worker; everything else comes from here,
-    plus the configured basemap's tile server for images."""
+    run inline scripts and styles ('unsafe-inline', no 'unsafe-eval'), ReDoc searches in a blob:
+    worker; everything else comes from here, plus the configured basemap's tile server for images."""
     img = "'self' data: blob:"
     if settings.basemap_url:
         parts = urlsplit(settings.basemap_url.replace("{s}", "a"))
@@ -49,7 +48,7 @@ def security_headers(settings: Settings) -> list[tuple[bytes, bytes]]:
             if "{s}" in settings.basemap_url:
                 origin = f"{parts.scheme}://{settings.basemap_url.split('://', 1)[1].split('/', 1)[0].replace('{s}', '*')}"
             img += f" {origin}"
-    csp = ("default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    csp = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
            f"img-src {img}; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
     return [
