@@ -21,7 +21,7 @@ from projects.status import Status
 from webmap.api_limits import MAX_LIMIT
 from webmap.deps import ConnDep
 from webmap.errors import OGC_ERROR_RESPONSES, BadParameter, NotFound
-from webmap.params import Limit, Offset, accepts, parse_bbox
+from webmap.params import MAX_OFFSET, Limit, Offset, accepts, parse_bbox
 from zones import queries as zq
 
 GEOJSON = "application/geo+json"
@@ -197,7 +197,7 @@ def openapi(request: Request):
         "limit": {"name": "limit", "in": "query", "required": False, "style": "form", "explode": False,
                   "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}},
         "offset": {"name": "offset", "in": "query", "required": False, "style": "form", "explode": False,
-                   "schema": {"type": "integer", "minimum": 0, "default": 0}},
+                   "schema": {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0}},
         "bbox": {"name": "bbox", "in": "query", "required": False, "style": "form", "explode": False,
                  "schema": {"type": "array", "minItems": 4, "maxItems": 4, "items": {"type": "number"}}},
         "featureId": {"name": "featureId", "in": "path", "required": True, "schema": {"type": "string"}},
