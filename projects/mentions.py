@@ -64,12 +64,12 @@ def mention_date(year: int | None, plan) -> str | None:
 
 
 # Columns served under another name: the API speaks of documents and zones, not of foreign keys.
-_RENAMED = {"plan_id": "document", "zone_id": "zone", "project_id": "project", "year": "year_as_written"}
+_RENAMED = {"plan_id": "plan", "zone_id": "zone", "project_id": "project", "year": "year_as_written"}
 
 
 def mention_features(conn: sa.Connection, f: MentionFilter) -> list[dict]:
     """Every mention matching ``f`` as a GeoJSON Feature with its project's point (or null geometry),
-    ordered by year, document date, project and mention id."""
+    ordered by year, plan date, project and mention id."""
     t = Mention.__table__
     q = sa.select(t).order_by(t.c.id)
     if f.project:
@@ -103,11 +103,11 @@ def mention_features(conn: sa.Connection, f: MentionFilter) -> list[dict]:
             if k not in ("id", "project_id"):
                 props[_RENAMED.get(k, k)] = list(v) if isinstance(v, (list, tuple)) else v
         props.update({
-            "status_zh": label_zh, "status_en": label_en, "source_file": plan.source_file, "document_title_zh": plan.title_zh,
-            "document_date": d.isoformat() if d else None, "year": year, "date": mention_date(year, plan),
+            "status_zh": label_zh, "status_en": label_en, "source_file": plan.source_file, "plan_title_zh": plan.title_zh,
+            "plan_date": d.isoformat() if d else None, "year": year, "date": mention_date(year, plan),
             "placed": project.placed, "location_accuracy_m": project.location_accuracy_m,
         })
         geom = shape_or_none(project.geom)
         out.append({"type": "Feature", "id": m["id"], "geometry": to_geojson(geom), "properties": props})
-    out.sort(key=lambda x: (x["properties"]["year"] or 0, x["properties"]["document_date"] or "", x["properties"]["project"], x["id"]))
+    out.sort(key=lambda x: (x["properties"]["year"] or 0, x["properties"]["plan_date"] or "", x["properties"]["project"], x["id"]))
     return out

@@ -23,7 +23,7 @@ def test_every_mention_once_with_its_projects_point(client):
     _, mentions = catalog_projects(DATA_DIR)
     feats = _all(client)
     assert len(feats) == len(mentions)
-    assert Counter((f["properties"]["project"], f["properties"]["document"], f["properties"]["quote"]) for f in feats) == \
+    assert Counter((f["properties"]["project"], f["properties"]["plan"], f["properties"]["quote"]) for f in feats) == \
         Counter((m["project"], m["plan"], m["quote"]) for m in mentions)
     points = geojson_points(DATA_DIR)
     for f in feats:
@@ -33,7 +33,7 @@ def test_every_mention_once_with_its_projects_point(client):
         else:
             assert f["geometry"]["type"] == "Point"
             assert f["geometry"]["coordinates"] == pytest.approx([pt.x, pt.y], abs=1e-6)
-    keys = [(f["properties"]["year"], f["properties"]["document_date"], f["properties"]["project"], f["id"]) for f in feats]
+    keys = [(f["properties"]["year"], f["properties"]["plan_date"], f["properties"]["project"], f["id"]) for f in feats]
     assert keys == sorted(keys)
 
 
@@ -88,7 +88,7 @@ def test_exports(client):
     assert 'filename="zonemap-mentions.csv"' in r.headers["content-disposition"]
     rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8").lstrip("\ufeff"))))
     assert len(rows) == len(whole)
-    assert {"project", "document", "status", "year", "date", "quote", "lon", "lat"} <= set(rows[0])
+    assert {"project", "plan", "status", "year", "date", "quote", "lon", "lat"} <= set(rows[0])
     assert sum(1 for row in rows if row["lon"]) == sum(1 for f in whole if f["geometry"])
     r = client.get("/api/export/mentions.geojson", params={"plan": "xigang-13th-fyp"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/geo+json")
@@ -111,3 +111,18 @@ def test_bad_parameters(mini_client, params, parameter):
     for path in ("/api/mentions", "/api/export/mentions.csv"):
         r = mini_client.get(path, params=params)
         assert r.status_code == 422 and r.json()["parameter"] == parameter, path
+
+
+def test_body_satisfies_its_response_model(mini_client):
+    from pydantic import TypeAdapter
+
+    from webmap import schemas
+
+    body = mini_client.get("/api/mentions").json()
+    assert body["numberMatched"] == 4
+    TypeAdapter(schemas.MentionCollection).validate_python(body, strict=False)
+
+
+def test_mentions_as_csv_through_the_media_table(mini_client):
+    rows = list(csv.DictReader(io.StringIO(mini_client.get("/api/mentions", params={"f": "csv"}).content.decode("utf-8").lstrip("\ufeff"))))
+    assert len(rows) == 4 and {"plan", "year", "date", "lon", "lat"} <= set(rows[0])

@@ -1,4 +1,5 @@
-"""Mentions as data: `GET /api/mentions` (paged GeoJSON) and the exports `mentions.csv` / `mentions.geojson`.
+"""Mentions as data: `GET /api/mentions` (paged; GeoJSON, JSON or CSV) and the exports
+`mentions.csv` / `mentions.geojson`.
 
 Each mention is a Feature at its project's point (null geometry when the project is unlocated), with
 `year` (the year its statement holds) and `date` (ISO) for QGIS's temporal controller.
@@ -9,28 +10,30 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
-from geo.export import csv_text, flat_properties
+from geo.export import flat_properties
 from projects import mentions as pm
 from projects.status import Status
-from webmap.api_limits import MAX_LIMIT
+from webmap import schemas
 from webmap.deps import ConnDep
-from webmap.errors import BadParameter
-from webmap.routes.api import GEOJSON, Basis, _plan_id, _require, collection, geojson
+from webmap.errors import ERROR_RESPONSES, BadParameter
+from webmap.media import Format, FormatParam, GeoJSONResponse, content_type, negotiate, respond
+from webmap.params import MAX_TEXT, Limit, Offset
+from webmap.routes.api import FEATURES, Basis, _formats_doc, _plan_id, _require
 
-router = APIRouter(prefix="/api", tags=["mentions"])
+router = APIRouter(prefix="/api", tags=["mentions"], responses=ERROR_RESPONSES)
 
 
 def mention_filter(
     conn: ConnDep,
-    project: Annotated[str | None, Query(description="project id: its mentions (its status history)")] = None,
-    plan: Annotated[str | None, Query(description="plan id: the mentions that document makes")] = None,
-    document: Annotated[str | None, Query(description="plan id or source file name (alias of plan)")] = None,
-    status: Annotated[Status | None, Query(description="the status the mention attests")] = None,
-    year: Annotated[int | None, Query(ge=1900, le=2100, description="the year the mention's statement holds (the `year` property)")] = None,
-    zone: Annotated[str | None, Query(description="zone id: mentions of the projects that belong to it (see basis)")] = None,
-    basis: Annotated[Basis | None, Query(description="with zone: membership by `spatial`, `text` or `any` (default)")] = None,
+    project: Annotated[str | None, Query(max_length=MAX_TEXT, description="project id: its mentions (its status history)", examples=["ikea-dalian"])] = None,
+    plan: Annotated[str | None, Query(max_length=MAX_TEXT, description="plan id (or its source file name): the mentions it makes", examples=["xigang-13th-fyp"])] = None,
+    document: Annotated[str | None, Query(max_length=MAX_TEXT, deprecated=True, description="deprecated alias of plan", examples=["xigang-13th-fyp"])] = None,
+    status: Annotated[Status | None, Query(description="the status the mention attests", examples=["completed"])] = None,
+    year: Annotated[int | None, Query(ge=1900, le=2100, description="the year the mention's statement holds (the `year` property)", examples=[2015])] = None,
+    zone: Annotated[str | None, Query(max_length=MAX_TEXT, description="zone id: the mentions of the projects that belong to it (see basis)", examples=["xg13-axis"])] = None,
+    basis: Annotated[Basis | None, Query(description="with zone: membership by spatial, text or any (default)", examples=["text"])] = None,
 ) -> pm.MentionFilter:
     """The mention filters, checked: unknown ids are a 422 naming the parameter."""
     _require(conn, "projects", "project", project, "project")
@@ -44,43 +47,41 @@ def mention_filter(
 MentionFilterDep = Annotated[pm.MentionFilter, Depends(mention_filter)]
 
 
-@router.get("/mentions", summary="Every mention of a project in a document, at its project's point", response_class=JSONResponse)
-def mentions(
-    request: Request,
-    conn: ConnDep,
-    f: MentionFilterDep,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 1000,
-    offset: Annotated[int, Query(ge=0)] = 0,
-):
-    """A FeatureCollection with `numberMatched` and `next`/`prev` links, ordered by `year`, document
-    date, project and id. Properties: the mention as the catalog holds it (`document`, `section`,
+@router.get("/mentions", summary="Every mention of a project in a plan, at its project's point (GeoJSON, JSON or CSV)",
+            response_model=schemas.MentionCollection, response_class=GeoJSONResponse, responses=_formats_doc(FEATURES, Format.geojson))
+def mentions(request: Request, conn: ConnDep, flt: MentionFilterDep, limit: Limit = 1000, offset: Offset = 0, f: FormatParam = None):
+    """A FeatureCollection with `numberMatched` and `next`/`prev` links, ordered by `year`, plan
+    date, project and id. Properties: the mention as the catalog holds it (`plan`, `section`,
     `status_words`, `status`, `zone_as_written`, `zone`, `investment`, `quote` …), its project's
-    names, `year` (the year its statement holds), `date` (ISO: the document's date, or the last day
-    of an earlier year the text speaks of) and `year_as_written` (the year the text gives, or null)."""
-    feats = pm.mention_features(conn, f)
+    names and `placed`, `year` (the year its statement holds), `date` (ISO: the plan's date, or the
+    last day of an earlier year the text speaks of) and `year_as_written` (the year the text gives)."""
+    fmt = negotiate(request, f, FEATURES)
+    feats = pm.mention_features(conn, flt)
     page = feats[offset:offset + limit]
-    links = [{"rel": "self", "type": GEOJSON, "href": str(request.url)}]
+    url = request.url
+    links = [{"rel": "self", "type": content_type(fmt), "href": str(url)}]
     if offset + len(page) < len(feats):
-        links.append({"rel": "next", "type": GEOJSON, "href": str(request.url.include_query_params(offset=offset + limit))})
+        links.append({"rel": "next", "type": content_type(fmt), "href": str(url.include_query_params(offset=offset + limit))})
     if offset > 0:
-        links.append({"rel": "prev", "type": GEOJSON, "href": str(request.url.include_query_params(offset=max(0, offset - limit)))})
-    return geojson(collection(page, numberMatched=len(feats), numberReturned=len(page), links=links))
+        links.append({"rel": "prev", "type": content_type(fmt), "href": str(url.include_query_params(offset=max(0, offset - limit)))})
+    body = {"type": "FeatureCollection", "numberMatched": len(feats), "numberReturned": len(page), "links": links, "features": page}
+    return respond(fmt, body, features=page, filename="zonemap-mentions", headers={"X-Number-Matched": str(len(feats))})
 
 
-@router.get("/export/mentions.csv", summary="Every mention as CSV (UTF-8 with BOM; its project's lon/lat)")
-def export_mentions_csv(conn: ConnDep, f: MentionFilterDep):
+@router.get("/export/mentions.csv", summary="Every mention as CSV (UTF-8 with BOM; its project's lon/lat)",
+            responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "CSV"}})
+def export_mentions_csv(conn: ConnDep, flt: MentionFilterDep):
     """The status history for a spreadsheet: one row per mention, lists as JSON text, `lon`/`lat`
     of its project (empty when unlocated). Takes the filters of `/api/mentions`."""
-    return Response(csv_text(pm.mention_features(conn, f)).encode("utf-8"), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="zonemap-mentions.csv"'})
+    return respond(Format.csv, {}, features=pm.mention_features(conn, flt),
+                   headers={"Content-Disposition": 'attachment; filename="zonemap-mentions.csv"'})
 
 
-@router.get("/export/mentions.geojson", summary="Every mention as a flat RFC 7946 GeoJSON file (for QGIS's temporal controller)")
-def export_mentions_geojson(conn: ConnDep, f: MentionFilterDep):
+@router.get("/export/mentions.geojson", summary="Every mention as a flat RFC 7946 GeoJSON file (QGIS's temporal controller)",
+            response_class=GeoJSONResponse, responses={200: {"description": "a GeoJSON FeatureCollection with flat properties"}})
+def export_mentions_geojson(conn: ConnDep, flt: MentionFilterDep) -> Response:
     """One Point feature per mention at its project's point (null geometry when unlocated), flat
     properties; `date` (ISO) or `year` drive QGIS's temporal controller. Takes the filters of `/api/mentions`."""
-    feats = [{**x, "properties": flat_properties(x["properties"])} for x in pm.mention_features(conn, f)]
-    body = geojson(collection(feats))
-    body.headers["Content-Disposition"] = 'attachment; filename="zonemap-mentions.geojson"'
-    return body
-
+    feats = [{**x, "properties": flat_properties(x["properties"])} for x in pm.mention_features(conn, flt)]
+    return GeoJSONResponse({"type": "FeatureCollection", "features": feats},
+                           headers={"Content-Disposition": 'attachment; filename="zonemap-mentions.geojson"'})

@@ -1,86 +1,79 @@
-"""Statistics over the projects: `GET /api/stats`, JSON or CSV.
+"""Statistics over the projects: `GET /api/stats` (JSON or CSV) and the honest counts `GET /api/summary`.
 
-The filters are those of `/api/projects` (one dependency, `api.project_filter`), so a group's
-count equals `numberMatched` of `/api/projects` with the same filters plus that group's filter.
+The filters are those of `/api/projects` (one model, `api.ProjectFilters`, one function, `api._filter`),
+so a group's count equals `numberMatched` of `/api/projects` with the same filters plus that group's.
 """
 
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 from enum import Enum
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from projects import stats as ps
 from projects.queries import GROUPINGS
+from webmap import schemas
 from webmap.deps import ConnDep
-from webmap.errors import BadParameter
-from webmap.routes.api import ProjectFilterDep
+from webmap.errors import ERROR_RESPONSES
+from webmap.media import Format, FormatParam, content_type, negotiate, respond
+from webmap.routes.api import ProjectFilters, _filter, _formats_doc
 
-router = APIRouter(prefix="/api", tags=["statistics"])
+router = APIRouter(prefix="/api", tags=["statistics"], responses=ERROR_RESPONSES)
 
-By = Enum("By", {g: g for g in GROUPINGS}, type=str)
+OFFERED = (Format.json, Format.csv)
+
+# `plan` is the vocabulary's name for a document; `document` is the name the issue gave the grouping.
+By = Enum("By", {g: g for g in (*GROUPINGS, "plan")}, type=str)
 By.__doc__ = "What the statistics group projects by."
 
 
-class Format(str, Enum):
-    json = "json"
-    csv = "csv"
+def _echo(request: Request) -> dict:
+    """The parameters the numbers were computed for, as the client gave them."""
+    return {k: v for k, v in request.query_params.items() if k != "f"}
 
 
-def wants_csv(request: Request, f: Format | None) -> bool:
-    """`f=csv`, or an Accept header that prefers text/csv (`f` wins). A local rule until the one
-    media-type table (webmap/media.py) lands."""
-    if f is not None:
-        return f is Format.csv
-    accept = request.headers.get("accept", "")
-    return "text/csv" in accept and "application/json" not in accept.split("text/csv")[0]
-
-
-def filters_echo(f, by: str | None) -> dict:
-    """The filters the numbers were computed for, as the client can pass them again."""
-    out = {"by": by} if by else {}
-    for k, v in dataclasses.asdict(f).items():
-        if v is not None:
-            out[k] = ",".join(f"{x:g}" for x in v) if isinstance(v, tuple) else v
-    return out
-
-
-@router.get("/stats", summary="Project counts per zone, layout, district, street, industry or document")
+@router.get("/stats", summary="Project counts per zone, layout, district, street, industry or plan (JSON or CSV)",
+            response_model=schemas.Stats, responses=_formats_doc(OFFERED, Format.json))
 def stats(
     request: Request,
     conn: ConnDep,
-    flt: ProjectFilterDep,
-    by: Annotated[By, Query(description="group by: zone | layout | district | street | industry | document")],
-    f: Annotated[Format | None, Query(description="json (default) or csv; or send Accept: text/csv")] = None,
+    query: Annotated[ProjectFilters, Query()],
+    by: Annotated[By, Query(description="group by: zone (default), layout, district, street, industry or document (= plan)", examples=["zone"])] = By.zone,
+    f: FormatParam = None,
 ):
     """Per group: `projects`, `status` (counts per status), `placed` (`located` = a point,
     `text_only` = no point but a document states its zone, `unplaced`), `investment` (the figures the
-    texts state, summed per unit as written) and, for zones, `area_km2` (in UTM 51N) and
-    `projects_per_km2`. `totals` counts every matched project once and those in no group. Groups may
-    overlap (a project in two zones counts in both). `layout` with `by=zone` lists that layout's zones.
-    The filters are those of `/api/projects`; `basis` (spatial | text | any) sets how zone and layout
-    membership is known."""
-    if flt.basis is not None and by.value not in ("zone", "layout") and flt.zone is None and flt.layout is None:
-        raise BadParameter("basis", "applies to zone membership: use it with by=zone or by=layout, or with zone or layout")
-    body = ps.statistics(conn, by.value, flt)
-    body["filters"] = filters_echo(flt, by.value)
-    if wants_csv(request, f):
-        return Response(stats_csv(body), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="zonemap-stats-by-{by.value}.csv"'})
-    return JSONResponse({"filters": body.pop("filters"), **body})
+    texts state, one per project, summed per unit as written: ranges and texts with several amounts
+    are counted in `not_summed`, approximate figures summed and counted in `approximate`) and, for
+    zones, `area_km2` (measured in UTM 51N) and `projects_per_km2`. `totals` counts every matched
+    project once and those in no group; groups may overlap (a project in two zones counts in both).
+    The filters are those of `/api/projects`: a group's counts equal `/api/projects` with the same
+    filters plus the group's (`zone=`, `layout=`, `district=`, `street=`, `industry=`, `plan=`).
+    `layout` with `by=zone` lists that layout's zones; `basis` sets how zone and layout membership
+    is known. `f=csv` or `Accept: text/csv`: one row per group, then the totals."""
+    fmt = negotiate(request, f, OFFERED)
+    grouping = "document" if by.value == "plan" else by.value
+    flt = _filter(request, conn, query, basis_alone=grouping in ("zone", "layout"))
+    body = {"filters": _echo(request), **ps.statistics(conn, grouping, flt)}
+    if fmt is Format.csv:
+        return Response(stats_csv(body).encode("utf-8"), media_type=content_type(Format.csv),
+                        headers={"Content-Disposition": f'inline; filename="zonemap-stats-by-{by.value}.csv"'})
+    return respond(Format.json, body)
 
 
-@router.get("/summary", summary="How many projects are located, placed by text only, or not placed")
-def summary(conn: ConnDep, flt: ProjectFilterDep) -> dict:
+@router.get("/summary", summary="How many projects are located, placed by text only, or not placed",
+            response_model=schemas.Summary, responses=_formats_doc(OFFERED, Format.json))
+def summary(request: Request, conn: ConnDep, query: Annotated[ProjectFilters, Query()], f: FormatParam = None):
     """Honest counts for the projects the filters of `/api/projects` select: `located` (a point),
     `text_only` (no point, but a document states its zone), `unplaced` (neither); they add up to
-    `projects`. The same numbers as `/api/stats` totals `placed`, and, unfiltered, `/healthz`."""
-    return {"filters": filters_echo(flt, None), **ps.honest_counts(conn, flt)}
+    `projects`. The same numbers as `/api/stats` `totals.placed` and, unfiltered, `/healthz`."""
+    fmt = negotiate(request, f, OFFERED)
+    body = {"filters": _echo(request), **ps.honest_counts(conn, _filter(request, conn, query))}
+    return respond(fmt, body, filename="zonemap-summary")
 
 
 def stats_csv(body: dict) -> str:
