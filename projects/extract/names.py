@@ -20,18 +20,21 @@ import re
 from dataclasses import dataclass, field
 
 from projects.extract import rules
-from projects.extract.segment import boundaries, tokens
+from projects.extract.segment import tokens
 from projects.extract.statuses import status_keywords
 
 OPEN, CLOSE = "（(“《「‘\"", "）)”》」’\""
 _SUFFIXES = sorted(rules.PROJECT_SUFFIXES, key=lambda s: -len(s[0]))
+_BY_LAST: dict[str, list[tuple[str, str, int]]] = {}
+for _s in _SUFFIXES:
+    _BY_LAST.setdefault(_s[0][-1], []).append(_s)
 _LEAD = sorted(set(rules.LEAD_WORDS), key=len, reverse=True)
 _TRAIL = sorted(set(rules.TRAIL_WORDS), key=len, reverse=True)
 _RELATIONAL = ("周边", "周围", "沿线", "附近", "配套", "商业配套", "其他", "相关", "所属", "下属")
 _QUANTITY = re.compile(r"^(?:\d+|[一二三四五六七八九十两百几多]+)(?:[所个家座处项条批类种大])")
 _LIST_NUMBER = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十]{1,2})$")
 _ALIAS_BRACKET = re.compile(r"[（(]原([^（）()]{2,30})[）)]$")
-_NOT_NAME = re.compile(r"[，。；：！？%％]|\d+(?:\.\d+)?[亿万元%]")
+_NOT_NAME = re.compile(r"[，。；：！？%％]|\d+(?:\.\d+)?[亿万元%]|亿元|\d+[个所家座处项条]")
 
 
 @dataclass
@@ -47,6 +50,16 @@ class Candidate:
     rules: list[str] = field(default_factory=list)
     confidence: float = 0.5
     alias: str | None = None  # a former name given in brackets: 西岗体育馆（原西岗区市民健身中心）
+
+
+class Ctx:
+    """One sentence, segmented once: its tokens, and where tokens start and end."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.toks = tokens(text)
+        self.tok_at = {t.start: t for t in self.toks}
+        self.bounds = {0, len(text), *(t.end for t in self.toks)}
 
 
 def _depths(text: str) -> list[int]:
@@ -72,44 +85,58 @@ def _split(text: str, start: int, end: int, seps: str, depth: list[int]) -> list
 
 def suffix_at_end(name: str) -> tuple[str, str, int] | None:
     """The project suffix ``name`` ends with (longest first), ignoring a trailing phase: (suffix, kind, strength)."""
-    core = rules.PHASE.sub("", name) or name
-    for suffix, kind, strength in _SUFFIXES:
+    core = rules.PHASE.sub("", name) if name[-1:] in "期）)" else name
+    core = core or name
+    for suffix, kind, strength in _BY_LAST.get(core[-1:], ()):
         if core.endswith(suffix) and len(core) > len(suffix):
             return suffix, kind, strength
     return None
 
 
-def _strip_lead(text: str, a: int, b: int) -> int:
+def _strip_lead(ctx: Ctx, a: int, b: int) -> int:
     """Skip the verbs and function words in front of a name; returns the new start."""
+    text = ctx.text
     changed = True
     while changed and a < b:
         changed = False
-        seg = text[a:b]
-        toks = tokens(seg)
         for w in _LEAD:
-            if seg.startswith(w) and any(t.end == len(w) for t in toks):
+            if text.startswith(w, a) and a + len(w) <= b and (a + len(w)) in ctx.bounds:
                 a += len(w)
                 changed = True
                 break
         else:
-            # A list number ("1、" was split off; "1." stays) or an opening bracket of nothing.
-            m = re.match(r"^(?:\d{1,2}[.．]|[：:，,])", seg)
+            # A list number ("1." stays attached) or a stray separator.
+            m = re.match(r"(?:\d{1,2}[.．](?!\d)|[：:，,])", text[a:b])
             if m:
                 a += m.end()
                 changed = True
     return a
 
 
-def _trail_start(seg: str) -> bool:
-    if not seg:
+def _trail_start(ctx: Ctx, pos: int, b: int) -> bool:
+    """Whether the text at ``pos`` starts what follows a name (a status phrase, a verb, 等 …)."""
+    text = ctx.text
+    if pos >= b:
         return True
-    if any(seg.startswith(w) for w in _TRAIL) or any(seg.startswith(k) for k in _status_words()):
+    if _trail_re().match(text, pos):
         return True
-    first = tokens(seg)[0]
+    if text.startswith(("和", "及", "与", "以及"), pos):
+        return False  # a conjunction may be inside a name: 黑咀子码头及周边地块改造
+    first = ctx.tok_at.get(pos)
+    if first is None:
+        return False
     return first.flag[:1] in ("v", "d", "p", "c", "u", "f") and first.word not in ("北", "南", "东", "西")
 
 
 _STATUS_CACHE: list[str] = []
+_TRAIL_RE: list[re.Pattern] = []
+
+
+def _trail_re() -> re.Pattern:
+    if not _TRAIL_RE:
+        words = sorted({*_TRAIL, *_status_words()}, key=len, reverse=True)
+        _TRAIL_RE.append(re.compile("|".join(map(re.escape, words))))
+    return _TRAIL_RE[0]
 
 
 def _status_words() -> list[str]:
@@ -120,45 +147,43 @@ def _status_words() -> list[str]:
     return _STATUS_CACHE
 
 
-def _name_end(text: str, a: int, b: int) -> tuple[int, tuple[str, str, int] | None, bool]:
+def _name_end(ctx: Ctx, a: int, b: int) -> tuple[int, tuple[str, str, int] | None, bool]:
     """Where the name starting at ``a`` ends: (end, suffix info, clean end?)."""
-    seg = text[a:b]
+    text = ctx.text
     # 等 closes an enumeration: nothing after it belongs to the name.
-    depth = _depths(seg)
-    for i, ch in enumerate(seg):
-        if ch == "等" and depth[i] == 0 and i > 0:
-            seg = seg[:i]
+    depth = 0
+    for i in range(a, b):
+        ch = text[i]
+        if ch in "（(“":
+            depth += 1
+        elif ch in "）)”":
+            depth = max(0, depth - 1)
+        elif ch == "等" and depth == 0 and i > a:
+            b = i
             break
-    bounds = boundaries(seg)
     best: tuple[int, tuple[str, str, int], bool] | None = None
-    for end in range(len(seg), 1, -1):
-        head = seg[:end]
-        # A phase or a 项目/工程 word right after a suffix belongs to the name.
-        info = suffix_at_end(head)
+    for end in range(b, a + 1, -1):
+        info = suffix_at_end(text[a:end])
         if info is None:
             continue
-        if end not in bounds and not seg[end:end + 1] in "（(":
+        if end not in ctx.bounds and text[end:end + 1] not in "（(":
             continue
-        rest = seg[end:]
-        m = rules.PHASE.match(rest) or re.match(r"^[（(][^（）()]{1,20}[）)]", rest)
+        m = rules.PHASE.match(text, end, b) or re.compile(r"[（(][^（）()]{1,20}[）)]").match(text, end, b)
         if m:
-            end += m.end()
-            rest = seg[end:]
-        if rest.startswith(("项目", "工程")) and not info[0].endswith(("项目", "工程")):
+            end = m.end()
+        if text.startswith(("项目", "工程"), end) and end + 2 <= b and not info[0].endswith(("项目", "工程")):
             end += 2
-            rest = seg[end:]
-        clean = _trail_start(rest)
-        if clean:
-            return a + end, info, True
+        if _trail_start(ctx, end, b):
+            return end, info, True
         if best is None:
-            best = (a + end, info, False)
+            best = (end, info, False)
     if best:
         return best
     # No suffix: the name runs to the first word that cannot be part of it.
-    for t in tokens(seg):
-        if t.start > 0 and _trail_start(seg[t.start:]):
-            return a + t.start, None, True
-    return a + len(seg), None, True
+    for t in ctx.toks:
+        if a < t.start < b and _trail_start(ctx, t.start, b):
+            return t.start, None, True
+    return b, None, True
 
 
 def _specific(qualifier: str) -> bool:
@@ -169,60 +194,114 @@ def _specific(qualifier: str) -> bool:
     return any(t.word not in rules.GENERIC_WORDS and t.word not in rules.LEAD_WORDS for t in toks)
 
 
+_SLOGAN = re.compile(r"“[^”]*[一二三四五六七八九十双百千万][^”]*”")
+_PROPER_FLAGS = ("ns", "nr", "nz", "nt", "nrt", "nrfg", "j", "eng")
+
+
 def _proper(name: str) -> bool:
-    """Whether a name carries a proper part: a place or brand word, a number, a ·, a quote."""
-    if re.search(r"[·\d“\"A-Za-z]", name):
+    """Whether a name carries a proper part: a place or brand word, a number, a ·, a quote.
+
+    A quoted numeric slogan (“双十”, “五个一”) names a programme, not a site.
+    """
+    plain = _SLOGAN.sub("", name)
+    if re.search(r"[·\d“\"A-Za-z]", plain):
         return True
-    return any(t.flag in ("ns", "nr", "nz", "nt", "nrt", "nrfg", "j", "eng") for t in tokens(name))
+    return any(t.flag in _PROPER_FLAGS for t in tokens(plain) if len(t.word) > 1 or t.flag == "eng")
 
 
 def _is_abstract(name: str) -> bool:
     return name.endswith(tuple(rules.NOT_PROJECT_ENDINGS)) or name.endswith("化")
 
 
+_ZONE_SUBJECT = re.compile(r"[\u4e00-\u9fff“”\-—]{2,16}?(?:片区|功能区|商务区|商业区|商贸区|物流区|文化区|街道|商圈|区)(?:要|将|应)")
+_COUNT_AFTER = re.compile(r"(?:\d+|[一二三四五六七八九十两]+)(?:个|所|家|座|处|项|条|批|万|平方米)")
+_PROGRAMME = ("项目", "工程", "建设工程", "改造项目", "改造工程", "提升改造工程", "升级改造工程")
+_PREDICATES = {"成为", "列入", "获批", "达到", "实现", "入驻", "落户", "落地", "迈进", "取得", "进入", "跃居", "位列", "为", "被", "被评为", "是"}
+_NO_STRIP_AFTER = "路街道区号桥北南东西里园巷湾山"
+
+
+def _strip_verbs(ctx: Ctx, a: int, b: int) -> int:
+    """Skip leading verbs and adverbs jieba recognises (加速, 深耕 …), guarding place names (如意街)."""
+    while a < b:
+        t = ctx.tok_at.get(a)
+        if t is None or len(t.word) < 2 or t.flag not in ("v", "vd", "ad", "d", "p", "c") or t.end >= b - 2:
+            return a
+        if ctx.text[t.end] in _NO_STRIP_AFTER:
+            return a
+        a = t.end
+    return a
+
+
+def _predicate_inside(ctx: Ctx, a: int, end: int, suffix: str) -> int | None:
+    """The end of a predicate word inside a name ("X迈进Y广场"), or None."""
+    last = None
+    for t in ctx.toks:
+        if a < t.start and t.end <= end - len(suffix) and (t.word in _PREDICATES or t.word in _status_words()) and t.flag.startswith("v") or (
+            a < t.start and t.end <= end - len(suffix) and t.word in _PREDICATES
+        ):
+            last = t.end
+    return last
+
+
 def find_projects(text: str) -> list[Candidate]:
     """Project candidates in one sentence (see the module docstring for the rules)."""
+    ctx = Ctx(text)
     depth = _depths(text)
     body_end = len(text.rstrip("。！？；;!? "))
     clauses = _split(text, 0, body_end, "，,：:", depth)
     header_words: str | None = None
     out: list[Candidate] = []
-    for ci, (ca, cb) in enumerate(clauses):
+    for ca, cb in clauses:
         clause = text[ca:cb]
         m = rules.LIST_HEADER.match(clause)
         if m:
             header_words = m.group("words")
             continue
+        m = _ZONE_SUBJECT.match(clause)
+        if m:  # "马栏片区要…": the subject is a zone, the names come after it
+            ca = ca + m.end()
         numbered = False
         items = _split(text, ca, cb, "、", depth)
         if items and _LIST_NUMBER.match(text[items[0][0]:items[0][1]]) and len(items) > 1:
             items, numbered = items[1:], True
-        items = _split_conjunctions(text, items)
-        category = rules.ENUM_CATEGORY.search(text, items[-1][0], cb) if items else None
+        if not items:
+            continue
+        items = _split_conjunctions(ctx, items)
+        category = rules.ENUM_CATEGORY.search(text, items[-1][0], cb)
+        zone_list = bool(rules.ZONE_LIST.search(text, items[-1][0], cb))
         cands = []
         lead_words = None
         for n, (ia, ib) in enumerate(items):
-            a = _strip_lead(text, ia, ib)
+            a = _strip_lead(ctx, ia, ib)
+            a = _strip_verbs(ctx, a, ib)
+            a = _strip_lead(ctx, a, ib)
             if n == 0 and a > ia:
                 lead_words = text[ia:a]
             if "的" in text[a:ib]:
                 # "改造后的小傅家庄公园": a name does not contain 的; it starts after the last one.
-                pre = text[a:ib]
-                cut = _name_end(text, a, ib)[0]
-                k = pre.rfind("的", 0, cut - a)
+                cut = _name_end(ctx, a, ib)[0]
+                k = text.rfind("的", a, cut)
                 if k >= 0:
-                    a = a + k + 1
-            end, info, clean = _name_end(text, a, ib)
-            name = text[a:end].strip("“”\"、 ") if not text[a:end].startswith("“") else text[a:end]
+                    a = k + 1
+            end, info, clean = _name_end(ctx, a, ib)
+            if info:
+                inside = _predicate_inside(ctx, a, end, info[0])
+                if inside is not None:
+                    # "X迈进Y广场": the name is the part after the predicate.
+                    a = inside
+                    end, info, clean = _name_end(ctx, a, ib)
+            name = text[a:end].strip("、 ")
             if name.count("“") != name.count("”"):
                 name = name.replace("“", "").replace("”", "")
             if not name:
                 continue
             cands.append((a, end, name, info, clean, n))
-        strong_sibling = sum(1 for c in cands if c[3] and c[3][2] == 2 and _specific(c[2][: -len(c[3][0])])) >= 1
+        strong_sibling = any(c[3] and c[3][2] == 2 and _specific(c[2][: -len(c[3][0])]) for c in cands)
         listed = header_words is not None or numbered or category is not None
         for a, end, name, info, clean, n in cands:
-            cand = _judge(name, info, clean, listed, strong_sibling and len(cands) > 1, category)
+            after = text[end:cb]
+            cand = _judge(name, info, clean, after, header_words is not None, listed,
+                          strong_sibling and len(cands) > 1 and not zone_list, category)
             if cand is None:
                 continue
             cand.start, cand.end = a, end
@@ -230,7 +309,7 @@ def find_projects(text: str) -> list[Candidate]:
             if alias:
                 cand.alias = alias.group(1)
                 cand.name = name[: alias.start()]
-            cand.status_words, cand.status_span = _status(text, ca, cb, items, end, lead_words, header_words)
+            cand.status_words, cand.status_span = _status(ctx, ca, cb, items, end, lead_words, header_words)
             if header_words is not None:
                 cand.rules.append("list header")
             out.append(cand)
@@ -243,8 +322,9 @@ def find_projects(text: str) -> list[Candidate]:
     return unique
 
 
-def _split_conjunctions(text: str, items: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _split_conjunctions(ctx: Ctx, items: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Split "A和B" / "A及B" / "A与B" when both sides end with a project suffix."""
+    text = ctx.text
     out = []
     for a, b in items:
         seg = text[a:b]
@@ -253,8 +333,8 @@ def _split_conjunctions(text: str, items: list[tuple[int, int]]) -> list[tuple[i
             left, right = seg[:m.start()], seg[m.end():]
             if right.startswith(_RELATIONAL) or not left or not right:
                 continue
-            left_end = _name_end(text, _strip_lead(text, a, a + m.start()), a + m.start())
-            right_end = _name_end(text, a + m.end(), b)
+            left_end = _name_end(ctx, _strip_lead(ctx, a, a + m.start()), a + m.start())
+            right_end = _name_end(ctx, a + m.end(), b)
             if left_end[1] and right_end[1] and left_end[0] == a + m.start():
                 out.extend([(a, a + m.start()), (a + m.end(), b)])
                 done = True
@@ -264,37 +344,46 @@ def _split_conjunctions(text: str, items: list[tuple[int, int]]) -> list[tuple[i
     return out
 
 
-def _judge(name: str, info, clean: bool, listed: bool, sibling: bool, category) -> Candidate | None:
+def _judge(name: str, info, clean: bool, after: str, header: bool, listed: bool, sibling: bool, category) -> Candidate | None:
     """Whether a name is a project, with the rules that say so and a confidence."""
     if len(name) < 2 or len(name) > 40 or _NOT_NAME.search(name) or _QUANTITY.match(name):
         return None
-    if _is_abstract(name):
-        return None
+    if _is_abstract(name) or _COUNT_AFTER.match(after):
+        return None  # an abstract noun, or a category counted ("项目16个")
     if info:
         suffix, kind, strength = info
-        qualifier = rules.PHASE.sub("", name)[: -len(suffix)] if name.endswith(suffix) else name[: name.rfind(suffix)]
+        core = rules.PHASE.sub("", name) if rules.PHASE.search(name) else name
+        core = re.sub(r"[（(][^（）()]*[）)]$", "", core) or core
+        qualifier = core[: -len(suffix)] if core.endswith(suffix) else core[: core.rfind(suffix)]
+        if core.endswith(("项目", "工程")) and not suffix.endswith(("项目", "工程")):
+            qualifier = core[: core.rfind(suffix)]
+        if not clean or (len(qualifier.strip("“”")) < 2 and qualifier not in ("区", "市")):
+            return None
         specific = _specific(qualifier)
+        zone_like = any(name.endswith(z) for z, _ in rules.ZONE_SUFFIXES)
+        if zone_like and not (listed or sibling):
+            return None  # 奥林匹克现代商业区 is a zone unless a list of sites says otherwise
+        if suffix in _PROGRAMME and not _proper(qualifier):
+            return None  # 文化惠民工程, 食品安全示范工程: programmes without a site
+        proper = _proper(qualifier)
         if strength == 2 and specific:
-            conf = 0.85 if _proper(name) else 0.7
-            return Candidate(name, 0, 0, kind, rules=[f"suffix {suffix}"], confidence=conf if clean else conf - 0.15)
-        if (strength == 1 and specific and _proper(qualifier)) or (listed and specific):
-            return Candidate(name, 0, 0, kind, rules=[f"suffix {suffix}", *(["list"] if listed else [])], confidence=0.6 if clean else 0.5)
+            return Candidate(name, 0, 0, kind, rules=[f"suffix {suffix}"], confidence=0.85 if proper else 0.7)
+        if specific and (proper or listed):
+            return Candidate(name, 0, 0, kind, rules=[f"suffix {suffix}", *(["list"] if listed else [])], confidence=0.6)
         return None
     # No suffix: only a list vouches for it, and it must look like a proper name.
-    if len(name) > 15 or not (listed or sibling):
-        return None
-    if not _proper(name) and not (listed and _specific(name)):
+    if len(name) > 15 or not (header or ((category is not None or sibling) and _proper(name))):
         return None
     if not _specific(name):
         return None
-    why = "list" if listed else "enumerated with a named site"
-    return Candidate(name, 0, 0, "other", rules=[why], confidence=0.6 if category is not None or listed else 0.45)
+    why = "list header" if header else ("等 + category" if category is not None else "enumerated with a named site")
+    return Candidate(name, 0, 0, "other", rules=[why], confidence=0.6 if header or category is not None else 0.45)
 
 
-def _status(text: str, ca: int, cb: int, items, end: int, lead_words: str | None, header_words: str | None):
+def _status(ctx: Ctx, ca: int, cb: int, items, end: int, lead_words: str | None, header_words: str | None):
     """Status words of a name: predicate after the list, else the verb before it, else the list header."""
-    last_end = items[-1][1] if items else end
-    after_from = max(end, _name_end_of_last(text, items))
+    text = ctx.text
+    after_from = max(end, _name_end_of_last(ctx, items))
     rest = text[after_from:cb]
     m = rules.ENUM_CATEGORY.match(rest)
     if m:
@@ -306,13 +395,11 @@ def _status(text: str, ca: int, cb: int, items, end: int, lead_words: str | None
     if hits:
         pos, key = min(hits, key=lambda h: (h[0], -len(h[1])))
         if pos <= 12:
-            # From the first word of the predicate to the end of the status keyword.
             stop = pos + len(key)
             for k2 in keys:  # a longer phrase right after (建成 → 建成投产)
                 if rest.startswith(k2, pos) and pos + len(k2) > stop:
                     stop = pos + len(k2)
             after = (after_from, after_from + stop)
-    del last_end
     if after and text[after[0]:after[1]].strip() not in ("建设", "项目建设"):
         return text[after[0]:after[1]], after
     if lead_words:
@@ -327,8 +414,8 @@ def _status(text: str, ca: int, cb: int, items, end: int, lead_words: str | None
     return None, None
 
 
-def _name_end_of_last(text: str, items) -> int:
+def _name_end_of_last(ctx: Ctx, items) -> int:
     if not items:
         return 0
     a, b = items[-1]
-    return _name_end(text, _strip_lead(text, a, b), b)[0]
+    return _name_end(ctx, _strip_lead(ctx, a, b), b)[0]
