@@ -179,9 +179,9 @@ def _name_end(ctx: Ctx, a: int, b: int) -> tuple[int, tuple[str, str, int] | Non
             best = (end, info, False)
     if best:
         return best
-    # No suffix: the name runs to the first word that cannot be part of it.
+    # No suffix: the name runs to the first status or trailing word (or the item's end).
     for t in ctx.toks:
-        if a < t.start < b and _trail_start(ctx, t.start, b):
+        if a < t.start < b and _trail_re().match(text, t.start):
             return t.start, None, True
     return b, None, True
 
@@ -224,7 +224,7 @@ def _strip_verbs(ctx: Ctx, a: int, b: int) -> int:
     """Skip leading verbs and adverbs jieba recognises (加速, 深耕 …), guarding place names (如意街)."""
     while a < b:
         t = ctx.tok_at.get(a)
-        if t is None or len(t.word) < 2 or t.flag not in ("v", "vd", "ad", "d", "p", "c") or t.end >= b - 2:
+        if t is None or len(t.word) < 2 or t.flag not in ("v", "vd", "ad") or t.end >= b - 2:
             return a
         if ctx.text[t.end] in _NO_STRIP_AFTER:
             return a
@@ -344,12 +344,23 @@ def _split_conjunctions(ctx: Ctx, items: list[tuple[int, int]]) -> list[tuple[in
     return out
 
 
+_NOT_AFTER = re.compile(r"(?:片区|城区|城市|商圈|功能区|区域|街道)")
+
+
+def _names_site(qualifier: str) -> bool:
+    """Whether a qualifier points at one site: a proper word, or a site name itself (植物园 in 植物园改造工程)."""
+    if _proper(qualifier):
+        return True
+    inner = suffix_at_end(qualifier)
+    return inner is not None and inner[2] == 2 and _specific(qualifier[: -len(inner[0])])
+
+
 def _judge(name: str, info, clean: bool, after: str, header: bool, listed: bool, sibling: bool, category) -> Candidate | None:
     """Whether a name is a project, with the rules that say so and a confidence."""
     if len(name) < 2 or len(name) > 40 or _NOT_NAME.search(name) or _QUANTITY.match(name):
         return None
-    if _is_abstract(name) or _COUNT_AFTER.match(after):
-        return None  # an abstract noun, or a category counted ("项目16个")
+    if _is_abstract(name) or _COUNT_AFTER.match(after) or _NOT_AFTER.match(after):
+        return None  # an abstract noun, a category counted ("项目16个"), part of a zone's name
     if info:
         suffix, kind, strength = info
         core = rules.PHASE.sub("", name) if rules.PHASE.search(name) else name
@@ -357,27 +368,37 @@ def _judge(name: str, info, clean: bool, after: str, header: bool, listed: bool,
         qualifier = core[: -len(suffix)] if core.endswith(suffix) else core[: core.rfind(suffix)]
         if core.endswith(("项目", "工程")) and not suffix.endswith(("项目", "工程")):
             qualifier = core[: core.rfind(suffix)]
-        if not clean or (len(qualifier.strip("“”")) < 2 and qualifier not in ("区", "市")):
+        if len(qualifier.strip("“”")) < 2 and qualifier not in ("区", "市"):
             return None
         specific = _specific(qualifier)
+        site = _names_site(qualifier)
         zone_like = any(name.endswith(z) for z, _ in rules.ZONE_SUFFIXES)
         if zone_like and not (listed or sibling):
             return None  # 奥林匹克现代商业区 is a zone unless a list of sites says otherwise
-        if suffix in _PROGRAMME and not _proper(qualifier):
+        if suffix in _PROGRAMME and not site:
             return None  # 文化惠民工程, 食品安全示范工程: programmes without a site
-        proper = _proper(qualifier)
+        if not clean and not (strength == 2 and specific and _proper(qualifier)):
+            return None  # the name runs on into a longer noun ("幼儿园在园幼儿比例")
+        why = [f"suffix {suffix}"]
         if strength == 2 and specific:
-            return Candidate(name, 0, 0, kind, rules=[f"suffix {suffix}"], confidence=0.85 if proper else 0.7)
-        if specific and (proper or listed):
-            return Candidate(name, 0, 0, kind, rules=[f"suffix {suffix}", *(["list"] if listed else [])], confidence=0.6)
+            conf = 0.85 if site else 0.7
+        elif specific and (site or listed):
+            conf, why = 0.6, why + (["list"] if listed else [])
+        elif strength == 2 and (listed or sibling):
+            conf, why = 0.5, why + ["list" if listed else "enumerated with a named site"]
+        else:
+            return None
+        return Candidate(name, 0, 0, kind, rules=why, confidence=conf if clean else conf - 0.1)
+    # No suffix: only a list vouches for it.
+    if len(name) > 15 or not _specific(name):
         return None
-    # No suffix: only a list vouches for it, and it must look like a proper name.
-    if len(name) > 15 or not (header or ((category is not None or sibling) and _proper(name))):
+    if header or category is not None:
+        why, conf = ("list header" if header else "等 + category"), 0.6
+    elif sibling and _proper(name):
+        why, conf = "enumerated with a named site", 0.45
+    else:
         return None
-    if not _specific(name):
-        return None
-    why = "list header" if header else ("等 + category" if category is not None else "enumerated with a named site")
-    return Candidate(name, 0, 0, "other", rules=[why], confidence=0.6 if header or category is not None else 0.45)
+    return Candidate(name, 0, 0, "other", rules=[why], confidence=conf)
 
 
 def _status(ctx: Ctx, ca: int, cb: int, items, end: int, lead_words: str | None, header_words: str | None):
