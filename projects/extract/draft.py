@@ -23,7 +23,7 @@ from projects.extract import rules
 from projects.extract.errors import ExtractError
 from projects.extract.known import Known, read_known
 from projects.extract.match import NameIndex, name_key, similar
-from projects.extract.names import Candidate, find_projects
+from projects.extract.names import Candidate, Gazetteer, find_projects
 from projects.extract.places import find_layouts, find_streets, strip_numbering, zone_kind
 from projects.extract.statuses import read_status
 from projects.extract.text import Document, Sentence, read_document
@@ -220,10 +220,22 @@ def build_draft(doc: Document, plan_id: str, known: Known, district: str | None 
     for name, zones in known.zones.items():
         zone_names.setdefault(name, zones[-1]["id"])
 
-    # Mentions, sentence by sentence.
+    # Mentions, sentence by sentence: the rules first, then every sentence again for the names
+    # the catalog and this document's own lists gave (a name once listed is found again).
+    gazetteer = Gazetteer()
+    for names_ in known.project_texts:
+        gazetteer.add(*names_)
+    first = {s.index: find_projects(s.text) for s in doc.sentences}
+    for cands in first.values():
+        for c in cands:
+            if c.confidence >= 0.6 and c.rules and c.rules[0] != "shared head noun":
+                gazetteer.add(c.name, c.name, "named elsewhere in the document")
+                key = name_key(c.name, known.prefixes)
+                if key != c.name and c.name.endswith(key):
+                    gazetteer.add(key, c.name, "named elsewhere in the document")
     mentions: list[Mention] = []
     for s in doc.sentences:
-        cands = find_projects(s.text)
+        cands = find_projects(s.text, gazetteer)
         for cand in cands:
             quote = _quote(doc, s, cand)
             if quote is None:

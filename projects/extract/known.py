@@ -17,6 +17,7 @@ class Known:
     plans: dict[str, dict] = field(default_factory=dict)
     projects: NameIndex = field(default_factory=NameIndex)
     project_names: dict[str, str] = field(default_factory=dict)  # id → name_zh
+    project_texts: list[tuple[str, str, str]] = field(default_factory=list)  # (as written, name, why) to find again
     zones: dict[str, list[dict]] = field(default_factory=dict)  # name_zh → zones (id, plan, kind, layout)
     layouts: dict[str, list[dict]] = field(default_factory=dict)  # name_zh → layouts
     streets: dict[str, str] = field(default_factory=dict)  # name_zh → id
@@ -66,9 +67,11 @@ def read_known(catalog_dir: Path, extra_districts: list[str] | None = None) -> K
         known.project_names[p["id"]] = p.get("name_zh") or p["id"]
         if p.get("name_zh"):
             known.projects.add(p["id"], p["name_zh"], "name")
+            known.project_texts.append((p["name_zh"], p["name_zh"], "catalog name"))
         for alias in p.get("aliases") or []:
             if isinstance(alias, str):
                 known.projects.add(p["id"], alias, "alias")
+                known.project_texts.append((alias, alias, "catalog name"))
     for _file, layout in sections["layouts"]:
         if not isinstance(layout, dict):
             continue

@@ -31,7 +31,7 @@ for _s in _SUFFIXES:
 _LEAD = sorted(set(rules.LEAD_WORDS), key=len, reverse=True)
 _TRAIL = sorted(set(rules.TRAIL_WORDS), key=len, reverse=True)
 _RELATIONAL = ("周边", "周围", "沿线", "附近", "配套", "商业配套", "其他", "相关", "所属", "下属")
-_QUANTITY = re.compile(r"^(?:\d+|[一二三四五六七八九十两百几多]+)(?:[所个家座处项条批类种大])")
+_QUANTITY = re.compile(r"^(?:\d+|[一二三四五六七八九十两百几多]+)(?:[所个家座处项条批类种大栋])")
 _LIST_NUMBER = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十]{1,2})$")
 _ALIAS_BRACKET = re.compile(r"[（(]原([^（）()]{2,30})[）)]$")
 _NOT_NAME = re.compile(r"[，。；：！？%％]|\d+(?:\.\d+)?[亿万元%]|亿元|\d+[个所家座处项条]")
@@ -194,7 +194,7 @@ def _specific(qualifier: str) -> bool:
     return any(t.word not in rules.GENERIC_WORDS and t.word not in rules.LEAD_WORDS for t in toks)
 
 
-_SLOGAN = re.compile(r"“[^”]*[一二三四五六七八九十双百千万][^”]*”")
+_SLOGAN = re.compile(r"“[^”]*[一二三四五六七八九十双百千万\d+][^”]*”")
 _PROPER_FLAGS = ("ns", "nr", "nz", "nt", "nrt", "nrfg", "j", "eng")
 
 
@@ -243,7 +243,39 @@ def _predicate_inside(ctx: Ctx, a: int, end: int, suffix: str) -> int | None:
     return last
 
 
-def find_projects(text: str) -> list[Candidate]:
+class Gazetteer:
+    """Names already known — the catalog's names and aliases, the names this document's lists
+    gave — found again wherever a sentence repeats them ("恒隆广场" after "大连恒隆广场…完工达效")."""
+
+    def __init__(self):
+        self.names: dict[str, tuple[str, str]] = {}  # text as written → (name, why)
+        self._re: re.Pattern | None = None
+
+    def add(self, written: str, name: str, why: str) -> None:
+        written = written.strip()
+        if written in self.names or not _distinctive(written):
+            return
+        self.names[written] = (name, why)
+        self._re = None
+
+    def find(self, text: str) -> list[tuple[int, int, str, str]]:
+        if not self.names:
+            return []
+        if self._re is None:
+            self._re = re.compile("|".join(map(re.escape, sorted(self.names, key=len, reverse=True))))
+        return [(m.start(), m.end(), *self.names[m.group(0)]) for m in self._re.finditer(text)]
+
+
+def _distinctive(name: str) -> bool:
+    """A name specific enough to be found again by its text alone (not 体育馆, not 图书馆)."""
+    if len(name) < 3 or name.count("“") != name.count("”"):
+        return False
+    info = suffix_at_end(name)
+    qualifier = name[: -len(info[0])] if info and name.endswith(info[0]) else name
+    return len(name) >= 4 and _specific(qualifier) or _proper(name)
+
+
+def find_projects(text: str, gazetteer: Gazetteer | None = None) -> list[Candidate]:
     """Project candidates in one sentence (see the module docstring for the rules)."""
     ctx = Ctx(text)
     depth = _depths(text)
@@ -267,6 +299,14 @@ def find_projects(text: str) -> list[Candidate]:
         if not items:
             continue
         items = _split_conjunctions(ctx, items)
+        shared = _distribute(ctx, items)
+        if shared:
+            for a, b, name in shared:
+                cand = Candidate(name.replace("“", "").replace("”", ""), a, b, "other", rules=["shared head noun"], confidence=0.55)
+                cand.kind = (suffix_at_end(cand.name) or ("", "other", 0))[1]
+                cand.status_words, cand.status_span = _status(ctx, ca, cb, items, shared[-1][1], text[ca:_strip_lead(ctx, ca, cb)] or None, header_words)
+                out.append(cand)
+            continue
         category = rules.ENUM_CATEGORY.search(text, items[-1][0], cb)
         zone_list = bool(rules.ZONE_LIST.search(text, items[-1][0], cb))
         cands = []
@@ -291,10 +331,8 @@ def find_projects(text: str) -> list[Candidate]:
                     a = inside
                     end, info, clean = _name_end(ctx, a, ib)
             name = text[a:end].strip("、 ")
-            if name.count("“") != name.count("”"):
-                name = name.replace("“", "").replace("”", "")
-            if not name:
-                continue
+            if not name or name.count("“") != name.count("”"):
+                continue  # a name does not cut a quotation in half
             cands.append((a, end, name, info, clean, n))
         strong_sibling = any(c[3] and c[3][2] == 2 and _specific(c[2][: -len(c[3][0])]) for c in cands)
         listed = header_words is not None or numbered or category is not None
@@ -313,6 +351,8 @@ def find_projects(text: str) -> list[Candidate]:
             if header_words is not None:
                 cand.rules.append("list header")
             out.append(cand)
+    if gazetteer is not None:
+        out.extend(_gazetteer_hits(ctx, gazetteer, out, clauses, depth))
     # One candidate per name and place.
     seen, unique = set(), []
     for c in out:
@@ -320,6 +360,48 @@ def find_projects(text: str) -> list[Candidate]:
             seen.add((c.name, c.start))
             unique.append(c)
     return unique
+
+
+def _gazetteer_hits(ctx: Ctx, gazetteer: Gazetteer, found: list[Candidate], clauses, depth) -> list[Candidate]:
+    out = []
+    taken = [(c.start, c.end) for c in found]
+    for a, b, name, why in gazetteer.find(ctx.text):
+        if any(a < e and s < b for s, e in taken):
+            continue  # the rules already read this place
+        if (a not in ctx.bounds or b not in ctx.bounds) and not ctx.text[a:b].startswith("“"):
+            continue  # inside a longer word
+        ca, cb = next(((x, y) for x, y in clauses if x <= a < y), (a, b))
+        kind = (suffix_at_end(name) or ("", "other", 0))[1]
+        cand = Candidate(name, a, b, kind, rules=[why], confidence=0.75 if why == "catalog name" else 0.65)
+        lead = ctx.text[ca:a]
+        lead_words = lead if lead and _strip_lead(ctx, ca, a) == a else None
+        cand.status_words, cand.status_span = _status(ctx, ca, cb, [(a, b)], b, lead_words, None)
+        taken.append((a, b))
+        out.append(cand)
+    return out
+
+
+def _distribute(ctx: Ctx, items: list[tuple[int, int]]) -> list[tuple[int, int, str]] | None:
+    """"黄河、北岗、拥警、香川“365社区家园”": short names sharing the last item's head noun.
+
+    Returns (start, end, name) per item, the head noun appended to the short ones, or None.
+    """
+    if len(items) < 2:
+        return None
+    text = ctx.text
+    short = [text[a:b] for a, b in items[:-1]]
+    short[0] = text[_strip_lead(ctx, *items[0]):items[0][1]]
+    if not all(1 < len(x) <= 3 and suffix_at_end(x) is None for x in short):
+        return None
+    la, lb = items[-1]
+    end, info, _clean = _name_end(ctx, la, lb)
+    width = max(len(x) for x in short)
+    head = text[la + width:end]
+    if info is None or not head or suffix_at_end(head.replace("“", "").replace("”", "")) is None:
+        return None
+    first = items[0][1] - len(short[0])
+    spans = [(first, items[0][1])] + [(a, b) for a, b in items[1:-1]] + [(la, end)]
+    return [(a, b, text[a:b] + (head if n < len(spans) - 1 else "")) for n, (a, b) in enumerate(spans)]
 
 
 def _split_conjunctions(ctx: Ctx, items: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -375,8 +457,11 @@ def _judge(name: str, info, clean: bool, after: str, header: bool, listed: bool,
         zone_like = any(name.endswith(z) for z, _ in rules.ZONE_SUFFIXES)
         if zone_like and not (listed or sibling):
             return None  # 奥林匹克现代商业区 is a zone unless a list of sites says otherwise
-        if suffix in _PROGRAMME and not site:
-            return None  # 文化惠民工程, 食品安全示范工程: programmes without a site
+        if suffix in _PROGRAMME and (not site or "“" in qualifier):
+            return None  # 文化惠民工程, 智慧西岗“12311”工程: programmes, campaigns, not sites
+        m = re.search(r"和|与|及", qualifier)
+        if m and not (suffix_at_end(qualifier[: m.start()]) or _proper(qualifier[: m.start()])):
+            return None  # "智慧教育和特色学校建设工程": the part before 和 is no site
         if not clean and not (strength == 2 and specific and _proper(qualifier)):
             return None  # the name runs on into a longer noun ("幼儿园在园幼儿比例")
         why = [f"suffix {suffix}"]
@@ -389,8 +474,12 @@ def _judge(name: str, info, clean: bool, after: str, header: bool, listed: bool,
         else:
             return None
         return Candidate(name, 0, 0, kind, rules=why, confidence=conf if clean else conf - 0.1)
-    # No suffix: only a list vouches for it.
-    if len(name) > 15 or not _specific(name):
+    # No suffix: only a list vouches for it; a street is a street, not a project.
+    if len(name) > 15 or not _specific(name) or len(re.findall(r"[\u4e00-\u9fff]", re.sub(r"[一二三四五六七八九十百千万两]", "", name))) < 2:
+        return None
+    from projects.extract.places import find_streets
+
+    if find_streets(name) == [name]:
         return None
     if header or category is not None:
         why, conf = ("list header" if header else "等 + category"), 0.6
