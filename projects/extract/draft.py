@@ -24,6 +24,7 @@ from projects.extract.errors import ExtractError
 from projects.extract.known import Known, read_known
 from projects.extract.match import NameIndex, name_key, similar
 from projects.extract.names import Candidate, Gazetteer, find_projects
+from projects.extract.segment import add_places
 from projects.extract.places import find_layouts, find_streets, strip_numbering, zone_kind
 from projects.extract.statuses import read_status
 from projects.extract.text import Document, Sentence, read_document
@@ -222,6 +223,7 @@ def build_draft(doc: Document, plan_id: str, known: Known, district: str | None 
 
     # Mentions, sentence by sentence: the rules first, then every sentence again for the names
     # the catalog and this document's own lists gave (a name once listed is found again).
+    add_places([*known.streets, *known.zones, *(p.get("district") for p in known.plans.values()), plan["district"]])
     gazetteer = Gazetteer()
     for names_ in known.project_texts:
         gazetteer.add(*names_)

@@ -33,6 +33,7 @@ _TRAIL = sorted(set(rules.TRAIL_WORDS), key=len, reverse=True)
 _RELATIONAL = ("周边", "周围", "沿线", "附近", "配套", "商业配套", "其他", "相关", "所属", "下属")
 _QUANTITY = re.compile(r"^(?:\d+|[一二三四五六七八九十两百几多]+)(?:[所个家座处项条批类种大栋])")
 _LIST_NUMBER = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十]{1,2})$")
+_CONJ = re.compile(r"以及|和|及|与")
 _ALIAS_BRACKET = re.compile(r"[（(]原([^（）()]{2,30})[）)]$")
 _NOT_NAME = re.compile(r"[，。；：！？%％]|\d+(?:\.\d+)?[亿万元%]|亿元|\d+[个所家座处项条]")
 
@@ -168,6 +169,9 @@ def _name_end(ctx: Ctx, a: int, b: int) -> tuple[int, tuple[str, str, int] | Non
             continue
         if end not in ctx.bounds and text[end:end + 1] not in "（(":
             continue
+        conj = _CONJ.search(text, a, end - len(info[0]))
+        if conj and suffix_at_end(text[a:conj.start()]) is None:
+            continue  # "管廊建设和地下空间": a name joins sites with 和, not a site and a verb
         m = rules.PHASE.match(text, end, b) or re.compile(r"[（(][^（）()]{1,20}[）)]").match(text, end, b)
         if m:
             end = m.end()
@@ -210,7 +214,7 @@ def _proper(name: str) -> bool:
 
 
 def _is_abstract(name: str) -> bool:
-    return name.endswith(tuple(rules.NOT_PROJECT_ENDINGS)) or name.endswith("化")
+    return name.endswith(tuple(rules.NOT_PROJECT_ENDINGS)) or (name.endswith("化") and not _proper(name[:-3]))
 
 
 _ZONE_SUBJECT = re.compile(r"[\u4e00-\u9fff“”\-—]{2,16}?(?:片区|功能区|商务区|商业区|商贸区|物流区|文化区|街道|商圈|区)(?:要|将|应)")
@@ -292,13 +296,24 @@ def find_projects(text: str, gazetteer: Gazetteer | None = None) -> list[Candida
         m = _ZONE_SUBJECT.match(clause)
         if m:  # "马栏片区要…": the subject is a zone, the names come after it
             ca = ca + m.end()
+        m = _PAIR_COUNT.search(text, ca, cb)
+        if m and suffix_at_end(m.group(3).replace("“", "").replace("”", "")):
+            # "新建民乐和云峰两个365社区家园": two sites sharing the head noun
+            first = _strip_lead(ctx, m.start(1), m.end(1))
+            for ga, gb in ((first, m.end(1)), (m.start(2), m.end(2))):
+                cand = Candidate(text[ga:gb] + m.group(3), ga, gb, "other", rules=["shared head noun"], confidence=0.55)
+                cand.name = cand.name.replace("“", "").replace("”", "")
+                cand.kind = (suffix_at_end(cand.name) or ("", "other", 0))[1]
+                cand.status_words, cand.status_span = _status(ctx, ca, cb, [(first, m.end())], m.end(), text[ca:first] or None, header_words)
+                out.append(cand)
+            continue
         numbered = False
         items = _split(text, ca, cb, "、", depth)
         if items and _LIST_NUMBER.match(text[items[0][0]:items[0][1]]) and len(items) > 1:
             items, numbered = items[1:], True
         if not items:
             continue
-        items = _split_conjunctions(ctx, items)
+        items = _split_conjunctions(ctx, items, rules.ENUM_CATEGORY.search(text, items[-1][0], cb) is not None)
         shared = _distribute(ctx, items)
         if shared:
             for a, b, name in shared:
@@ -335,7 +350,8 @@ def find_projects(text: str, gazetteer: Gazetteer | None = None) -> list[Candida
                 continue  # a name does not cut a quotation in half
             cands.append((a, end, name, info, clean, n))
         strong_sibling = any(c[3] and c[3][2] == 2 and _specific(c[2][: -len(c[3][0])]) for c in cands)
-        listed = header_words is not None or numbered or category is not None
+        suffixed = sum(1 for c in cands if c[3] and c[4])
+        listed = header_words is not None or numbered or category is not None or (suffixed >= 2 and not zone_list)
         for a, end, name, info, clean, n in cands:
             after = text[end:cb]
             cand = _judge(name, info, clean, after, header_words is not None, listed,
@@ -384,28 +400,42 @@ def _gazetteer_hits(ctx: Ctx, gazetteer: Gazetteer, found: list[Candidate], clau
 def _distribute(ctx: Ctx, items: list[tuple[int, int]]) -> list[tuple[int, int, str]] | None:
     """"黄河、北岗、拥警、香川“365社区家园”": short names sharing the last item's head noun.
 
-    Returns (start, end, name) per item, the head noun appended to the short ones, or None.
+    The short items right before the last one take its head noun (a generic noun phrase with a
+    project suffix, starting at a word boundary). Returns (start, end, name) per item, or None.
     """
     if len(items) < 2:
         return None
     text = ctx.text
-    short = [text[a:b] for a, b in items[:-1]]
-    short[0] = text[_strip_lead(ctx, *items[0]):items[0][1]]
-    if not all(1 < len(x) <= 3 and suffix_at_end(x) is None for x in short):
+    run: list[tuple[int, int]] = []
+    for n in range(len(items) - 2, -1, -1):
+        a, b = items[n]
+        if n == 0:
+            a = _strip_lead(ctx, a, b)
+        if not (1 < b - a <= 5) or suffix_at_end(text[a:b]) is not None:
+            break
+        run.insert(0, (a, b))
+    if not run:
         return None
     la, lb = items[-1]
     end, info, _clean = _name_end(ctx, la, lb)
-    width = max(len(x) for x in short)
-    head = text[la + width:end]
-    if info is None or not head or suffix_at_end(head.replace("“", "").replace("”", "")) is None:
+    width = min(b - a for a, b in run)
+    if info is None or (la + width) not in ctx.bounds:
         return None
-    first = items[0][1] - len(short[0])
-    spans = [(first, items[0][1])] + [(a, b) for a, b in items[1:-1]] + [(la, end)]
-    return [(a, b, text[a:b] + (head if n < len(spans) - 1 else "")) for n, (a, b) in enumerate(spans)]
+    head = text[la + width:end]
+    plain = head.replace("“", "").replace("”", "")
+    head_info = suffix_at_end(plain)
+    if not plain or len(plain) > 8 or head_info is None or _specific(re.sub(r"\d", "", plain[: -len(head_info[0])]) or "服务"):
+        return None
+    return [(a, b, text[a:b] + head) for a, b in run] + [(la, end, text[la:end])]
 
 
-def _split_conjunctions(ctx: Ctx, items: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Split "A和B" / "A及B" / "A与B" when both sides end with a project suffix."""
+_PAIR_COUNT = re.compile(r"([\u4e00-\u9fff]{2,4})(?:和|与|及)([\u4e00-\u9fff]{2,4})(?:两|二|2)个(.{2,10}?)(?=$|[，。；、])")
+
+
+def _split_conjunctions(ctx: Ctx, items: list[tuple[int, int]], listed: bool = False) -> list[tuple[int, int]]:
+    """Split "A和B" / "A及B" / "A与B" when both sides end with a project suffix (in a list: the
+    last item, "银沙滩海滨及莲花山等景区", always), or when a short name starts a new run
+    ("…服务中心以及365黄河、拥警…")."""
     text = ctx.text
     out = []
     for a, b in items:
@@ -417,7 +447,9 @@ def _split_conjunctions(ctx: Ctx, items: list[tuple[int, int]]) -> list[tuple[in
                 continue
             left_end = _name_end(ctx, _strip_lead(ctx, a, a + m.start()), a + m.start())
             right_end = _name_end(ctx, a + m.end(), b)
-            if left_end[1] and right_end[1] and left_end[0] == a + m.start():
+            run_starts = (a, b) != items[-1] and len(right) <= 5 and left_end[1] and left_end[0] == a + m.start()
+            last_in_list = listed and (a, b) == items[-1] and len(left) >= 2
+            if (left_end[1] and right_end[1] and left_end[0] == a + m.start()) or run_starts or last_in_list:
                 out.extend([(a, a + m.start()), (a + m.end(), b)])
                 done = True
                 break
@@ -431,8 +463,10 @@ _NOT_AFTER = re.compile(r"(?:片区|城区|城市|商圈|功能区|区域|街道
 
 def _names_site(qualifier: str) -> bool:
     """Whether a qualifier points at one site: a proper word, or a site name itself (植物园 in 植物园改造工程)."""
-    if _proper(qualifier):
+    if _proper(qualifier) or rules.PHASE.search(qualifier):
         return True
+    if any(qualifier == w and strength == 2 and len(w) >= 3 for w, _k, strength in _SUFFIXES):
+        return True  # 植物园改造工程
     inner = suffix_at_end(qualifier)
     return inner is not None and inner[2] == 2 and _specific(qualifier[: -len(inner[0])])
 
@@ -450,7 +484,7 @@ def _judge(name: str, info, clean: bool, after: str, header: bool, listed: bool,
         qualifier = core[: -len(suffix)] if core.endswith(suffix) else core[: core.rfind(suffix)]
         if core.endswith(("项目", "工程")) and not suffix.endswith(("项目", "工程")):
             qualifier = core[: core.rfind(suffix)]
-        if len(qualifier.strip("“”")) < 2 and qualifier not in ("区", "市"):
+        if len(qualifier.strip("“”")) < 2 and qualifier not in ("区", "市") and not listed:
             return None
         specific = _specific(qualifier)
         site = _names_site(qualifier)
@@ -497,6 +531,10 @@ def _status(ctx: Ctx, ca: int, cb: int, items, end: int, lead_words: str | None,
     rest = text[after_from:cb]
     m = rules.ENUM_CATEGORY.match(rest)
     if m:
+        after_from += m.end()
+        rest = text[after_from:cb]
+    m = re.match(r"[（(][^（）()]{0,10}[）)]", rest)
+    if m:  # "景区（点）"
         after_from += m.end()
         rest = text[after_from:cb]
     after = None

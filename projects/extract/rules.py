@@ -150,6 +150,10 @@ GENERIC_WORDS: set[str] = {
     "重点经济", "服务业", "新兴", "传统", "地区", "全球", "世界", "一批", "相关", "各级", "各个", "所有", "每一所",
 }
 
+# Place words jieba does not always tag as places (大连/d in "大连现代博物馆"); the catalog's
+# streets, zones and districts are added at run time (segment.add_places).
+PLACE_WORDS: list[str] = ["大连", "大连市", "辽宁", "辽宁省", "东北", "旅顺", "金普", "长兴岛", "甘井子", "沙河口", "西岗", "中山", "高新区"]
+
 # --- Zones, layouts and streets -------------------------------------------------------------------
 # How a zone name ends, and the zone kind it suggests (data/README.md "Zone kinds").
 ZONE_SUFFIXES: list[tuple[str, str]] = [

@@ -14,7 +14,7 @@ from functools import lru_cache
 import jieba
 import jieba.posseg
 
-from projects.extract.rules import LEAD_WORDS, PROJECT_SUFFIXES, TRAIL_WORDS
+from projects.extract.rules import LEAD_WORDS, PLACE_WORDS, PROJECT_SUFFIXES, TRAIL_WORDS
 from projects.extract.statuses import status_keywords
 
 jieba.setLogLevel(logging.WARNING)
@@ -44,10 +44,28 @@ def tokenizer() -> jieba.posseg.POSTokenizer:
     for word in [*LEAD_WORDS, *TRAIL_WORDS, *STATUS_PHRASES, *status_keywords()]:
         if len(word) > 1:
             base.add_word(word, freq=50000, tag="v")
-    return jieba.posseg.POSTokenizer(base)
+    pos = jieba.posseg.POSTokenizer(base)
+    for word in PLACE_WORDS:
+        _add_place(pos, word)
+    return pos
 
 
-@lru_cache(maxsize=4096)
+def _add_place(pos: jieba.posseg.POSTokenizer, word: str) -> None:
+    pos.tokenizer.add_word(word, freq=20000, tag="ns")
+    pos.word_tag_tab[word] = "ns"
+
+
+def add_places(words) -> None:
+    """Teach the tokenizer place names (the catalog's streets, zones, districts): tagged ns."""
+    pos = tokenizer()
+    new = [w for w in words if w and pos.word_tag_tab.get(w) != "ns"]
+    for word in new:
+        _add_place(pos, word)
+    if new:
+        tokens.cache_clear()
+
+
+@lru_cache(maxsize=65536)
 def tokens(text: str) -> tuple[Token, ...]:
     """Tokens of ``text`` with their parts of speech and offsets."""
     out, pos = [], 0
