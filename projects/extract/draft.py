@@ -23,7 +23,7 @@ from projects.extract import rules
 from projects.extract.errors import ExtractError
 from projects.extract.known import Known, read_known
 from projects.extract.match import NameIndex, name_key, similar
-from projects.extract.names import Candidate, Gazetteer, find_projects
+from projects.extract.names import Candidate, Gazetteer, find_again, find_projects
 from projects.extract.segment import add_places
 from projects.extract.places import find_layouts, find_streets, strip_numbering, zone_kind
 from projects.extract.statuses import read_status
@@ -237,7 +237,7 @@ def build_draft(doc: Document, plan_id: str, known: Known, district: str | None 
                     gazetteer.add(key, c.name, "named elsewhere in the document")
     mentions: list[Mention] = []
     for s in doc.sentences:
-        cands = find_projects(s.text, gazetteer)
+        cands = find_again(s.text, first[s.index], gazetteer)
         for cand in cands:
             quote = _quote(doc, s, cand)
             if quote is None:

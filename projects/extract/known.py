@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from geo.errors import DataProblem
+from projects.extract.fields import reviewed
 from projects.extract.errors import ExtractError
 from projects.extract.match import NameIndex
 
@@ -40,14 +43,37 @@ def district_prefixes(districts: list[str]) -> tuple[str, ...]:
     return tuple(sorted(out, key=len, reverse=True))
 
 
+def _read_sections(catalog_dir: Path, problems: list[DataProblem]) -> dict[str, list[tuple[str, object]]]:
+    """The catalog's records per section, as the loader would see them (pending drafts left out).
+
+    Reads with libyaml when available (the catalog is read once per extraction).
+    """
+    from projects.dataset import SECTIONS
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    sections: dict[str, list[tuple[str, object]]] = {s: [] for s in SECTIONS}
+    for path in sorted(catalog_dir.glob("*.yaml")):
+        label = f"catalog/{path.name}"
+        try:
+            doc = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
+        except (UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise ExtractError(f"{label}: not valid UTF-8 YAML ({exc}); fix it before extracting") from None
+        if not isinstance(doc, dict):
+            continue
+        for key, records in doc.items():
+            if key in sections and isinstance(records, list):
+                # Only what the loader would load counts as known: pending and rejected drafts do not.
+                pending: list[DataProblem] = []
+                sections[key].extend((label, r) for r in reviewed(key, label, records, pending))
+    return sections
+
+
 def read_known(catalog_dir: Path, extra_districts: list[str] | None = None) -> Known:
     """Read the catalog's YAML (no geometry, no quote check) into a :class:`Known`."""
-    from projects.dataset import read_catalog_files
-
     if not Path(catalog_dir).is_dir():
         raise ExtractError(f"{catalog_dir}: no catalog folder")
     problems: list[DataProblem] = []
-    sections = read_catalog_files(Path(catalog_dir), problems)
+    sections = _read_sections(Path(catalog_dir), problems)
     known = Known()
     for file, plan in sections["plans"]:
         if isinstance(plan, dict) and plan.get("id"):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from projects.extract import rules
 from projects.extract.segment import tokens
@@ -53,7 +54,7 @@ class Candidate:
     alias: str | None = None  # a former name given in brackets: 西岗体育馆（原西岗区市民健身中心）
 
 
-class Ctx:
+class _Ctx:
     """One sentence, segmented once: its tokens, and where tokens start and end."""
 
     def __init__(self, text: str):
@@ -61,6 +62,14 @@ class Ctx:
         self.toks = tokens(text)
         self.tok_at = {t.start: t for t in self.toks}
         self.bounds = {0, len(text), *(t.end for t in self.toks)}
+
+
+Ctx = _Ctx
+
+
+@lru_cache(maxsize=256)
+def ctx_of(text: str) -> _Ctx:
+    return _Ctx(text)
 
 
 def _depths(text: str) -> list[int]:
@@ -94,23 +103,28 @@ def suffix_at_end(name: str) -> tuple[str, str, int] | None:
     return None
 
 
+_LEAD_RE = re.compile("|".join(map(re.escape, _LEAD)))
+
+
 def _strip_lead(ctx: Ctx, a: int, b: int) -> int:
     """Skip the verbs and function words in front of a name; returns the new start."""
     text = ctx.text
-    changed = True
-    while changed and a < b:
-        changed = False
-        for w in _LEAD:
-            if text.startswith(w, a) and a + len(w) <= b and (a + len(w)) in ctx.bounds:
-                a += len(w)
-                changed = True
-                break
-        else:
-            # A list number ("1." stays attached) or a stray separator.
-            m = re.match(r"(?:\d{1,2}[.．](?!\d)|[：:，,])", text[a:b])
+    while a < b:
+        m = _LEAD_RE.match(text, a, b)
+        # The longest lead word ending on a word boundary (jieba's), else none.
+        if m and m.end() not in ctx.bounds:
+            m = next((mm for w in _LEAD if text.startswith(w, a) and (mm := re.match(re.escape(w), text[a:b])) and a + len(w) in ctx.bounds), None)
             if m:
                 a += m.end()
-                changed = True
+                continue
+        elif m:
+            a = m.end()
+            continue
+        # A list number ("1." stays attached) or a stray separator.
+        m = re.match(r"(?:\d{1,2}[.．](?!\d)|[：:，,])", text[a:b])
+        if not m:
+            break
+        a += m.end()
     return a
 
 
@@ -281,7 +295,7 @@ def _distinctive(name: str) -> bool:
 
 def find_projects(text: str, gazetteer: Gazetteer | None = None) -> list[Candidate]:
     """Project candidates in one sentence (see the module docstring for the rules)."""
-    ctx = Ctx(text)
+    ctx = ctx_of(text)
     depth = _depths(text)
     body_end = len(text.rstrip("。！？；;!? "))
     clauses = _split(text, 0, body_end, "，,：:", depth)
@@ -368,7 +382,19 @@ def find_projects(text: str, gazetteer: Gazetteer | None = None) -> list[Candida
                 cand.rules.append("list header")
             out.append(cand)
     if gazetteer is not None:
-        out.extend(_gazetteer_hits(ctx, gazetteer, out, clauses, depth))
+        out.extend(_gazetteer_hits(ctx, gazetteer, out, clauses))
+    return _unique(out)
+
+
+def find_again(text: str, found: list[Candidate], gazetteer: Gazetteer) -> list[Candidate]:
+    """The names of ``gazetteer`` in a sentence, besides the candidates the rules ``found`` there."""
+    ctx = ctx_of(text)
+    body_end = len(text.rstrip("。！？；;!? "))
+    clauses = _split(text, 0, body_end, "，,：:", _depths(text))
+    return _unique([*found, *_gazetteer_hits(ctx, gazetteer, found, clauses)])
+
+
+def _unique(out: list[Candidate]) -> list[Candidate]:
     # One candidate per name and place.
     seen, unique = set(), []
     for c in out:
@@ -378,7 +404,7 @@ def find_projects(text: str, gazetteer: Gazetteer | None = None) -> list[Candida
     return unique
 
 
-def _gazetteer_hits(ctx: Ctx, gazetteer: Gazetteer, found: list[Candidate], clauses, depth) -> list[Candidate]:
+def _gazetteer_hits(ctx: Ctx, gazetteer: Gazetteer, found: list[Candidate], clauses) -> list[Candidate]:
     out = []
     taken = [(c.start, c.end) for c in found]
     for a, b, name, why in gazetteer.find(ctx.text):
