@@ -74,8 +74,16 @@ def slugify(text: str, limit: int = 48) -> str:
 
 
 def english(text: str) -> str:
-    """A transliteration for a required English name the reviewer should improve."""
-    return " ".join(s.capitalize() for s in lazy_pinyin(text, errors=lambda s: [s]) if s.strip("“”\"、·（）()-—"))
+    """A transliteration for a required English name the reviewer should improve: one word per jieba word."""
+    from projects.extract.segment import tokens
+
+    words = []
+    for t in tokens(text):
+        syl = "".join(lazy_pinyin(t.word, errors=lambda s: [s]))
+        syl = re.sub(r"[^A-Za-z0-9·-]+", "", syl)
+        if syl:
+            words.append(syl[:1].upper() + syl[1:])
+    return " ".join(words) or text
 
 
 class Ids:
@@ -98,9 +106,18 @@ class Ids:
 def guess_plan(doc: Document, plan_id: str, district: str | None = None) -> dict:
     """The plan entry: title, district, date, year and kind, as far as the text gives them."""
     head = [l.strip() for l in doc.text.split("\n")[:25] if l.strip()]
-    titled = [l for l in head if re.search(r"规划|纲要|报告|计划|方案", l) and len(l) <= 60]
-    title = max(titled, key=len) if titled else (head[0] if head else doc.path.stem)
-    title = re.sub(r"^关于印发《|》的通知$|[《》]", "", title)
+    joined = "".join(head)
+    quoted = re.search(r"《([^《》]{4,60}(?:规划|纲要|报告|计划|方案)[^《》]{0,10})》", joined)
+    if quoted:
+        title = quoted.group(1)
+    else:
+        title = None
+        for i, line in enumerate(head):
+            if re.search(r"规划|纲要|报告|计划|方案", line) and len(line) <= 40 and not re.search(r"[，,。；]", line):
+                prev = head[i - 1] if i else ""
+                title = prev + line if prev and len(prev) <= 24 and not re.search(r"[，,。；：:]", prev) and not re.search(r"\d{4}年", prev) else line
+                break
+        title = title or (head[0] if head else doc.path.stem)
     m = re.search(r"(大连市)?([\u4e00-\u9fff]{2,4}区)", " ".join(head[:5]))
     if district is None:
         district = m.group(2) if m and m.group(2) not in ("城区", "市区", "社区") else ("大连市" if "大连市" in title else None)
@@ -121,7 +138,7 @@ def guess_plan(doc: Document, plan_id: str, district: str | None = None) -> dict
     if pm and kind != "work_report":
         period = f"{pm.group(1)}-{pm.group(2)}"
     kind_en = {"work_report": "Government Work Report", "five_year_plan": "Five-Year Plan", "sector_plan": "Sector Plan"}[kind]
-    place = "Dalian" if district in (None, "大连市") else f"{english(district[:-1])} District"
+    place = "Dalian" if district in (None, "大连市") else f"{english(district[:-1]).replace(' ', '')} District"
     return {
         "id": plan_id, "title_zh": title, "title_en": f"{place} {kind_en}" + (f" ({year})" if year else ""),
         "district": district or "大连市", "date": date, "year": year, "period": period, "kind": kind,

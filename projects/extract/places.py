@@ -48,11 +48,12 @@ def find_layouts(doc: Document) -> list[LayoutProposal]:
     layouts: dict[str, LayoutProposal] = {}
     zones: dict[str, ZoneProposal] = {}
     current: LayoutProposal | None = None
+    current_seen = -1  # the sentence where the current layout was last named
 
     def add_zone(name, s, a, b, layout, rule, roles=None):
         name = name.strip("“”\"")
         kind = zone_kind(name)
-        if kind is None or name in zones or len(name) > 20 or len(name) < 3:
+        if kind is None or name in zones or len(name) > 20 or len(name) < 3 or _verbal(name):
             return
         zones[name] = ZoneProposal(name, kind, layout, s, (a, b), roles, rule)
 
@@ -61,7 +62,7 @@ def find_layouts(doc: Document) -> list[LayoutProposal]:
             name = m.group(1).rstrip("、，,")
             if name not in layouts:
                 layouts[name] = LayoutProposal(name, s, (s.start + m.start(1), s.start + m.start(1) + len(name)))
-            current = layouts[name]
+            current, current_seen = layouts[name], s.index
         m = rules.LAYOUT_PART.search(s.text)
         if m:
             part = m.group(1)
@@ -78,7 +79,8 @@ def find_layouts(doc: Document) -> list[LayoutProposal]:
             role = m.group("role") if m and m.group("name") == s.runin else None
             parent = strip_numbering(s.headings[-2]) if len(s.headings) >= 2 else None
             a = s.start + s.text.find(s.runin)
-            owner = current.name if current and zone_kind(s.runin) and _owned(current, s) else parent
+            near = current is not None and 0 <= s.index - current_seen <= 25
+            owner = current.name if near and zone_kind(s.runin) else (parent if parent and _layout_like(parent) else None)
             add_zone(s.runin, s, a, a + len(s.runin), owner, "run-in heading", roles=role.split("，")[0] if role else None)
         m = re.search(r"((?:[\u4e00-\u9fff]{2,6}[、和])+[\u4e00-\u9fff]{2,6})([一二三四五六七八九十两\d]+)个(片区|街道|商圈|功能区)", s.text)
         if m:
@@ -94,9 +96,16 @@ def find_layouts(doc: Document) -> list[LayoutProposal]:
     return list(layouts.values())
 
 
-def _owned(layout: LayoutProposal, s: Sentence) -> bool:
-    # A run-in zone heading belongs to the layout named in the sentences just before it.
-    return 0 <= s.index - layout.sentence.index <= 25
+def _layout_like(heading: str) -> bool:
+    """A heading that names a set of zones (承载街道, 空间布局), not a task."""
+    return bool(re.search(r"布局|街道|片区|功能区|分区|格局|组团", heading)) and len(heading) <= 12
+
+
+def _verbal(name: str) -> bool:
+    """A phrase that starts with a verb or a number ("全力建设六个功能区") is a task, not a zone's name."""
+    if re.search(r"[一二三四五六七八九十两\d]+个", name):
+        return True
+    return any(name.startswith(w) for w in rules.LEAD_WORDS if len(w) > 1)
 
 
 def find_streets(name: str) -> list[str]:

@@ -205,7 +205,7 @@ def runin_heading(line: str) -> str | None:
 def _is_plain_heading(lines: list[str], i: int) -> bool:
     """An unnumbered heading line: short, no punctuation, between an empty line or heading and a paragraph."""
     line = lines[i]
-    if not (2 <= len(line) <= 30) or re.search(r"[。，,；;：:、！？]", line) or not CJK.search(line):
+    if not (2 <= len(line) <= 40) or re.search(r"[。，,；;：:！？]", line) or not CJK.search(line):
         return False
     nxt = next((l for l in lines[i + 1:] if l.strip()), "")
     return len(nxt) > 48
