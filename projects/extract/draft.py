@@ -25,7 +25,7 @@ from projects.extract.known import Known, read_known
 from projects.extract.match import NameIndex, name_key, similar
 from projects.extract.names import Candidate, Gazetteer, find_again, find_projects
 from projects.extract.segment import add_places
-from projects.extract.places import find_layouts, find_streets, strip_numbering, zone_kind
+from projects.extract.places import _verbal, find_layouts, find_streets, strip_numbering, zone_kind
 from projects.extract.statuses import read_status
 from projects.extract.text import Document, Sentence, read_document
 
@@ -179,8 +179,12 @@ def _quote(doc: Document, s: Sentence, cand: Candidate) -> str | None:
     return None
 
 
-def _zone_for(s: Sentence, zone_names: dict[str, str | None]) -> tuple[str | None, str | None]:
-    """(zone as written, zone id) from the sentence's subject or its nearest zone heading."""
+def _zone_for(s: Sentence, zone_names: dict[str, str | None], prefixes: tuple[str, ...] = ()) -> tuple[str | None, str | None]:
+    """(zone as written, zone id) from the sentence's subject or its nearest zone heading.
+
+    A heading that reads like a zone ("长春路-八一路经济发展轴：…") is the zone as written even
+    when no zone of that exact name is known; the id is filled when a known zone's name matches.
+    """
     for name in sorted(zone_names, key=len, reverse=True):
         if s.text.startswith((name, "——" + name)):
             return name, zone_names[name]
@@ -188,6 +192,10 @@ def _zone_for(s: Sentence, zone_names: dict[str, str | None]) -> tuple[str | Non
         h = strip_numbering(heading)
         if h in zone_names:
             return h, zone_names[h]
+        if zone_kind(h) and not _verbal(h) and len(h) <= 20:
+            best = max(zone_names, key=lambda z: similar(z, h, prefixes), default=None)
+            zid = zone_names[best] if best is not None and similar(best, h, prefixes) >= 86 else None
+            return h, zid
     return None, None
 
 
@@ -261,7 +269,7 @@ def build_draft(doc: Document, plan_id: str, known: Known, district: str | None 
                 notes.append(f"line {s.line}: {cand.name}: no verifiable quote ≤ 80 characters; left out")
                 continue
             reading = read_status(cand.status_words, quote=quote, plan_kind=plan["kind"])
-            zw, zid = _zone_for(s, zone_names)
+            zw, zid = _zone_for(s, zone_names, known.prefixes)
             ca, cb = _clause_bounds(s.text, cand.start)
             inv = rules.INVESTMENT.search(s.text, ca, cb) or (rules.INVESTMENT.search(s.text) if len(cands) == 1 else None)
             fields = {

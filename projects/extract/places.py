@@ -66,7 +66,7 @@ def find_layouts(doc: Document) -> list[LayoutProposal]:
         m = rules.LAYOUT_PART.search(s.text)
         if m:
             part = m.group(1)
-            owner = next((l for n, l in layouts.items() if part in n or part[-1] in n), current)
+            owner = current if current and part in current.name else next((l for n, l in reversed(list(layouts.items())) if part in n), current)
             members = re.split(r"[、，,]|和", m.group("members").split("。")[0])
             pos = s.start + m.start("members")
             for member in members:
@@ -80,7 +80,12 @@ def find_layouts(doc: Document) -> list[LayoutProposal]:
             parent = strip_numbering(s.headings[-2]) if len(s.headings) >= 2 else None
             a = s.start + s.text.find(s.runin)
             near = current is not None and 0 <= s.index - current_seen <= 25
-            owner = current.name if near and zone_kind(s.runin) else (parent if parent and _layout_like(parent) else None)
+            if near and zone_kind(s.runin):
+                owner = current.name
+            elif parent and _layout_like(parent):
+                owner = parent
+            else:  # a zone defined by its role ("X区：重点发展…") belongs to the last layout named
+                owner = current.name if current and role else None
             add_zone(s.runin, s, a, a + len(s.runin), owner, "run-in heading", roles=role.split("，")[0] if role else None)
         m = re.search(r"((?:[\u4e00-\u9fff]{2,6}[、和])+[\u4e00-\u9fff]{2,6})([一二三四五六七八九十两\d]+)个(片区|街道|商圈|功能区)", s.text)
         if m:
@@ -98,7 +103,7 @@ def find_layouts(doc: Document) -> list[LayoutProposal]:
 
 def _layout_like(heading: str) -> bool:
     """A heading that names a set of zones (承载街道, 空间布局), not a task."""
-    return bool(re.search(r"布局|街道|片区|功能区|分区|格局|组团", heading)) and len(heading) <= 12
+    return bool(re.search(r"布局|街道|片区|功能区|分区|格局|组团|[一二三四五六七八九十两]+(?:区|轴|片|街|湾|圈)", heading)) and len(heading) <= 12
 
 
 def _verbal(name: str) -> bool:
