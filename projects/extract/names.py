@@ -327,7 +327,8 @@ def find_projects(text: str, gazetteer: Gazetteer | None = None) -> list[Candida
             items, numbered = items[1:], True
         if not items:
             continue
-        items = _split_conjunctions(ctx, items, rules.ENUM_CATEGORY.search(text, items[-1][0], cb) is not None)
+        category = rules.ENUM_CATEGORY.search(text, items[-1][0], cb)
+        items = _split_conjunctions(ctx, items, category.start() if category else None)
         shared = _distribute(ctx, items)
         if shared:
             for a, b, name in shared:
@@ -336,7 +337,6 @@ def find_projects(text: str, gazetteer: Gazetteer | None = None) -> list[Candida
                 cand.status_words, cand.status_span = _status(ctx, ca, cb, items, shared[-1][1], text[ca:_strip_lead(ctx, ca, cb)] or None, header_words)
                 out.append(cand)
             continue
-        category = rules.ENUM_CATEGORY.search(text, items[-1][0], cb)
         zone_list = bool(rules.ZONE_LIST.search(text, items[-1][0], cb))
         cands = []
         lead_words = None
@@ -458,7 +458,7 @@ def _distribute(ctx: Ctx, items: list[tuple[int, int]]) -> list[tuple[int, int, 
 _PAIR_COUNT = re.compile(r"([\u4e00-\u9fff]{2,4})(?:和|与|及)([\u4e00-\u9fff]{2,4})(?:两|二|2)个(.{2,10}?)(?=$|[，。；、])")
 
 
-def _split_conjunctions(ctx: Ctx, items: list[tuple[int, int]], listed: bool = False) -> list[tuple[int, int]]:
+def _split_conjunctions(ctx: Ctx, items: list[tuple[int, int]], list_end: int | None = None) -> list[tuple[int, int]]:
     """Split "A和B" / "A及B" / "A与B" when both sides end with a project suffix (in a list: the
     last item, "银沙滩海滨及莲花山等景区", always), or when a short name starts a new run
     ("…服务中心以及365黄河、拥警…")."""
@@ -474,7 +474,7 @@ def _split_conjunctions(ctx: Ctx, items: list[tuple[int, int]], listed: bool = F
             left_end = _name_end(ctx, _strip_lead(ctx, a, a + m.start()), a + m.start())
             right_end = _name_end(ctx, a + m.end(), b)
             run_starts = (a, b) != items[-1] and len(right) <= 5 and left_end[1] and left_end[0] == a + m.start()
-            last_in_list = listed and (a, b) == items[-1] and len(left) >= 2
+            last_in_list = list_end is not None and (a, b) == items[-1] and len(left) >= 2 and a + m.start() < list_end
             if (left_end[1] and right_end[1] and left_end[0] == a + m.start()) or run_starts or last_in_list:
                 out.extend([(a, a + m.start()), (a + m.end(), b)])
                 done = True

@@ -211,6 +211,14 @@ def _is_plain_heading(lines: list[str], i: int) -> bool:
     return len(nxt) > 48
 
 
+def _heading_text(doc: Document, start: int, length: int) -> str:
+    """A heading as written: its spaces kept (collapsed), its noise removed ("专栏1  重点…" → "专栏1 重点…")."""
+    raw = doc.raw[doc.offsets[start]:doc.offsets[start + length - 1] + 1]
+    for pattern in NOISE_PATTERNS:
+        raw = pattern.sub("", raw)
+    return re.sub(r"\s+", " ", raw).strip()
+
+
 def split_sentences(doc: Document) -> list[Sentence]:
     """Sentences of the cleaned text with the heading path each one sits under."""
     sentences: list[Sentence] = []
@@ -228,6 +236,7 @@ def split_sentences(doc: Document) -> list[Sentence]:
                 continue  # a title before the first paragraph is the document's title, not a section
             kind = "plain"
         if kind:
+            line = _heading_text(doc, start, len(line)) or line
             if kind == "plain":
                 stack = [(kind, line)]
             else:
