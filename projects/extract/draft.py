@@ -386,7 +386,8 @@ def extract(document: Path, plan_id: str, catalog_dir: Path, district: str | Non
 
 def dump_draft(draft: dict, header: str = "") -> str:
     """The draft as YAML text (UTF-8, keys in catalog order)."""
-    body = yaml.safe_dump(draft, allow_unicode=True, sort_keys=False, width=140, default_flow_style=False)
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    body = yaml.dump(draft, Dumper=dumper, allow_unicode=True, sort_keys=False, width=140, default_flow_style=False)
     return header + body
 
 

@@ -570,9 +570,14 @@ def _status(ctx: Ctx, ca: int, cb: int, items, end: int, lead_words: str | None,
         pos, key = min(hits, key=lambda h: (h[0], -len(h[1])))
         if pos <= 12:
             stop = pos + len(key)
-            for k2 in keys:  # a longer phrase right after (建成 → 建成投产)
+            for k2 in keys:  # a longer phrase at the same place (建成 → 建成投产)
                 if rest.startswith(k2, pos) and pos + len(k2) > stop:
                     stop = pos + len(k2)
+            while True:  # and the status words right after it (竣工投入使用, 建成并投入运营)
+                nxt = next((k2 for k2 in keys if rest.startswith(k2, stop) or rest.startswith("并" + k2, stop)), None)
+                if nxt is None:
+                    break
+                stop += len(nxt) + (1 if rest.startswith("并", stop) else 0)
             after = (after_from, after_from + stop)
     if after and text[after[0]:after[1]].strip() not in ("建设", "项目建设"):
         return text[after[0]:after[1]], after
