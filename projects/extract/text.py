@@ -197,9 +197,15 @@ def heading_kind(line: str) -> str | None:
 
 
 def runin_heading(line: str) -> str | None:
-    """A paragraph's run-in heading: "站北商贸商务文化区：…", "——香炉礁国际商贸物流区。…"."""
-    m = _RUNIN_COLON.match(line) or _RUNIN_STOP.match(line)
-    return m.group(1) if m else None
+    """A paragraph's run-in heading: "站北商贸商务文化区：…", "——香炉礁国际商贸物流区。…".
+
+    A short first sentence ending in 。 counts only when a paragraph follows it (40+ characters).
+    """
+    m = _RUNIN_COLON.match(line)
+    if m:
+        return m.group(1)
+    m = _RUNIN_STOP.match(line)
+    return m.group(1) if m and len(line) - m.end() >= 40 else None
 
 
 def _is_plain_heading(lines: list[str], i: int) -> bool:
@@ -231,6 +237,8 @@ def split_sentences(doc: Document) -> list[Sentence]:
         if not line.strip():
             continue
         kind = heading_kind(line)
+        if kind is None and not sentences and not stack and not re.search(r"[。；;！？]", line):
+            continue  # the title lines above the first sentence are not sentences
         if kind is None and _is_plain_heading(lines, i):
             if not sentences:
                 continue  # a title before the first paragraph is the document's title, not a section
