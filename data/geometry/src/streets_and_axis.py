@@ -58,10 +58,10 @@ CP = {  # OSM control points (exact)
     "黑石礁": (121.554761, 38.875486),
 }
 A = {  # converted BD-09 POIs (see BD()) and buildings.js points
-    "中央复兴里 (长江路与长春路交汇处)": BD(38.9245, 121.625),
+    "中央复兴里 (长江路与长春路交汇处)": BD(38.9245, 121.625),   # not used: 870 m off 长春路 as fitted (see CHANGCHUN)
     "亿达天琴山 (长春路南段)": BD(38.9047, 121.626),
-    "保利熙悦 (长春路新风街北行200米)": BD(38.9077, 121.63),
-    "八一路派出所/社区卫生服务中心": (121.6325, 38.8855),          # converted by an earlier helper (project_points_xigang-2016)
+    "保利熙悦 (长春路新风街北行200米)": BD(38.9077, 121.63),       # not used: 390 m off 长春路 as fitted (see CHANGCHUN)
+    "八一路派出所/社区卫生服务中心": (121.6325, 38.8855),          # converted by an earlier helper; named after 八一路街道, 180 m off 八一路
     "天源秀景 (威华街南 石道街附近)": BD(38.8944, 121.632),
     "长江杰座 (黄河路越秀大厦对面)": BD(38.9275, 121.613),
     "汇智云顶 (胜利路与茂田巷交汇处)": BD(38.9133, 121.629),
@@ -477,10 +477,11 @@ _L = A2["WIKI 大连图书馆白云山主馆 (长白街7号)"]
 S("changbai-street", "长白街", [[
     (121.6128, 38.8999, "~95 m W of the library: orientation NOT known, stub drawn E-W only to mark the place"),
     (_L[0], _L[1], "WIKI 大连图书馆白云山主馆 (长白街7号), Wikipedia coordinate"),
-    (121.6150, 38.8997, "~100 m E of the library, toward 长春路南段 (BD 亿达天琴山 '长春路南段' lies ~150 m S)"),
+    (121.6150, 38.8997, f"~100 m E of the library, across 长春路 (which passes {abs(offset(CC_S, _L)):.0f} m from the library)"),
 ]], "position only: a ~200 m stub centred on the Dalian Library main building, whose address is 西岗区长白街7号 "
-   "(Wikipedia coordinate 38.899874 N 121.613789 E, read as WGS84); it lies beside the 长春路南段 POIs (BD 亿达天琴山), "
-   "matching the plan listing 长白街 on the 长春路-八一路 axis. The street's course and direction are not known; the "
+   "(Wikipedia coordinate 38.899874 N 121.613789 E, read as WGS84); 长春路 as fitted passes "
+   f"{abs(offset(CC_S, _L)):.0f} m from it, beside the "
+   "长春路南段 POIs (BD 亿达天琴山), matching the plan listing 长白街 on the 长春路-八一路 axis. The street's course and direction are not known; the "
    "coordinate may be GCJ-02-derived (then ~390 m W)", 450, "low")
 
 _C = A2["GCJ 工商银行沙河口支行营业部 (成仁街1号)"]
