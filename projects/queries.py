@@ -87,6 +87,13 @@ def _where(conn: sa.Connection, f: ProjectFilter) -> tuple[list[str], dict]:
     return clauses, params
 
 
+def project_condition(conn: sa.Connection, f: ProjectFilter):
+    """``f`` as one SQL condition on ``projects`` (bound parameters), for callers that compose it
+    with conditions of their own (the OGC API's CQL2 filters, vector tiles)."""
+    clauses, params = _where(conn, f)
+    return sa.text(" AND ".join(clauses) or "1=1").bindparams(**params)
+
+
 def count_projects(conn: sa.Connection, f: ProjectFilter) -> int:
     """How many projects match ``f``."""
     clauses, params = _where(conn, f)
