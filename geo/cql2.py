@@ -289,7 +289,8 @@ def _swapped(geom):
 
 
 def _is_property(e) -> bool:
-    return isinstance(e, dict) and ("property" in e or _is_op(e, "casei"))
+    """A property reference, possibly under CASEI (``CASEI('text')`` is a literal)."""
+    return isinstance(e, dict) and ("property" in e or _is_op(e, "casei") and _is_property(e["args"][0]))
 
 
 def _is_op(e, name: str) -> bool:

@@ -177,7 +177,7 @@ def like_glob(pattern: str, escape: str = "\\") -> str:
 def like_expr(engine_or_conn, expr, pattern: str):
     """Case-sensitive ``expr LIKE pattern`` (``%``, ``_``, backslash escapes) on both backends."""
     if not is_postgis(engine_or_conn):
-        return expr.op("GLOB")(sa.bindparam(None, like_glob(pattern), type_=sa.Text))
+        return expr.op("GLOB", is_comparison=True)(sa.bindparam(None, like_glob(pattern), type_=sa.Text))
     return expr.like(sa.bindparam(None, pattern, type_=sa.Text), escape="\\")
 
 
@@ -195,8 +195,10 @@ def spatial_predicate(engine_or_conn, name: str, a, b):
     """``ST_<name>(a, b)`` as a condition: SpatiaLite answers 1/0/-1, PostGIS a boolean."""
     if name not in SPATIAL_PREDICATES:
         raise ValueError(f"unknown spatial predicate {name!r}")
-    call = getattr(sa.func, f"ST_{name.capitalize()}")(a, b)
-    return call == 1 if not is_postgis(engine_or_conn) else call.is_(True)
+    if not is_postgis(engine_or_conn):
+        return getattr(sa.func, f"ST_{name.capitalize()}")(a, b) == 1
+    # bare, so that PostGIS's planner can use the GiST index for it
+    return getattr(sa.func, f"ST_{name.capitalize()}")(a, b, type_=sa.Boolean)
 
 
 def within_distance(engine_or_conn, a, b, metres: float):
