@@ -10,6 +10,8 @@ from fastapi.responses import JSONResponse
 from projects import queries as pq
 from projects.status import Status
 from webmap.api_limits import MAX_LIMIT
+from webmap.crs_out import DESCRIPTION as CRS_DESCRIPTION
+from webmap.crs_out import api_crs, members, reproject
 from webmap.deps import ConnDep
 from webmap.errors import BadParameter, NotFound
 from webmap.params import numbers, parse_bbox
@@ -17,6 +19,8 @@ from zones import queries as zq
 from zones.catalog import ZONE_KINDS
 
 GEOJSON = "application/geo+json"
+# ``crs=`` on every GeoJSON answer (webmap/crs_out.py): WGS84 unless asked otherwise, and then said.
+CrsParam = Annotated[str | None, Query(description=CRS_DESCRIPTION)]
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -61,30 +65,37 @@ def zones(
     plan: Annotated[str | None, Query(description="plan id, e.g. xigang-13th-fyp")] = None,
     kind: Annotated[str | None, Query(description=f"one of {', '.join(ZONE_KINDS)}")] = None,
     layout: Annotated[str | None, Query(description="layout id")] = None,
+    crs: CrsParam = None,
 ):
     _require(conn, "plans", "plan", plan, "plan")
     _require(conn, "layouts", "layout", layout, "layout")
     if kind is not None and kind not in ZONE_KINDS:
         raise BadParameter("kind", f"expected one of {', '.join(ZONE_KINDS)}")
-    return geojson(collection(zq.list_zones(conn, plan=plan, kind=kind, layout=layout)))
+    out = api_crs(crs)
+    feats = reproject(conn, "zones", zq.list_zones(conn, plan=plan, kind=kind, layout=layout), out)
+    return geojson(collection(feats, **(members(out) if out else {})))
 
 
 @router.get("/zones/{zone_id}", summary="One zone as a GeoJSON Feature", response_class=JSONResponse)
-def zone(conn: ConnDep, zone_id: str):
+def zone(conn: ConnDep, zone_id: str, crs: CrsParam = None):
+    out = api_crs(crs)
     for f in zq.list_zones(conn):
         if f["id"] == zone_id:
-            return geojson(f)
+            return geojson({**reproject(conn, "zones", [f], out)[0], **(members(out) if out else {})})
     raise NotFound("zone", zone_id)
 
 
 @router.get("/streets", summary="Streets as a GeoJSON FeatureCollection of MultiLineStrings", response_class=JSONResponse)
-def streets(conn: ConnDep):
-    return geojson(collection(zq.list_streets(conn)))
+def streets(conn: ConnDep, crs: CrsParam = None):
+    out = api_crs(crs)
+    return geojson(collection(reproject(conn, "streets", zq.list_streets(conn), out), **(members(out) if out else {})))
 
 
 @router.get("/districts", summary="District outlines (admin layer)", response_class=JSONResponse)
-def districts(conn: ConnDep):
-    return geojson(collection(zq.list_districts(conn), attribution=DISTRICT_ATTRIBUTION))
+def districts(conn: ConnDep, crs: CrsParam = None):
+    out = api_crs(crs)
+    return geojson(collection(reproject(conn, "districts", zq.list_districts(conn), out), attribution=DISTRICT_ATTRIBUTION,
+                              **(members(out) if out else {})))
 
 
 DISTRICT_ATTRIBUTION = (
@@ -110,6 +121,7 @@ def projects(
     q: Annotated[str | None, Query(description="text in the name, English name, aliases or id")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 1000,
     offset: Annotated[int, Query(ge=0)] = 0,
+    crs: CrsParam = None,
 ):
     """Projects with `numberMatched`; unlocated projects have `"geometry": null`."""
     plan_id = _plan_id(conn, plan, document)
@@ -125,13 +137,15 @@ def projects(
     f = pq.ProjectFilter(zone=zone, plan=plan_id, status=status.value if status else None, industry=industry,
                          street=street, district=district, kind=kind, located=located, bbox=box, near=circle, q=q)
     matched = pq.count_projects(conn, f)
-    features = pq.project_features(conn, pq.find_project_ids(conn, f, limit, offset))
+    out = api_crs(crs)
+    features = reproject(conn, "projects", pq.project_features(conn, pq.find_project_ids(conn, f, limit, offset)), out)
     links = [{"rel": "self", "type": GEOJSON, "href": str(request.url)}]
     if offset + len(features) < matched:
         links.append({"rel": "next", "type": GEOJSON, "href": str(request.url.include_query_params(offset=offset + limit))})
     if offset > 0:
         links.append({"rel": "prev", "type": GEOJSON, "href": str(request.url.include_query_params(offset=max(0, offset - limit)))})
-    return geojson(collection(features, numberMatched=matched, numberReturned=len(features), links=links))
+    return geojson(collection(features, numberMatched=matched, numberReturned=len(features), links=links,
+                              **(members(out) if out else {})))
 
 
 def _plan_id(conn, plan: str | None, document: str | None) -> str | None:
@@ -147,12 +161,13 @@ def _plan_id(conn, plan: str | None, document: str | None) -> str | None:
 
 
 @router.get("/projects/{project_id}", summary="One project with its status history", response_class=JSONResponse)
-def project(conn: ConnDep, project_id: str):
+def project(conn: ConnDep, project_id: str, crs: CrsParam = None):
     """One Feature; `properties.mention_history` lists its mentions in date order."""
+    out = api_crs(crs)
     feature = pq.project_detail(conn, project_id)
     if feature is None:
         raise NotFound("project", project_id)
-    return geojson(feature)
+    return geojson({**reproject(conn, "projects", [feature], out)[0], **(members(out) if out else {})})
 
 
 @router.get("/industries", summary="Industries with their groups")
@@ -213,13 +228,15 @@ def export_csv(conn: ConnDep, layer: str):
 
 
 @router.get("/export/{layer}.geojson", summary="One layer as an RFC 7946 GeoJSON file, lists as JSON text")
-def export_geojson(conn: ConnDep, layer: str):
-    """A download for GIS clients: one geometry type per file, one value type per property."""
+def export_geojson(conn: ConnDep, layer: str, crs: CrsParam = None):
+    """A download for GIS clients: one geometry type per file, one value type per property.
+    With ``crs`` other than 4326 the file carries a ``crs`` member QGIS reads, and says it is not RFC 7946."""
     from geo.export import flat_properties
 
     if layer not in EXPORT_LAYERS:
         raise NotFound("layer", layer)
-    feats = [{**f, "properties": flat_properties(f["properties"])} for f in _layer_features(conn, layer)]
-    body = geojson(collection(feats))
+    out = api_crs(crs)
+    feats = [{**f, "properties": flat_properties(f["properties"])} for f in reproject(conn, layer, _layer_features(conn, layer), out)]
+    body = geojson(collection(feats, **(members(out) if out else {})))
     body.headers["Content-Disposition"] = f'attachment; filename="zonemap-{layer}.geojson"'
     return body
