@@ -214,6 +214,14 @@ def shape_features(conn, c: oc.Collection, features: list[dict], out: gcrs.Crs, 
     return features
 
 
+def page_url(request: Request, offset: int) -> str:
+    """This request's URL with another ``offset``, every other parameter kept byte for byte: QGIS
+    3.22 appends the query of its service URL to each request unless it finds it, as written, in
+    the ``next`` link (re-encoding it would make it send every such parameter twice)."""
+    kept = [p for p in request.url.query.split("&") if p and p.split("=", 1)[0] != "offset"]
+    return str(request.url.replace(query="&".join([*kept, f"offset={offset}"])))
+
+
 def _geojson(body: dict, out: gcrs.Crs) -> JSONResponse:
     return JSONResponse(body, media_type=GEOJSON, headers={"Content-Crs": f"<{out.uri}>"})
 
@@ -252,9 +260,9 @@ def items(
     links = [{"href": str(request.url), "rel": "self", "type": GEOJSON},
              link(request, "ogc_collection", "collection", JSON, collection_id=c.id)]
     if offset + len(page) < matched:
-        links.append({"href": str(request.url.include_query_params(offset=offset + limit)), "rel": "next", "type": GEOJSON})
+        links.append({"href": page_url(request, offset + limit), "rel": "next", "type": GEOJSON})
     if offset > 0:
-        links.append({"href": str(request.url.include_query_params(offset=max(0, offset - limit))), "rel": "prev", "type": GEOJSON})
+        links.append({"href": page_url(request, max(0, offset - limit)), "rel": "prev", "type": GEOJSON})
     body = {
         "type": "FeatureCollection", "numberMatched": matched, "numberReturned": len(page),
         "timeStamp": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
