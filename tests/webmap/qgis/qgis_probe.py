@@ -18,7 +18,7 @@ import sys
 
 from qgis.core import (
     QgsApplication, QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsFeatureRequest, QgsMapRendererCustomPainterJob,
-    QgsMapSettings, QgsProject, QgsRectangle, QgsVectorLayer, QgsVectorTileBasicRenderer, QgsVectorTileBasicRendererStyle,
+    QgsMapSettings, QgsProject, QgsRectangle, QgsVectorLayer, QgsVectorTileBasicRenderer,
     QgsVectorTileLayer, QgsWkbTypes,
 )
 from qgis.PyQt.QtCore import QSize
