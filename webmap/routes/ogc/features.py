@@ -75,7 +75,7 @@ def conformance() -> dict:
     return {"conformsTo": [*CONFORMANCE, *TILES]}
 
 
-def _extent(conn, c: oc.Collection) -> list[float]:
+def collection_extent(conn, c: oc.Collection) -> list[float]:
     """The collection's WGS84 bounding box, by one aggregate query."""
     row = conn.execute(sa.select(*db.extent_columns(conn, c.geometry)).select_from(c.table)).one()
     if row[0] is None:
@@ -84,7 +84,7 @@ def _extent(conn, c: oc.Collection) -> list[float]:
 
 
 def _collection(request: Request, conn, c: oc.Collection) -> dict:
-    bbox = cached(request, conn, ("extent", c.id), lambda: _extent(conn, c))
+    bbox = cached(request, conn, ("extent", c.id), lambda: collection_extent(conn, c))
     return {
         "id": c.id, "title": c.title, "description": c.description, "itemType": "feature",
         "extent": {"spatial": {"bbox": [bbox], "crs": gcrs.OGC_CRS84}},
@@ -149,17 +149,21 @@ def _bbox(text: str | None, crs: gcrs.Crs) -> tuple[float, float, float, float] 
     return gcrs.bbox_to_wgs84(tuple(values), crs, axis="authority")
 
 
-def _filter(conn, c: oc.Collection, text: str | None, lang: str | None, crs_text: str | None):
+def cql_condition(conn, c: oc.Collection, text: str | None, lang: str | None, crs_text: str | None):
+    """The ``filter``/``filter-lang``/``filter-crs`` parameters as a SQL condition (None without a
+    filter), or a bad-parameter error naming the one at fault."""
     if text is None:
         if lang is not None or crs_text is not None:
             raise BadParameter("filter-lang" if lang is not None else "filter-crs", "given without a filter")
         return None
+    lang = lang or "cql2-text"
+    if lang not in cql2.LANGUAGES:
+        raise BadParameter("filter-lang", f"expected one of {', '.join(cql2.LANGUAGES)}")
     filter_crs = parse_crs_param("filter-crs", crs_text)
     try:
-        expr = cql2.parse(text, lang or "cql2-text")
-        return cql2.to_sql(expr, c.queryables, conn, filter_crs, geometry_table=c.table.name)
+        return cql2.to_sql(cql2.parse(text, lang), c.queryables, conn, filter_crs, geometry_table=c.table.name)
     except cql2.FilterError as exc:
-        raise BadParameter("filter" if "filter-lang" not in str(exc) else "filter-lang", str(exc)) from None
+        raise BadParameter("filter", str(exc)) from None
 
 
 def _sortby(conn, c: oc.Collection, text: str | None) -> list:
@@ -249,7 +253,7 @@ def items(
     filters = {k: v for k, v in request.query_params.items() if k in c.filters}
     c.check_filters(conn, filters)
     where = c.condition(conn, filters, frame)
-    cql = _filter(conn, c, filter_, filter_lang, filter_crs)
+    cql = cql_condition(conn, c, filter_, filter_lang, filter_crs)
     if cql is not None:
         where = sa.and_(where, cql)
     order = _sortby(conn, c, sortby)

@@ -23,6 +23,7 @@ from webmap.deps import ConnDep
 from webmap.errors import NotFound
 from webmap.routes.ogc import collections as oc
 from webmap.routes.ogc.common import JSON, MVT, cached, fingerprint, link
+from webmap.routes.ogc.features import collection_extent, cql_condition
 
 TILES = "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/"
 CONFORMANCE = tuple(TILES + c for c in ("core", "tileset", "tilesets-list", "geodata-tilesets", "mvt", "oas30")) + (
@@ -111,10 +112,8 @@ def tileset(request: Request, collection_id: str, tms_id: str) -> dict:
 
 @router.get("/collections/{collection_id}/tiles/WebMercatorQuad/tilejson.json", name="ogc_tilejson", summary="TileJSON 3.0")
 def tilejson(request: Request, conn: ConnDep, collection_id: str) -> dict:
-    from webmap.routes.ogc.features import _extent
-
     c = oc.get(collection_id)
-    bbox = cached(request, conn, ("extent", c.id), lambda: _extent(conn, c))
+    bbox = cached(request, conn, ("extent", c.id), lambda: collection_extent(conn, c))
     return {
         "tilejson": "3.0.0", "name": c.title, "description": c.description, "scheme": "xyz",
         "tiles": [_tile_template(request, c)], "minzoom": gt.MIN_ZOOM, "maxzoom": gt.MAX_ZOOM,
@@ -145,8 +144,6 @@ def tile(
     filter_lang: Annotated[str | None, Query(alias="filter-lang", description="cql2-text (default) or cql2-json")] = None,
     filter_crs: Annotated[str | None, Query(alias="filter-crs", description="CRS of the filter's geometries")] = None,
 ):
-    from webmap.routes.ogc.features import _filter
-
     c = oc.get(collection_id)
     try:
         t = gt.Tile(z, x, y)
@@ -159,7 +156,7 @@ def tile(
     headers = {"ETag": etag, "Cache-Control": f"public, max-age={MAX_AGE}"}
     if etag in [v.strip() for v in request.headers.get("if-none-match", "").split(",")]:
         return Response(status_code=304, headers=headers)
-    cql = _filter(conn, c, filter_, filter_lang, filter_crs)
+    cql = cql_condition(conn, c, filter_, filter_lang, filter_crs)
     data = cached(request, conn, ("tile", etag), lambda: gt.render(conn, tile_layer(conn, c, filters, cql, z), t), fp=fp)
     return Response(data, media_type=MVT, headers=headers)
 
