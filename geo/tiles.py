@@ -19,7 +19,6 @@ index, and geometries to Web Mercator (``ST_Transform`` in PostGIS, pyproj other
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -28,7 +27,6 @@ import morecantile
 import numpy as np
 import shapely
 import sqlalchemy as sa
-from geoalchemy2.shape import to_shape
 from mapbox_vector_tile.encoder import on_invalid_geometry_make_valid
 from shapely.geometry import Point
 
@@ -138,14 +136,17 @@ def render_postgis(conn: sa.Connection, layer: Layer, tile: Tile) -> bytes:
 
 
 def render_python(conn: sa.Connection, layer: Layer, tile: Tile) -> bytes:
-    """The same tile encoded in Python (mapbox-vector-tile), from rows any backend can give."""
+    """The same tile encoded in Python (mapbox-vector-tile), from rows any backend can give.
+    Coordinates are transformed and clustered as arrays (one pyproj call per tile)."""
     units = 0 if layer.cluster else BUFFER
     cols = [layer.geometry.label("geom"), *[c.label(n) for n, c in layer.properties.items()],
             *[sa.case((cond, 1), else_=0).label(f"_{n}") for n, cond in layer.counts.items()]]
     rows = conn.execute(_rows_query(conn, layer, tile, units, cols)).mappings().all()
     if not rows:
         return b""
-    merc = [gcrs.from_wgs84(to_shape(r["geom"]), gcrs.EPSG3857) for r in rows]
+    # GeoAlchemy2 gives (E)WKB: hex text from SpatiaLite, bytes from PostGIS; GEOS reads both.
+    wgs = shapely.from_wkb([d if isinstance(d := r["geom"].data, (bytes, str)) else bytes(d) for r in rows])
+    merc = gcrs.from_wgs84(wgs, gcrs.EPSG3857)
     features = _clustered(layer, tile, rows, merc) if layer.cluster else _clipped(layer, tile, rows, merc)
     if not features:
         return b""
@@ -166,9 +167,14 @@ def _clipped(layer: Layer, tile: Tile, rows, merc) -> list[dict]:
     box = tile.buffered(BUFFER)
     out = []
     for row, geom in zip(rows, merc):
-        clipped = geom if geom.geom_type == "Point" else shapely.clip_by_rect(geom, *box)
-        if clipped.is_empty or (geom.geom_type == "Point" and not _inside(geom, box)):
-            continue
+        if geom.geom_type == "Point":
+            if not _inside(geom, box):
+                continue
+            clipped = geom
+        else:
+            clipped = shapely.clip_by_rect(geom, *box)
+            if clipped.is_empty:
+                continue
         out.append({"geometry": clipped, "properties": _props(row, layer.properties)})
     return out
 
@@ -180,20 +186,27 @@ def _inside(p, box) -> bool:
 def _clustered(layer: Layer, tile: Tile, rows, merc) -> list[dict]:
     x0, y0, x1, y1 = tile.bounds
     cell = (x1 - x0) * CLUSTER_CELL / EXTENT
-    groups: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for i, p in enumerate(merc):
-        if _inside(p, tile.bounds):
-            groups[(int(np.floor((p.x - x0) / cell)), int(np.floor((p.y - y0) / cell)))].append(i)
+    xy = shapely.get_coordinates(merc)
+    inside = (xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1)
+    index = np.flatnonzero(inside)
+    xy = xy[inside]
+    if not len(xy):
+        return []
+    cells = np.floor((xy - (x0, y0)) / cell).astype(np.int64)
+    keys, group = np.unique(cells[:, 0] * 1_000_003 + cells[:, 1], return_inverse=True)
+    n = np.bincount(group)
+    mx, my = np.bincount(group, weights=xy[:, 0]) / n, np.bincount(group, weights=xy[:, 1]) / n
+    counts = {name: np.bincount(group, weights=[rows[i][f"_{name}"] for i in index], minlength=len(keys)).astype(int)
+              for name in layer.counts}
+    first = np.zeros(len(keys), dtype=np.int64)
+    first[group[::-1]] = index[::-1]  # a member of each group (the only one for groups of one)
     out = []
-    for members in groups.values():
-        xs = [merc[i].x for i in members]
-        ys = [merc[i].y for i in members]
-        props = {"count": len(members)}
-        if len(members) == 1:
-            props.update(_props(rows[members[0]], layer.properties))
-        for name in layer.counts:
-            props[name] = sum(int(rows[i][f"_{name}"]) for i in members)
-        out.append({"geometry": Point(sum(xs) / len(xs), sum(ys) / len(ys)), "properties": props})
+    for g in range(len(keys)):
+        props = {"count": int(n[g])}
+        if n[g] == 1:
+            props.update(_props(rows[int(first[g])], layer.properties))
+        props.update({name: int(c[g]) for name, c in counts.items()})
+        out.append({"geometry": Point(mx[g], my[g]), "properties": props})
     return out
 
 
