@@ -39,7 +39,9 @@ def make_engine(url: str) -> sa.Engine:
     ``sqlite3`` module cannot load extensions, ``pysqlite3`` (``pysqlite3-binary``) is used.
     """
     if not is_sqlite(url):
-        return sa.create_engine(url, pool_pre_ping=True)
+        # No JIT: spatial functions carry high cost estimates, so PostgreSQL JIT-compiles short
+        # queries (a vector tile over 100,000 projects spent 1.9 s compiling for 0.1 s of work).
+        return sa.create_engine(url, pool_pre_ping=True, connect_args={"options": "-c jit=off"})
     os.environ.setdefault("SPATIALITE_LIBRARY_PATH", "mod_spatialite")
     path = sa.make_url(url).database
     if path and path != ":memory:":
