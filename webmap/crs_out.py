@@ -11,12 +11,19 @@ full-precision geometry (not from the 6-decimal GeoJSON) by :mod:`geo.crs`.
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from fastapi import Query
+
 from geo import crs as gcrs
 from webmap.errors import BadParameter
 
 DESCRIPTION = ("coordinates of the answer: 4326 (WGS84, the default, RFC 7946), 4490 (CGCS2000), 3857 (Web Mercator), "
                "4549 / 4550 (CGCS2000 Gauss-Krüger CM 120E / 123E), or the non-standard shifts gcj02 (Amap, Tencent) "
                "and bd09 (Baidu); always x/y order")
+
+
+CrsParam = Annotated[str | None, Query(max_length=200, description=DESCRIPTION, examples=["4490"])]
 
 
 def api_crs(value: str | None) -> gcrs.Crs | None:
@@ -30,9 +37,11 @@ def api_crs(value: str | None) -> gcrs.Crs | None:
     return None if crs in (gcrs.EPSG4326, gcrs.CRS84) else crs
 
 
-def members(crs: gcrs.Crs) -> dict:
-    """Top-level GeoJSON members saying which coordinates these are."""
+def members(crs: gcrs.Crs | None) -> dict:
+    """Top-level GeoJSON members saying which coordinates these are (none for WGS84)."""
     out = {}
+    if crs is None:
+        return out
     if crs.urn:
         out["crs"] = {"type": "name", "properties": {"name": crs.urn}}
     info = crs.describe()

@@ -110,13 +110,7 @@ def serve_app(db_url: str, **env_extra) -> tuple[subprocess.Popen, str]:
 
 
 def assert_ogc_error(response, parameter: str) -> None:
-    """An OGC API exception for a bad parameter: 400 with ``{code, description}`` naming it.
-
-    The error shape is the ``api`` engineer's (webmap/errors.py); before it lands the same error is
-    a 422 naming the parameter, accepted here so both branches stay green until the merge.
-    """
+    """An OGC API exception for a bad parameter: 400 with ``{code, description}`` naming it."""
     body = response.json()
-    if response.status_code == 400:
-        assert body.get("code") and parameter in body.get("description", ""), body
-    else:
-        assert response.status_code == 422 and body.get("parameter") == parameter, (response.status_code, body)
+    assert response.status_code == 400, (response.status_code, body)
+    assert body.get("code") and parameter in body.get("description", ""), body

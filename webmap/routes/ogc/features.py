@@ -25,8 +25,8 @@ from geo import crs as gcrs
 from geo import db
 from webmap.api_limits import MAX_LIMIT
 from webmap.deps import ConnDep
-from webmap.errors import BadParameter
-from webmap.params import numbers, parse_bbox
+from webmap.errors import OGC_ERROR_RESPONSES, BadParameter
+from webmap.params import MAX_OFFSET, Limit, Offset, accepts, numbers, parse_bbox
 from webmap.routes.ogc import collections as oc
 from webmap.routes.ogc.common import GEOJSON, JSON, OPENAPI, cached, link
 
@@ -49,10 +49,11 @@ ITEMS_PARAMS = ("limit", "offset", "bbox", "bbox-crs", "crs", "filter", "filter-
 # the collection documents take these and ignore them, so that such a URL works.
 PASS_THROUGH = ("filter", "filter-lang", "filter-crs", "crs", "bbox-crs")
 
-router = APIRouter(prefix="/ogc")
+router = APIRouter(prefix="/ogc", responses=OGC_ERROR_RESPONSES)
 
 
 @router.get("", name="ogc_landing", summary="OGC API landing page")
+@accepts(*PASS_THROUGH)
 def landing(request: Request) -> dict:
     return {
         "title": "zonemap",
@@ -69,6 +70,7 @@ def landing(request: Request) -> dict:
 
 
 @router.get("/conformance", name="ogc_conformance", summary="Conformance classes")
+@accepts(*PASS_THROUGH)
 def conformance() -> dict:
     from webmap.routes.ogc.tiles import CONFORMANCE as TILES
 
@@ -101,6 +103,7 @@ def _collection(request: Request, conn, c: oc.Collection) -> dict:
 
 
 @router.get("/collections", name="ogc_collections", summary="The collections")
+@accepts(*PASS_THROUGH)
 def collections(request: Request, conn: ConnDep) -> dict:
     return {
         "links": [link(request, "ogc_collections", "self", JSON)],
@@ -109,11 +112,13 @@ def collections(request: Request, conn: ConnDep) -> dict:
 
 
 @router.get("/collections/{collection_id}", name="ogc_collection", summary="One collection")
+@accepts(*PASS_THROUGH)
 def collection(request: Request, conn: ConnDep, collection_id: str) -> dict:
     return _collection(request, conn, oc.get(collection_id))
 
 
 @router.get("/collections/{collection_id}/queryables", name="ogc_queryables", summary="What a filter may name (JSON Schema)")
+@accepts(*PASS_THROUGH)
 def queryables(request: Request, collection_id: str):
     c = oc.get(collection_id)
     body = {
@@ -124,6 +129,12 @@ def queryables(request: Request, collection_id: str):
         "additionalProperties": False,
     }
     return JSONResponse(body, media_type="application/schema+json")
+
+
+def collection_filters(request: Request) -> tuple[str, ...]:
+    """The plain property filters of the collection a request names (for the strict-parameter rule)."""
+    c = oc.COLLECTIONS.get(request.path_params.get("collection_id"))
+    return c.filters if c else ()
 
 
 # --- items -------------------------------------------------------------------------------------
@@ -231,12 +242,13 @@ def _geojson(body: dict, out: gcrs.Crs) -> JSONResponse:
 
 
 @router.get("/collections/{collection_id}/items", name="ogc_items", summary="Features of a collection", response_class=JSONResponse)
+@accepts(dynamic=lambda request: collection_filters(request))
 def items(
     request: Request,
     conn: ConnDep,
     collection_id: str,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = DEFAULT_LIMIT,
+    offset: Offset = 0,
     bbox: Annotated[str | None, Query(description="lower corner, upper corner in bbox-crs (CRS84: minLon,minLat,maxLon,maxLat)")] = None,
     bbox_crs: Annotated[str | None, Query(alias="bbox-crs", description="CRS of bbox (a URI from the collection's crs list)")] = None,
     crs: Annotated[str | None, Query(description="CRS of the answer's coordinates (a URI from the collection's crs list)")] = None,
@@ -305,6 +317,7 @@ def _param(name: str, description: str, schema: dict, where: str = "query") -> d
 
 
 @router.get("/openapi", name="ogc_openapi", summary="OpenAPI 3.0 definition of the OGC API")
+@accepts(*PASS_THROUGH)
 def openapi(request: Request):
     """A hand-kept OpenAPI 3.0 document: QGIS reads the page size from ``components.parameters.limit``
     and finds property filters only among items parameters declared ``style: form, explode: false``."""
@@ -314,7 +327,7 @@ def openapi(request: Request):
     uris = [x.uri for x in gcrs.SUPPORTED]
     params = {
         "limit": _param("limit", "page size", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}),
-        "offset": _param("offset", "matches to skip", {"type": "integer", "minimum": 0, "default": 0}),
+        "offset": _param("offset", "matches to skip", {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0}),
         "bbox": _param("bbox", "lower and upper corner, in bbox-crs (default CRS84)",
                        {"type": "array", "minItems": 4, "maxItems": 4, "items": {"type": "number"}}),
         "bbox-crs": _param("bbox-crs", "CRS of bbox", {"type": "string", "format": "uri", "enum": uris}),

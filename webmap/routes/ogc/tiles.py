@@ -20,10 +20,11 @@ from fastapi.responses import JSONResponse, Response
 from geo import crs as gcrs
 from geo import tiles as gt
 from webmap.deps import ConnDep
-from webmap.errors import NotFound
+from webmap.errors import OGC_ERROR_RESPONSES, NotFound
 from webmap.routes.ogc import collections as oc
 from webmap.routes.ogc.common import JSON, MVT, cached, fingerprint, link
-from webmap.routes.ogc.features import collection_extent, cql_condition
+from webmap.params import accepts
+from webmap.routes.ogc.features import PASS_THROUGH, collection_extent, collection_filters, cql_condition
 
 TILES = "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/"
 CONFORMANCE = tuple(TILES + c for c in ("core", "tileset", "tilesets-list", "geodata-tilesets", "mvt", "oas30")) + (
@@ -34,7 +35,7 @@ CLUSTER_BELOW = 13  # zooms 0–12 draw project clusters, 13 and above every pro
 MAX_AGE = 300  # seconds a client may reuse a tile before revalidating (the ETag makes that cheap)
 TILE_PATH = "/collections/{collection_id}/tiles/WebMercatorQuad/{z}/{y}/{x}"
 
-router = APIRouter(prefix="/ogc")
+router = APIRouter(prefix="/ogc", responses=OGC_ERROR_RESPONSES)
 
 
 def _tms_id(tms_id: str) -> None:
@@ -85,6 +86,7 @@ def _fields(c: oc.Collection) -> dict[str, str]:
 
 
 @router.get("/collections/{collection_id}/tiles", name="ogc_tilesets", summary="A collection's vector tilesets")
+@accepts(*PASS_THROUGH, dynamic=collection_filters)  # their tile links carry the query on
 def tilesets(request: Request, collection_id: str) -> dict:
     c = oc.get(collection_id)
     return {
@@ -95,6 +97,7 @@ def tilesets(request: Request, collection_id: str) -> dict:
 
 
 @router.get("/collections/{collection_id}/tiles/{tms_id}", name="ogc_tileset", summary="Tileset metadata")
+@accepts(*PASS_THROUGH, dynamic=collection_filters)  # their tile links carry the query on
 def tileset(request: Request, collection_id: str, tms_id: str) -> dict:
     c = oc.get(collection_id)
     _tms_id(tms_id)
@@ -111,6 +114,7 @@ def tileset(request: Request, collection_id: str, tms_id: str) -> dict:
 
 
 @router.get("/collections/{collection_id}/tiles/WebMercatorQuad/tilejson.json", name="ogc_tilejson", summary="TileJSON 3.0")
+@accepts(*PASS_THROUGH, dynamic=collection_filters)  # their tile links carry the query on
 def tilejson(request: Request, conn: ConnDep, collection_id: str) -> dict:
     c = oc.get(collection_id)
     bbox = cached(request, conn, ("extent", c.id), lambda: collection_extent(conn, c))
@@ -136,6 +140,7 @@ def tile_layer(conn, c: oc.Collection, filters: dict[str, str], cql, z: int) -> 
 
 @router.get(TILE_PATH, name="ogc_tile", summary="One vector tile (MVT)", response_class=Response,
             responses={200: {"content": {MVT: {}}, "description": "a Mapbox Vector Tile (empty when nothing is there)"}})
+@accepts(dynamic=collection_filters)
 def tile(
     request: Request, conn: ConnDep, collection_id: str,
     z: Annotated[int, Path(description="tileMatrix (zoom)")], y: Annotated[int, Path(description="tileRow")],
