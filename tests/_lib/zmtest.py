@@ -184,3 +184,10 @@ def catalog_projects(data_dir: Path) -> tuple[list[dict], list[dict]]:
 def catalog_stated_zones(data_dir: Path) -> list[tuple[str, str]]:
     """(project, zone) of every mention that states a zone, read straight from the catalog YAML."""
     return [(m["project"], m["zone"]) for m in catalog_projects(data_dir)[1] if m.get("zone")]
+
+
+def assert_ogc_error(response, parameter: str) -> None:
+    """An OGC API exception for a bad parameter: 400 with ``{code, description}`` naming it."""
+    body = response.json()
+    assert response.status_code == 400, (response.status_code, body)
+    assert body.get("code") and parameter in body.get("description", ""), body
