@@ -12,7 +12,7 @@ from projects.status import Status
 from webmap.api_limits import MAX_LIMIT
 from webmap.deps import ConnDep
 from webmap.errors import BadParameter, NotFound
-from webmap.params import numbers, parse_bbox
+from webmap.params import numbers, parse_bbox, status_view
 from zones import queries as zq
 from zones.catalog import ZONE_KINDS
 
@@ -99,7 +99,7 @@ def projects(
     zone: Annotated[str | None, Query(description="zone id: projects the database join places in it")] = None,
     plan: Annotated[str | None, Query(description="plan id: projects the document mentions")] = None,
     document: Annotated[str | None, Query(description="plan id or source file name (alias of plan)")] = None,
-    status: Annotated[Status | None, Query(description="latest normalised status")] = None,
+    status: Annotated[Status | None, Query(description="status now, or as of / as seen by when those are given")] = None,
     industry: Annotated[str | None, Query(description="industry id")] = None,
     street: Annotated[str | None, Query(description=f"street id: named on the street or within {pq.STREET_NEAR_M} m of it")] = None,
     district: Annotated[str | None, Query(description="district as written, e.g. 西岗区")] = None,
@@ -108,10 +108,13 @@ def projects(
     bbox: Annotated[str | None, Query(description="minLon,minLat,maxLon,maxLat (WGS84)")] = None,
     near: Annotated[str | None, Query(description="lon,lat,radius_m: within radius_m metres of the point")] = None,
     q: Annotated[str | None, Query(description="text in the name, English name, aliases or id")] = None,
+    as_of: Annotated[int | None, Query(description=AS_OF_DOC)] = None,
+    as_seen_by: Annotated[str | None, Query(description=AS_SEEN_BY_DOC)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 1000,
     offset: Annotated[int, Query(ge=0)] = 0,
 ):
     """Projects with `numberMatched`; unlocated projects have `"geometry": null`."""
+    as_of, as_seen_by = status_view(as_of, as_seen_by, [p["id"] for p in zq.list_plans(conn)])
     plan_id = _plan_id(conn, plan, document)
     _require(conn, "zones", "zone", zone, "zone")
     _require(conn, "industries", "industry", industry, "industry")
@@ -123,15 +126,21 @@ def projects(
         if not (-180 <= circle[0] <= 180 and -90 <= circle[1] <= 90 and 0 < circle[2] <= 50000):
             raise BadParameter("near", "expected lon,lat,radius_m with a radius of 0–50000 metres")
     f = pq.ProjectFilter(zone=zone, plan=plan_id, status=status.value if status else None, industry=industry,
-                         street=street, district=district, kind=kind, located=located, bbox=box, near=circle, q=q)
+                         street=street, district=district, kind=kind, located=located, bbox=box, near=circle, q=q,
+                         as_of=as_of, as_seen_by=as_seen_by)
     matched = pq.count_projects(conn, f)
-    features = pq.project_features(conn, pq.find_project_ids(conn, f, limit, offset))
+    features = pq.project_features(conn, pq.find_project_ids(conn, f, limit, offset), as_of=as_of, as_seen_by=as_seen_by)
     links = [{"rel": "self", "type": GEOJSON, "href": str(request.url)}]
     if offset + len(features) < matched:
         links.append({"rel": "next", "type": GEOJSON, "href": str(request.url.include_query_params(offset=offset + limit))})
     if offset > 0:
         links.append({"rel": "prev", "type": GEOJSON, "href": str(request.url.include_query_params(offset=max(0, offset - limit)))})
     return geojson(collection(features, numberMatched=matched, numberReturned=len(features), links=links))
+
+
+AS_OF_DOC = ("a year: every project's status at the end of that year (projects.timeline); projects no "
+             "document mentions by then are left out")
+AS_SEEN_BY_DOC = "a plan id: the statuses as that document states them; only the projects it mentions"
 
 
 def _plan_id(conn, plan: str | None, document: str | None) -> str | None:
@@ -170,7 +179,7 @@ def statuses() -> list[dict]:
 EXPORT_LAYERS = ("zones", "streets", "projects", "districts")
 
 
-def _layer_features(conn, layer: str) -> list[dict]:
+def _layer_features(conn, layer: str, as_of: int | None = None, as_seen_by: str | None = None) -> list[dict]:
     if layer == "zones":
         feats = zq.list_zones(conn)
         for f in feats:  # files hold one geometry per feature: the corridor's polygon, not its line
@@ -180,27 +189,37 @@ def _layer_features(conn, layer: str) -> list[dict]:
         return zq.list_streets(conn)
     if layer == "districts":
         return zq.list_districts(conn)
-    ids = pq.find_project_ids(conn, pq.ProjectFilter(), MAX_LIMIT, 0)
-    feats = pq.project_features(conn, ids)
+    ids = pq.find_project_ids(conn, pq.ProjectFilter(as_of=as_of, as_seen_by=as_seen_by), MAX_LIMIT, 0)
+    feats = pq.project_features(conn, ids, as_of=as_of, as_seen_by=as_seen_by)
     for f in feats:
         f["properties"].pop("site", None)
     return feats
 
 
 @router.get("/export/zonemap.gpkg", summary="Every layer in one GeoPackage (for QGIS)")
-def export_geopackage(conn: ConnDep):
+def export_geopackage(
+    conn: ConnDep,
+    as_of: Annotated[int | None, Query(description=AS_OF_DOC + " (the projects layer)")] = None,
+    as_seen_by: Annotated[str | None, Query(description=AS_SEEN_BY_DOC + " (the projects layer)")] = None,
+):
     """Zones, streets, projects (points; unlocated ones without geometry) and district outlines."""
     from fastapi.responses import Response
 
     from geo.export import geopackage_bytes
 
-    data = geopackage_bytes({layer: _layer_features(conn, layer) for layer in EXPORT_LAYERS})
+    view = status_view(as_of, as_seen_by, [p["id"] for p in zq.list_plans(conn)])
+    data = geopackage_bytes({layer: _layer_features(conn, layer, *view) for layer in EXPORT_LAYERS})
     return Response(data, media_type="application/geopackage+sqlite3",
                     headers={"Content-Disposition": 'attachment; filename="zonemap.gpkg"'})
 
 
 @router.get("/export/{layer}.csv", summary="One layer as CSV (UTF-8 with BOM; lon/lat or WKT)")
-def export_csv(conn: ConnDep, layer: str):
+def export_csv(
+    conn: ConnDep,
+    layer: str,
+    as_of: Annotated[int | None, Query(description=AS_OF_DOC + " (the projects layer)")] = None,
+    as_seen_by: Annotated[str | None, Query(description=AS_SEEN_BY_DOC + " (the projects layer)")] = None,
+):
     """For spreadsheets: one row per feature, lists as JSON text, points as lon/lat, others as WKT."""
     from fastapi.responses import Response
 
@@ -208,18 +227,25 @@ def export_csv(conn: ConnDep, layer: str):
 
     if layer not in EXPORT_LAYERS:
         raise NotFound("layer", layer)
-    return Response(csv_text(_layer_features(conn, layer)).encode("utf-8"), media_type="text/csv; charset=utf-8",
+    view = status_view(as_of, as_seen_by, [p["id"] for p in zq.list_plans(conn)])
+    return Response(csv_text(_layer_features(conn, layer, *view)).encode("utf-8"), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="zonemap-{layer}.csv"'})
 
 
 @router.get("/export/{layer}.geojson", summary="One layer as an RFC 7946 GeoJSON file, lists as JSON text")
-def export_geojson(conn: ConnDep, layer: str):
+def export_geojson(
+    conn: ConnDep,
+    layer: str,
+    as_of: Annotated[int | None, Query(description=AS_OF_DOC + " (the projects layer)")] = None,
+    as_seen_by: Annotated[str | None, Query(description=AS_SEEN_BY_DOC + " (the projects layer)")] = None,
+):
     """A download for GIS clients: one geometry type per file, one value type per property."""
     from geo.export import flat_properties
 
     if layer not in EXPORT_LAYERS:
         raise NotFound("layer", layer)
-    feats = [{**f, "properties": flat_properties(f["properties"])} for f in _layer_features(conn, layer)]
+    view = status_view(as_of, as_seen_by, [p["id"] for p in zq.list_plans(conn)])
+    feats = [{**f, "properties": flat_properties(f["properties"])} for f in _layer_features(conn, layer, *view)]
     body = geojson(collection(feats))
     body.headers["Content-Disposition"] = f'attachment; filename="zonemap-{layer}.geojson"'
     return body

@@ -21,7 +21,7 @@ from projects.status import Status
 from webmap.api_limits import MAX_LIMIT
 from webmap.deps import ConnDep
 from webmap.errors import BadParameter, NotFound
-from webmap.params import parse_bbox
+from webmap.params import parse_bbox, status_view
 from zones import queries as zq
 
 GEOJSON = "application/geo+json"
@@ -40,7 +40,7 @@ COLLECTIONS = {
 FILTERS = {
     "zones": ("plan", "layout", "kind"),
     "streets": (),
-    "projects": ("status", "zone", "plan", "industry", "street", "district", "kind"),
+    "projects": ("status", "zone", "plan", "industry", "street", "district", "kind", "as_of", "as_seen_by"),
     "districts": ("level",),
 }
 
@@ -147,9 +147,11 @@ def items(
     if collection_id == "projects":
         if "status" in filters and filters["status"] not in {s.value for s in Status}:
             raise BadParameter("status", f"expected one of {', '.join(s.value for s in Status)}")
-        f = pq.ProjectFilter(bbox=frame, **filters)
+        # as_of / as_seen_by: the status view (projects.timeline), as on /api/projects
+        view = status_view(filters.pop("as_of", None), filters.pop("as_seen_by", None), [p["id"] for p in zq.list_plans(conn)])
+        f = pq.ProjectFilter(bbox=frame, **filters, as_of=view[0], as_seen_by=view[1])
         matched = pq.count_projects(conn, f)
-        page = pq.project_features(conn, pq.find_project_ids(conn, f, limit, offset))
+        page = pq.project_features(conn, pq.find_project_ids(conn, f, limit, offset), as_of=view[0], as_seen_by=view[1])
     else:
         feats = _all_features(conn, collection_id)
         feats = [x for x in feats if all(str(x["properties"].get(k)) == v for k, v in filters.items())]
