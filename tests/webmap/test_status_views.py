@@ -144,3 +144,12 @@ def test_exports_and_ogc_take_the_view(client):
 def test_bad_views_name_the_parameter(client, path, params, parameter):
     r = client.get(path, params=params)
     assert 400 <= r.status_code < 500 and r.json().get("parameter", parameter) == parameter, r.text
+
+
+def test_project_page_shows_the_timeline(client):
+    html = client.get("/projects/gaoerji-fengming-redevelopment").text
+    strip = html.split('<ol class="zm-tl-strip">')[1].split("</ol>")[0]
+    assert strip.count("<li") == 11 and strip.count("zm-status-preparation") == 11
+    assert "zm-tl-target zm-tl-target-under_construction" in strip  # the pending 2016 target
+    assert html.index("zm-timeline") < html.index("zm-history")  # above the mention table
+    assert "目标 target" in html.split("zm-history")[1]  # the targets are marked in the table
