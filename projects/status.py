@@ -286,8 +286,6 @@ def classify(words: str | None, quote: str | None = None, part: str | None = Non
     """
     if part is not None and part not in PARTS:
         raise ValueError(f"part must be one of {', '.join(PARTS)} or None, not {part!r}")
-    stage, keyword = stage_of(words)
-    rule = f"stage {stage.value} from {keyword!r}" if keyword else "no stage word"
     unmarked = words
     for phrase in NOT_TARGETS:
         unmarked = unmarked.replace(phrase, "…") if unmarked else unmarked
@@ -305,13 +303,27 @@ def classify(words: str | None, quote: str | None = None, part: str | None = Non
         statement, why = Statement.target, f"the words open with the task verb {marker!r}"
     else:
         statement, why = Statement.fact, "no marker of a target"
+    return read_as(words, statement, why)
+
+
+def read_as(words: str | None, statement: Statement | str, why: str = "") -> Classification:
+    """What the words attest when the sentence is the given statement (a fact or a target).
+
+    :func:`classify` decides the statement, then calls this; a catalog override of the statement
+    calls it directly. A fact attests the stage its words name; a target attests ``planned``, or
+    ``preparation`` when the stage it aims at is pre-works named as such (``PREWORKS``), or
+    ``unknown`` when its words name no stage.
+    """
+    statement = Statement(statement)
+    stage, keyword = stage_of(words)
+    rule = f"stage {stage.value} from {keyword!r}" if keyword else "no stage word"
+    reason = f"{why}; {rule}" if why else rule
     if statement is Statement.fact:
-        return Classification(stage, statement, None, stage, f"{why}; {rule}")
+        return Classification(stage, statement, None, stage, reason)
     if stage is Status.unknown:
         attested = Status.unknown
     elif stage is Status.preparation and keyword in PREWORKS:
         attested = Status.preparation
     else:
         attested = Status.planned
-    target = stage if stage is not Status.unknown else None
-    return Classification(attested, statement, target, stage, f"{why}; {rule}")
+    return Classification(attested, statement, stage if stage is not Status.unknown else None, stage, reason)

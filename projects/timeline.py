@@ -23,7 +23,7 @@ import datetime as dt
 import re
 from dataclasses import asdict, dataclass
 
-from projects.status import PARTS, Statement, Status, classify, rank
+from projects.status import PARTS, Statement, Status, classify, rank, read_as
 
 
 
@@ -68,9 +68,9 @@ def read_mention(mention: dict, plan: dict) -> dict:
     statement = Statement(overrides.get("statement") or cls.statement)
     if statement is cls.statement:
         status, target, rule = cls.status, cls.target_status, cls.reason
-    else:  # the catalog overrides the statement: read the words' stage the other way round
-        flipped = classify(mention.get("status_words"), None, "review" if statement is Statement.fact else "plan")
-        status, target, rule = flipped.status, flipped.target_status, f"statement set in the catalog; {flipped.reason}"
+    else:  # the catalog overrides the statement: read the words as that statement
+        flipped = read_as(mention.get("status_words"), statement, "statement set in the catalog")
+        status, target, rule = flipped.status, flipped.target_status, flipped.reason
     if overrides.get("status"):
         status = Status(overrides["status"])
         rule += f"; status set in the catalog ({status.value})"

@@ -165,3 +165,11 @@ def test_history_is_in_date_order(real_dataset):
     ms = [x for x in real_dataset.mentions if x["project_id"] == "dongguan-street-renewal"]
     years = [x["status_year"] for x in in_date_order(ms, plans)]
     assert years == sorted(years) and years[0] == 2015
+
+
+def test_a_catalog_statement_reads_the_words_that_way():
+    plan = {"date": None, "year": 2016, "parts": [{"section": "", "part": "review", "year": 2015}]}
+    # 力争 makes a target by rule; a catalog override (with its note) can say the sentence reports a fact
+    row = read_mention({"section": "x", "status_words": "力争开工", "quote": None, "year": None,
+                        "_overrides": {"statement": "fact", "status": None, "target_status": None}}, plan)
+    assert (row["statement"], row["status"], row["target_status"], row["status_year"]) == ("fact", "under_construction", None, 2015)
