@@ -260,14 +260,18 @@ def _quote_marker(quote: str | None, words: str | None) -> str | None:
     return next((v for v in TASK_VERBS if clause.startswith(v)), None)
 
 
-def classify(words: str | None, quote: str | None = None, part: str | None = None) -> Classification:
+def classify(words: str | None, quote: str | None = None, part: str | None = None,
+             plan_kind: str | None = None) -> Classification:
     """Classify one sentence's status words as a fact or a target, and the status they attest.
 
     ``words``: the status words exactly as written for this project (``"力争尽早开工建设"``; an
     ellipsis joins separated words: ``"推动…项目建设"``). ``quote``: the sentence (or the part of it
     about the project), consulted only where the words and the part leave the statement open.
     ``part``: the part of the document the sentence stands in — ``"review"`` (it reports what
-    happened), ``"plan"`` (it sets tasks) or None when unknown.
+    happened), ``"plan"`` (it sets tasks) or None when unknown. ``plan_kind`` (five_year_plan,
+    sector_plan, work_report) is accepted for callers that know only the document's kind
+    (``zonemap extract`` before a new plan's parts are declared); it does not decide: documents of
+    every kind have a review part and a plan part, so give ``part`` when it is known.
 
     The rule, in order:
 
