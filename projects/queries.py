@@ -18,7 +18,7 @@ from geo.geometry import to_geojson
 from projects import timeline
 from projects.models import (
     Industry, IndustryGroup, Mention, Project, industry_group_members, project_industries,
-    project_status_years, project_streets, project_zones,
+    project_status_seen_by, project_status_years, project_streets, project_zones,
 )
 from projects.timeline import in_date_order, plan_date
 from projects.status import STATUS_LABELS, Status
@@ -120,6 +120,30 @@ def status_where(f: ProjectFilter) -> tuple[list[str], dict]:
         params["as_seen_by"] = f.as_seen_by
         return [f"projects.id IN (SELECT project_id FROM project_status_seen_by WHERE plan_id = :as_seen_by{status})"], params
     return (["projects.status = :status"], params) if f.status else ([], {})
+
+
+def view_columns(f: ProjectFilter) -> dict[str, object]:
+    """SQL expressions of a project's ``status`` and ``status_year`` in ``f``'s status view (as of
+    a year, as seen by a document; the stored columns otherwise), correlated with ``projects``, for
+    callers that select columns themselves (vector tiles)."""
+    if f.as_of is not None:
+        t = project_status_years
+        cover = [t.c.project_id == Project.id, t.c.from_year <= f.as_of, sa.or_(t.c.to_year.is_(None), t.c.to_year >= f.as_of)]
+        return {"status": sa.select(t.c.status).where(*cover).scalar_subquery(),
+                "status_year": sa.select(t.c.from_year).where(*cover).scalar_subquery()}
+    if f.as_seen_by is not None:
+        t = project_status_seen_by
+        mine = [t.c.project_id == Project.id, t.c.plan_id == f.as_seen_by]
+        return {"status": sa.select(t.c.status).where(*mine).scalar_subquery(),
+                "status_year": sa.select(t.c.status_year).where(*mine).scalar_subquery()}
+    return {"status": Project.status, "status_year": Project.status_year}
+
+
+def project_condition(conn: sa.Connection, f: ProjectFilter):
+    """``f`` as one SQL condition on ``projects`` (bound parameters), for callers that compose it
+    with conditions of their own (the OGC API's CQL2 filters, vector tiles)."""
+    clauses, params = _where(conn, f)
+    return sa.text(" AND ".join(clauses) or "1=1").bindparams(**params)
 
 
 def _area_sql(conn: sa.Connection, area: BaseGeometry, metres: float, params: dict) -> str:

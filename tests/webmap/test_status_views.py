@@ -153,3 +153,32 @@ def test_project_page_shows_the_timeline(client):
     assert "zm-tl-target zm-tl-target-under_construction" in strip  # the pending 2016 target
     assert html.index("zm-timeline") < html.index("zm-history")  # above the mention table
     assert "目标 target" in html.split("zm-history")[1]  # the targets are marked in the table
+
+
+def _tile_xy(lon: float, lat: float, z: int) -> tuple[int, int]:
+    import math
+
+    n = 2**z
+    return int((lon + 180) / 360 * n), int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+
+
+def test_vector_tiles_take_the_view(client):
+    """Tiles colour and count projects by their status as of the year (the map's time slider)."""
+    from geo import tiles as gt
+
+    def tile(z, **params):
+        x, y = _tile_xy(121.6185, 38.9155, z)
+        r = client.get(f"/ogc/collections/projects/tiles/WebMercatorQuad/{z}/{y}/{x}", params=params)
+        assert r.status_code == 200
+        return gt.decode(r.content).get("projects", {}).get("features", [])
+
+    then = {f["id"]: f["properties"] for f in client.get("/api/projects", params={"as_of": 2016, "located": "true"}).json()["features"]}
+    feats = tile(15, as_of=2016)
+    assert feats and all(f["properties"]["status"] == then[f["properties"]["id"]]["status"] for f in feats)
+    assert {f["properties"]["id"] for f in feats} <= set(then)
+    # a whole-city tile, clustered: the counts per status are the located projects' as of 2016
+    clusters = tile(7, as_of=2016)
+    for status in STATUSES:
+        want = sum(1 for p in then.values() if p["status"] == status)
+        assert sum(f["properties"].get(f"n_{status}", 0) for f in clusters) == want, status
+    assert sum(f["properties"]["count"] for f in clusters) == len(then)
