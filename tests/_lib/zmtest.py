@@ -118,9 +118,10 @@ def mini_with_stated_zones(dst: Path) -> Path:
     shutil.copytree(MINI_DIR, dst, ignore=shutil.ignore_patterns("seeds"))
     path = dst / "catalog" / "mini.yaml"
     text = path.read_text(encoding="utf-8")
-    text = text.replace("status_words: 规划建设, quote", "status_words: 规划建设, zone_as_written: 北区, zone: mini-north, quote")
-    text = text.replace("status_words: 推进, quote", "status_words: 推进, zone_as_written: 长春路, zone: mini-axis,"
-                        " zone_note: the market lies off the axis as digitised, quote")
+    for quote, stated in (("丙公园规划建设", "zone_as_written: 北区, zone: mini-north"),
+                          ("推进丁市场搬迁", "zone_as_written: 长春路, zone: mini-axis, zone_note: the market lies off the axis as digitised")):
+        assert text.count(f"quote: {quote}}}") == 1, quote
+        text = text.replace(f"quote: {quote}}}", f"{stated}, quote: {quote}}}")
     path.write_text(text, encoding="utf-8")
     return dst
 

@@ -58,6 +58,14 @@ def test_filters_match_the_catalog(client):
         assert got and all(f["properties"]["status"] == status for f in got)
 
 
+def test_statements_partition_the_mentions(client):
+    whole = _all(client)
+    facts, targets = _all(client, statement="fact"), _all(client, statement="target")
+    assert len(facts) + len(targets) == len(whole) and facts and targets
+    assert all(f["properties"]["statement"] == "fact" for f in facts)
+    assert all(f["properties"]["statement"] == "target" for f in targets)
+
+
 def test_years_partition_the_mentions_and_dates_are_iso(client):
     feats = _all(client)
     years = Counter(f["properties"]["year"] for f in feats)
@@ -106,6 +114,7 @@ def test_exports(client):
     ({"plan": "no-such-plan"}, "plan"),
     ({"status": "dreaming"}, "status"),
     ({"year": "soon"}, "year"),
+    ({"statement": "rumour"}, "statement"),
 ])
 def test_bad_parameters(mini_client, params, parameter):
     for path in ("/api/mentions", "/api/export/mentions.csv"):

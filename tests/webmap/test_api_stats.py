@@ -16,6 +16,8 @@ FILTERS = [
     {},
     {"status": "completed", "plan": "xigang-services-14th"},
     {"layout": "xg13-one-axis-six-zones", "basis": "text"},
+    {"as_of": "2016"},  # statuses at the end of 2016 (project_status_years in SQL; the timeline in Python for the features)
+    {"as_seen_by": "xigang-13th-fyp", "status": "planned"},
 ]
 _ANSWERS: dict = {}
 

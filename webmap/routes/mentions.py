@@ -14,7 +14,7 @@ from fastapi.responses import Response
 
 from geo.export import flat_properties
 from projects import mentions as pm
-from projects.status import Status
+from projects.status import Statement, Status
 from webmap import schemas
 from webmap.deps import ConnDep
 from webmap.errors import ERROR_RESPONSES, BadParameter
@@ -31,6 +31,7 @@ def mention_filter(
     plan: Annotated[str | None, Query(max_length=MAX_TEXT, description="plan id (or its source file name): the mentions it makes", examples=["xigang-13th-fyp"])] = None,
     document: Annotated[str | None, Query(max_length=MAX_TEXT, deprecated=True, description="deprecated alias of plan", examples=["xigang-13th-fyp"])] = None,
     status: Annotated[Status | None, Query(description="the status the mention attests", examples=["completed"])] = None,
+    statement: Annotated[Statement | None, Query(description="fact (something that happened) or target (what is wanted)", examples=["fact"])] = None,
     year: Annotated[int | None, Query(ge=1900, le=2100, description="the year the mention's statement holds (the `year` property)", examples=[2015])] = None,
     zone: Annotated[str | None, Query(max_length=MAX_TEXT, description="zone id: the mentions of the projects that belong to it (see basis)", examples=["xg13-axis"])] = None,
     basis: Annotated[Basis | None, Query(description="with zone: membership by spatial, text or any (default)", examples=["text"])] = None,
@@ -41,7 +42,7 @@ def mention_filter(
     if basis is not None and zone is None:
         raise BadParameter("basis", "applies to zone membership: give zone with it")
     return pm.MentionFilter(project=project, plan=_plan_id(conn, plan, document), status=status.value if status else None,
-                            year=year, zone=zone, basis=basis.value if basis else None)
+                            statement=statement.value if statement else None, year=year, zone=zone, basis=basis.value if basis else None)
 
 
 MentionFilterDep = Annotated[pm.MentionFilter, Depends(mention_filter)]
@@ -52,7 +53,8 @@ MentionFilterDep = Annotated[pm.MentionFilter, Depends(mention_filter)]
 def mentions(request: Request, conn: ConnDep, flt: MentionFilterDep, limit: Limit = 1000, offset: Offset = 0, f: FormatParam = None):
     """A FeatureCollection with `numberMatched` and `next`/`prev` links, ordered by `year`, plan
     date, project and id. Properties: the mention as the catalog holds it (`plan`, `section`,
-    `status_words`, `status`, `zone_as_written`, `zone`, `investment`, `quote` …), its project's
+    `status_words`, `statement` fact/target, `status` it attests, `status_year`, `target_status`,
+    `target_year`, `zone_as_written`, `zone`, `investment`, `quote` …), its project's
     names and `placed`, `year` (the year its statement holds), `date` (ISO: the plan's date, or the
     last day of an earlier year the text speaks of) and `year_as_written` (the year the text gives)."""
     fmt = negotiate(request, f, FEATURES)
