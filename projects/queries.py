@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from shapely.geometry.base import BaseGeometry
 
 from geo.db import (
-    envelope_sql, geom_from_wkb_sql, like_contains, predicate_sql, spatial_candidates, text_order_sql,
+    envelope_sql, geom_from_wkb_sql, like_contains, near_box_sql, predicate_sql, spatial_candidates, text_order_sql,
     within_distance_sql,
 )
 from geo.geometry import to_geojson
@@ -109,11 +109,13 @@ def membership_sql(conn: sa.Connection, by: str, f: ProjectFilter, group_param: 
     if by == "district":
         return f"SELECT id AS project_id, district AS group_id FROM projects WHERE district IS NOT NULL{only('district')}"
     if by == "street":
-        # named on the street by the catalog, or its point within STREET_NEAR_M of the centreline
+        # named on the street by the catalog, or its point within STREET_NEAR_M of the centreline (a box
+        # test first spares the exact metric distance for the pairs far apart)
         near = within_distance_sql(conn, "projects.geom", "streets.geom", f"{STREET_NEAR_M}")
+        box = near_box_sql(conn, "projects.geom", "streets.geom", STREET_NEAR_M)
         return (f"SELECT project_id, street_id AS group_id FROM project_streets WHERE 1=1{only('street_id')}"
                 " UNION SELECT projects.id, streets.id FROM projects JOIN streets"
-                f" ON streets.geom IS NOT NULL AND projects.geom IS NOT NULL{only('streets.id')} WHERE {near}")
+                f" ON streets.geom IS NOT NULL AND projects.geom IS NOT NULL{only('streets.id')} WHERE {box} AND {near}")
     raise ValueError(f"unknown grouping {by!r}; expected one of {', '.join(GROUPINGS)}")
 
 

@@ -87,6 +87,30 @@ def test_groups_match_counts_from_the_files(real_db):
             assert g["projects"] == sum(g["status"].values()) == sum(g["placed"].values())
 
 
+def test_street_groups_match_the_files(real_db):
+    """By street: named on it by the catalog, or the point within 150 m of its centreline — here
+    measured with shapely in UTM 51N from the GeoJSON files (the database prefilters by a box first)."""
+    import json
+
+    from geo.crs import to_metric
+    from projects.queries import STREET_NEAR_M
+    from shapely.geometry import shape
+
+    streets = {}
+    for path in sorted((DATA_DIR / "geometry").glob("streets*.geojson")):
+        for f in json.loads(path.read_text(encoding="utf-8"))["features"]:
+            streets[f["properties"]["street"]] = to_metric(shape(f["geometry"]))
+    points = {p: to_metric(pt) for p, pt in geojson_points(DATA_DIR).items()}
+    projects, _ = catalog_projects(DATA_DIR)
+    expected = Counter()
+    for p in projects:
+        near = {s for s, line in streets.items() if p["id"] in points and line.distance(points[p["id"]]) <= STREET_NEAR_M}
+        for s in near | set(p.get("streets") or []):
+            expected[s] += 1
+    got = {g["id"]: g["projects"] for g in _stats(real_db, "street")["groups"] if g["projects"]}
+    assert got == dict(expected)
+
+
 def test_zone_areas_are_metric(real_db):
     """Areas in UTM 51N agree with geodesic areas on the ellipsoid (pyproj.Geod) within 0.2 %."""
     geod = Geod(ellps="WGS84")
