@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from geo.errors import DataError
+from geo.errors import DataError, WriteError
 from webmap.settings import get_settings
 
 
@@ -30,7 +30,11 @@ def cmd_load(args) -> int:
         print(f"zonemap load: nothing written. {exc}", file=sys.stderr)
         return 1
     url = args.database_url or settings.database_url
-    counts = write_dataset(url, ds)
+    try:
+        counts = write_dataset(url, ds)
+    except WriteError as exc:
+        print(f"zonemap load: nothing changed: {exc}", file=sys.stderr)
+        return 1
     summary = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items() if k in (
         "plans", "layouts", "zones", "streets", "projects", "mentions", "industries", "project_zones"))
     print(f"zonemap load: {summary} → {_safe_url(url)}")
@@ -57,8 +61,12 @@ def cmd_serve(args) -> int:
     """Serve the app on 127.0.0.1:$PORT."""
     import uvicorn
 
+    from projects.store import clean_stale_files
+
     settings = get_settings()
-    port = args.port or settings.port
+    port = args.port if args.port is not None else settings.port
+    for path in clean_stale_files(settings.database_url):  # left by a load that was killed
+        print(f"zonemap serve: removed the stale temporary file {path}", file=sys.stderr)
     uvicorn.run("webmap.app:create_app", factory=True, host=settings.host, port=port, log_level="info")
     return 0
 

@@ -107,3 +107,25 @@ def serve_app(db_url: str, **env_extra) -> tuple[subprocess.Popen, str]:
     pytest.fail(f"zonemap serve did not start: {proc.stdout.read().decode()[-2000:]}")
 
 
+
+def db_state(url: str):
+    """What "unchanged" means for a database: the file's bytes (SpatiaLite), or every row of every
+    table plus the list of schemas (PostGIS: no half-built or leftover schema either)."""
+    import hashlib
+
+    if BACKEND == "spatialite":
+        path = Path(sa.make_url(url).database)
+        return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        schemas = sorted(conn.execute(sa.text(
+            "SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'")).scalars())
+    engine.dispose()
+    return {"schemas": schemas, "rows": snapshot(url)}
+
+
+def run_zonemap(*args: str, preexec_fn=None, env_extra: dict | None = None, timeout: float = 180) -> subprocess.CompletedProcess:
+    """The `zonemap` command in its own process (for limits, users and signals a test sets)."""
+    env = {**os.environ, **(env_extra or {})}
+    return subprocess.run([sys.executable, "-m", "webmap.cli", *args], capture_output=True, text=True,
+                          preexec_fn=preexec_fn, env=env, timeout=timeout, cwd=REPO_ROOT)
