@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -67,8 +68,21 @@ def cmd_serve(args) -> int:
     port = args.port if args.port is not None else settings.port
     for path in clean_stale_files(settings.database_url):  # left by a load that was killed
         print(f"zonemap serve: removed the stale temporary file {path}", file=sys.stderr)
-    uvicorn.run("webmap.app:create_app", factory=True, host=settings.host, port=port, log_level="info")
+    workers = args.workers or settings.workers or default_workers()
+    # Several worker processes (one event loop each) share the port; every worker keeps its own
+    # engine, map page cache and export cache, keyed by the data fingerprint, so none can serve
+    # stale data after a reload.
+    uvicorn.run("webmap.app:create_app", factory=True, host=settings.host, port=port, workers=workers,
+                log_level="info", access_log=not args.no_access_log)
     return 0
+
+
+def default_workers() -> int:
+    """One worker per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def _safe_url(url: str) -> str:
@@ -92,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
         p.set_defaults(func=func)
     p = sub.add_parser("serve", help="serve the map and API on 127.0.0.1:$PORT")
     p.add_argument("--port", type=int)
+    p.add_argument("--workers", type=int, help="worker processes (default: ZONEMAP_WORKERS, else one per core)")
+    p.add_argument("--no-access-log", action="store_true", help="do not log every request")
     p.set_defaults(func=cmd_serve)
     args = parser.parse_args(argv)
     return args.func(args)

@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     # district outlines stand in for it and the page requests nothing from elsewhere.
     basemap_url: str = ""
     basemap_attribution: str = ""
+    # `zonemap serve` worker processes; 0: one per core.
+    workers: int = 0
+    # `zonemap load`/`check`: the most vertices one feature may have (a clear error above it).
+    max_vertices: int = 1_000_000
 
 
 @lru_cache(maxsize=1)

@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -88,23 +89,30 @@ def snapshot(url: str) -> dict[str, list]:
     return out
 
 
-def serve_app(db_url: str, **env_extra) -> tuple[subprocess.Popen, str]:
+def serve_app(db_url: str, *args: str, **env_extra) -> tuple[subprocess.Popen, str]:
     """`zonemap serve` in its own process on a free loopback port; returns (process, base URL)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "DATABASE_URL": db_url, "PORT": str(port), "ZONEMAP_BASEMAP_URL": "", **env_extra}
-    proc = subprocess.Popen([sys.executable, "-m", "webmap.cli", "serve"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    # The server's log goes to a file: a pipe nobody reads fills up after a few hundred requests
+    # (uvicorn logs each one) and then blocks the server.
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen([sys.executable, "-m", "webmap.cli", "serve", *args], env=env,
+                            stdout=log, stderr=subprocess.STDOUT)
+    proc.log = log
     base = f"http://127.0.0.1:{port}"
     for _ in range(150):
         try:
             if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
                 return proc, base
         except httpx.HTTPError:
+            if proc.poll() is not None:
+                break
             time.sleep(0.2)
     proc.kill()
-    pytest.fail(f"zonemap serve did not start: {proc.stdout.read().decode()[-2000:]}")
+    log.seek(0)
+    pytest.fail(f"zonemap serve did not start: {log.read().decode(errors='replace')[-2000:]}")
 
 
 
