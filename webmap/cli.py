@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from geo.errors import DataError, WriteError
+from geo.errors import DataError, DataProblem, WriteError, excerpt
 from webmap.settings import get_settings
 
 
@@ -17,7 +17,15 @@ def _read(args):
     settings = get_settings()
     data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir
     seeds = Path(args.seeds_dir) if args.seeds_dir else settings.seeds_dir
-    return read_dataset(data_dir, seeds), data_dir, seeds
+    try:
+        return read_dataset(data_dir, seeds, max_vertices=settings.max_vertices), data_dir, seeds
+    except (DataError, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # a case the checks do not know yet: still a message, not a traceback
+        if os.environ.get("ZONEMAP_DEBUG"):
+            raise
+        raise DataError([DataProblem(str(data_dir), None, None, f"unexpected {type(exc).__name__} while reading the data: "
+                                     f"{excerpt(str(exc), 200)} (ZONEMAP_DEBUG=1 shows the traceback)")]) from None
 
 
 def cmd_load(args) -> int:
