@@ -17,6 +17,7 @@ import datetime as dt
 import difflib
 import math
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -41,11 +42,19 @@ def read_file_text(path: Path, label: str, problems: list[DataProblem], max_byte
         if path.is_dir():
             problems.append(DataProblem(label, None, None, f"is a directory; expected a {kind} file"))
             return None
-        size = path.stat().st_size
-        if size > max_bytes:
-            problems.append(DataProblem(label, None, None, f"the file is {size / 2**20:.1f} MiB; a {kind} file may have at most {max_bytes / 2**20:.0f} MiB"))
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            problems.append(DataProblem(label, None, None, f"not a regular file (a pipe, socket or device); expected a {kind} file"))
             return None
-        data = path.read_bytes()
+        too_big = f"a {kind} file may have at most {max_bytes / 2**20:.0f} MiB"
+        if st.st_size > max_bytes:
+            problems.append(DataProblem(label, None, None, f"the file is {st.st_size / 2**20:.1f} MiB; {too_big}"))
+            return None
+        with path.open("rb") as f:
+            data = f.read(max_bytes + 1)  # a file growing while it is read stops here too
+        if len(data) > max_bytes:
+            problems.append(DataProblem(label, None, None, f"the file grew beyond the limit while being read; {too_big}"))
+            return None
     except FileNotFoundError:
         problems.append(DataProblem(label, None, None, "the file vanished while the data was being read (or is a broken link)"))
         return None

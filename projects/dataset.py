@@ -83,10 +83,11 @@ def read_catalog_files(catalog_dir: Path, problems: list[DataProblem]) -> dict[s
         text = read_file_text(path, label, problems, MAX_YAML_BYTES, "YAML")
         if text is None:
             continue
+        before = len(problems)
         doc = load_yaml(text, label, problems)
-        if doc is None:
-            if text.strip():
-                continue  # the problem is recorded
+        if len(problems) > before:
+            continue
+        if doc is None:  # nothing but comments, or nothing at all
             doc = {}
         if not isinstance(doc, dict):
             problems.append(DataProblem(label, None, None, f"expected a mapping of sections (plans, layouts, projects …), found {excerpt(doc)}"))

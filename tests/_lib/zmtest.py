@@ -124,12 +124,18 @@ def db_state(url: str):
     if BACKEND == "spatialite":
         path = Path(sa.make_url(url).database)
         return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
-    engine = sa.create_engine(url)
+    from geo.db import Base, make_engine
+
+    engine = make_engine(url)
     with engine.connect() as conn:
         schemas = sorted(conn.execute(sa.text(
             "SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'")).scalars())
+        # Every row of every table, as the server prints it (geometries as hex EWKB), hashed there.
+        rows = {t.name: tuple(conn.execute(sa.text(
+            f"SELECT count(*), md5(coalesce(string_agg(r::text, E'\\n' ORDER BY r::text), '')) FROM {t.name} r")).one())
+            for t in Base.metadata.sorted_tables}
     engine.dispose()
-    return {"schemas": schemas, "rows": snapshot(url)}
+    return {"schemas": schemas, "rows": rows}
 
 
 def run_zonemap(*args: str, preexec_fn=None, env_extra: dict | None = None, timeout: float = 180) -> subprocess.CompletedProcess:
