@@ -274,3 +274,24 @@ def test_load_is_verified_and_fingerprinted_from_what_was_stored(databases):
     counts = write_dataset(url, ds)
     assert counts["fingerprint"] == fingerprint(ds)
     assert snapshot(url)["dataset_info"] == [("1", fingerprint(ds))]
+
+
+@pytest.mark.parametrize("rel", ["catalog/mini.yaml", "geometry/streets.geojson"])
+def test_unreadable_file_is_named(rel):
+    """A file the user may not read: file and reason, no traceback (as an unprivileged user when
+    the tests run as root, who may read anything)."""
+    folder = Path(tempfile.mkdtemp(prefix="zm-unreadable-"))
+    try:
+        folder.chmod(0o755)
+        data = folder / "data"
+        shutil.copytree(MINI_DIR, data, ignore=shutil.ignore_patterns("seeds"))
+        for p in [data, *data.rglob("*")]:
+            p.chmod(0o755 if p.is_dir() else 0o644)
+        (data / rel).chmod(0o000)
+        r = run_zonemap("check", "--data-dir", str(data), "--seeds-dir", str(MINI_SEEDS), preexec_fn=_as_nobody,
+                        env_extra={"HOME": str(folder)})
+        assert r.returncode == 1, r.stdout + r.stderr
+        assert f"{rel}: cannot read the file: Permission denied" in r.stderr
+        assert "Traceback" not in r.stderr
+    finally:
+        shutil.rmtree(folder)
