@@ -12,6 +12,7 @@ from projects.status import Status
 from webmap.api_limits import MAX_LIMIT
 from webmap.deps import ConnDep
 from webmap.errors import BadParameter, NotFound
+from webmap.exports import cached_export
 from webmap.params import numbers, parse_bbox
 from zones import queries as zq
 from zones.catalog import ZONE_KINDS
@@ -187,20 +188,23 @@ def _layer_features(conn, layer: str) -> list[dict]:
     return feats
 
 
+# Exports are built once per loaded dataset and parameters (webmap/exports.py): a key names
+# everything the bytes depend on besides the data.
 @router.get("/export/zonemap.gpkg", summary="Every layer in one GeoPackage (for QGIS)")
-def export_geopackage(conn: ConnDep):
+def export_geopackage(request: Request):
     """Zones, streets, projects (points; unlocated ones without geometry) and district outlines."""
     from fastapi.responses import Response
 
     from geo.export import geopackage_bytes
 
-    data = geopackage_bytes({layer: _layer_features(conn, layer) for layer in EXPORT_LAYERS})
+    data = cached_export(request, ("gpkg",), lambda conn: {layer: _layer_features(conn, layer) for layer in EXPORT_LAYERS},
+                         geopackage_bytes)
     return Response(data, media_type="application/geopackage+sqlite3",
                     headers={"Content-Disposition": 'attachment; filename="zonemap.gpkg"'})
 
 
 @router.get("/export/{layer}.csv", summary="One layer as CSV (UTF-8 with BOM; lon/lat or WKT)")
-def export_csv(conn: ConnDep, layer: str):
+def export_csv(request: Request, layer: str):
     """For spreadsheets: one row per feature, lists as JSON text, points as lon/lat, others as WKT."""
     from fastapi.responses import Response
 
@@ -208,18 +212,28 @@ def export_csv(conn: ConnDep, layer: str):
 
     if layer not in EXPORT_LAYERS:
         raise NotFound("layer", layer)
-    return Response(csv_text(_layer_features(conn, layer)).encode("utf-8"), media_type="text/csv; charset=utf-8",
+    data = cached_export(request, ("csv", layer), lambda conn: _layer_features(conn, layer),
+                         lambda feats: csv_text(feats).encode("utf-8"))
+    return Response(data, media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="zonemap-{layer}.csv"'})
 
 
 @router.get("/export/{layer}.geojson", summary="One layer as an RFC 7946 GeoJSON file, lists as JSON text")
-def export_geojson(conn: ConnDep, layer: str):
+def export_geojson(request: Request, layer: str):
     """A download for GIS clients: one geometry type per file, one value type per property."""
+    import json
+
+    from fastapi.responses import Response
+
     from geo.export import flat_properties
 
     if layer not in EXPORT_LAYERS:
         raise NotFound("layer", layer)
-    feats = [{**f, "properties": flat_properties(f["properties"])} for f in _layer_features(conn, layer)]
-    body = geojson(collection(feats))
-    body.headers["Content-Disposition"] = f'attachment; filename="zonemap-{layer}.geojson"'
-    return body
+
+    def build(feats):
+        flat = [{**f, "properties": flat_properties(f["properties"])} for f in feats]
+        return json.dumps(collection(flat), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    data = cached_export(request, ("geojson", layer), lambda conn: _layer_features(conn, layer), build)
+    return Response(data, media_type=GEOJSON,
+                    headers={"Content-Disposition": f'attachment; filename="zonemap-{layer}.geojson"'})
