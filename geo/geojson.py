@@ -24,7 +24,7 @@ from geo.records import read_file_text, unknown_fields
 
 CONFIDENCE = ("high", "medium", "low")
 PROVENANCE = ("placement", "accuracy_m", "confidence")
-# The most vertices one feature may have (configurable: ZONEMAP_MAX_VERTICES). A ring's closing
+# The most vertices one feature may have (configurable: ZONEMAP_LOAD_MAX_VERTICES). A ring's closing
 # position, which repeats its first, is not counted.
 MAX_VERTICES = 1_000_000
 MAX_GEOJSON_BYTES = 256 * 2**20
@@ -166,7 +166,7 @@ def check_geometry(obj, expected: str, max_vertices: int = MAX_VERTICES) -> Base
         raise ValueError(f"expected a GeoJSON geometry object, found {excerpt(obj)}")
     n = _count_and_close(obj)
     if n > max_vertices:
-        raise ValueError(f"{n:,} vertices, more than the limit of {max_vertices:,} per feature (ZONEMAP_MAX_VERTICES): "
+        raise ValueError(f"{n:,} vertices, more than the limit of {max_vertices:,} per feature (ZONEMAP_LOAD_MAX_VERTICES): "
                          "simplify the geometry or raise the limit")
     return parse_geometry(obj, expected)
 

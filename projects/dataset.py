@@ -22,6 +22,7 @@ from geo.records import MAX_YAML_BYTES, RecordChecker, check_row, load_yaml, rea
 from projects import history
 from projects import models as pm
 from projects.catalog import check_industry, check_industry_group, check_mention, check_project
+from projects.extract.fields import reviewed
 from projects.history import latest
 from zones import models as zm
 from zones.catalog import check_layout, check_plan, check_street
@@ -101,7 +102,8 @@ def read_catalog_files(catalog_dir: Path, problems: list[DataProblem]) -> dict[s
             if not isinstance(records, list):
                 problems.append(DataProblem(label, None, key, f"expected a list of entries, found {excerpt(records)}"))
                 continue
-            sections[key].extend((label, r) for r in records)
+            # Draft entries (zonemap extract): pending ones are errors, rejected ones are skipped.
+            sections[key].extend((label, r) for r in reviewed(key, label, records, problems))
     return sections
 
 

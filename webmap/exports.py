@@ -82,7 +82,7 @@ def cache_of(request: Request) -> ExportCache:
     """The worker's export cache (created on first use)."""
     state = request.app.state
     with _create_lock:
-        if getattr(state, "exports", None) is None:
+        if not isinstance(getattr(state, "exports", None), ExportCache):
             state.exports = ExportCache()
     return state.exports
 

@@ -59,8 +59,8 @@ def test_a_feature_above_the_vertex_limit_is_refused_by_name(databases, tmp_path
     write_dataset(url, read_dataset(MINI_DIR, MINI_SEEDS))
     before = db_state(url)
     r = run_zonemap("load", "--data-dir", str(data), "--seeds-dir", str(MINI_SEEDS), "--database-url", url,
-                    env_extra={"ZONEMAP_MAX_VERTICES": "1000"})
+                    env_extra={"ZONEMAP_LOAD_MAX_VERTICES": "1000"})
     assert r.returncode == 1
     assert ("geometry/zones.geojson: mini-north: field 'geometry': 1,001 vertices, more than the limit of 1,000 "
-            "per feature (ZONEMAP_MAX_VERTICES)") in r.stderr
+            "per feature (ZONEMAP_LOAD_MAX_VERTICES)") in r.stderr
     assert db_state(url) == before
