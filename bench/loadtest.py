@@ -67,6 +67,7 @@ async def run_clients(base: str, mix, clients: int, seconds: float) -> dict:
     weights = [m[2] for m in mix]
     lat: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
+    reasons: dict[str, int] = defaultdict(int)
     deadline = time.perf_counter() + seconds
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
 
@@ -79,19 +80,20 @@ async def run_clients(base: str, mix, clients: int, seconds: float) -> dict:
                 try:
                     r = await client.get(paths[i])
                     await r.aread()
-                    ok = r.status_code == 200
-                except httpx.HTTPError:
-                    ok = False
+                    why = None if r.status_code == 200 else f"HTTP {r.status_code} {r.text[:120]}"
+                except httpx.HTTPError as exc:
+                    why = f"{type(exc).__name__} {exc}"[:160]
                 dt = time.perf_counter() - t0
-                if ok:
+                if why is None:
                     lat[kinds[i]].append(dt)
                 else:
                     errors[kinds[i]] += 1
+                    reasons[why] += 1
 
         t0 = time.perf_counter()
         await asyncio.gather(*(one(n) for n in range(clients)))
         elapsed = time.perf_counter() - t0
-    return {"lat": lat, "errors": errors, "elapsed": elapsed}
+    return {"lat": lat, "errors": errors, "reasons": reasons, "elapsed": elapsed}
 
 
 def pct(values: list[float], q: int) -> float:
@@ -150,6 +152,8 @@ def main() -> None:
               f"{len(everything) / res['elapsed']:.1f}/s, errors {n_err}")
         print(f"  all:    p50 {pct(everything, 50) * 1000:6.0f} ms   p99 {pct(everything, 99) * 1000:6.0f} ms")
         print(f"  cached: p50 {pct(cached, 50) * 1000:6.0f} ms   p99 {pct(cached, 99) * 1000:6.0f} ms  (map page, exports)")
+        for why, n in sorted(res["reasons"].items(), key=lambda kv: -kv[1])[:5]:
+            print(f"  error ×{n}: {why}")
         for kind in sorted(res["lat"], key=lambda k: -len(res["lat"][k])):
             v = res["lat"][kind]
             print(f"  {kind:15s} n={len(v):5d}  p50 {pct(v, 50) * 1000:6.0f} ms  p99 {pct(v, 99) * 1000:6.0f} ms"
