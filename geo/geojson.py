@@ -209,9 +209,10 @@ def read_layer(path: Path, spec: LayerSpec, problems: list[DataProblem], label: 
             problems.append(DataProblem(label, item, spec.id_property, f"missing: every feature names the catalog id it belongs to, found {excerpt(fid)}"))
             continue
         bad = False
+        # An unknown property is an error, but the feature still counts as present: its zone is
+        # not also reported as having no polygon.
         for name, message in unknown_fields(props, spec.known, what="property"):
             problems.append(DataProblem(label, item, name, message))
-            bad = True
         if spec.provenance:
             placement = props.get("placement")
             if not isinstance(placement, str) or not placement.strip():

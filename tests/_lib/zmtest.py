@@ -143,3 +143,10 @@ def run_zonemap(*args: str, preexec_fn=None, env_extra: dict | None = None, time
     env = {**os.environ, **(env_extra or {})}
     return subprocess.run([sys.executable, "-m", "webmap.cli", *args], capture_output=True, text=True,
                           preexec_fn=preexec_fn, env=env, timeout=timeout, cwd=REPO_ROOT)
+
+
+def assert_ogc_error(response, parameter: str) -> None:
+    """An OGC API exception for a bad parameter: 400 with ``{code, description}`` naming it."""
+    body = response.json()
+    assert response.status_code == 400, (response.status_code, body)
+    assert body.get("code") and parameter in body.get("description", ""), body
