@@ -116,6 +116,13 @@ def serve_app(db_url: str, *args: str, **env_extra) -> tuple[subprocess.Popen, s
 
 
 
+def server_log(proc: subprocess.Popen, timeout: float = 10) -> str:
+    """Everything a server started by :func:`serve_app` logged, once it has stopped."""
+    proc.wait(timeout)
+    proc.log.seek(0)
+    return proc.log.read().decode(errors="replace")
+
+
 def db_state(url: str):
     """What "unchanged" means for a database: the file's bytes (SpatiaLite), or every row of every
     table plus the list of schemas (PostGIS: no half-built or leftover schema either)."""
