@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from geo.errors import DataProblem
 from geo.records import MAX_QUOTE, RecordChecker
-from projects.status import Status, normalise_status
+from projects.status import Statement, Status
+
+# Why a later, lower fact may lower a project's status (projects.timeline reads it).
+STATUS_CHANGE_REASONS = ("halted", "cancelled", "demolished", "closed", "rebuilding")
 
 PROJECT_KINDS = (
     "plot_redevelopment", "old_town_renewal", "building", "complex", "market", "park", "square",
@@ -13,6 +16,7 @@ PROJECT_KINDS = (
     "utility", "housing", "elderly_care", "other",
 )
 STATUSES = tuple(s.value for s in Status)
+STATEMENTS = tuple(s.value for s in Statement)
 
 # Every field each kind of record may carry (anything else is reported as unknown). A new field
 # is one more name here, read by the check function below.
@@ -20,7 +24,8 @@ INDUSTRY_GROUP_FIELDS = ("id", "name_zh", "name_en", "cite")
 INDUSTRY_FIELDS = (*INDUSTRY_GROUP_FIELDS, "groups")
 PROJECT_FIELDS = ("id", "name_zh", "name_en", "aliases", "alias_note", "kind", "district", "industries", "streets", "mentions")
 MENTION_FIELDS = ("plan", "section", "status_words", "status", "status_note", "year", "zone_as_written", "zone",
-                  "zone_note", "industries", "investment", "quote")
+                  "zone_note", "industries", "investment", "quote",
+                  "statement", "target_status", "statement_note", "status_change_reason")
 # A mention outside its project's entry (the top-level ``mentions:`` section) names the project.
 STANDALONE_MENTION_FIELDS = ("project", *MENTION_FIELDS)
 
@@ -79,13 +84,25 @@ def check_mention(raw, file: str, problems: list[DataProblem], project_id: str |
     note = c.text("status_note", required=False)
     if explicit and not note:
         c.fail("status_note", "an explicit status overrides the mapping from status words: say why")
+    statement = c.choice("statement", STATEMENTS, required=False)
+    target = c.choice("target_status", STATUSES, required=False)
+    statement_note = c.text("statement_note", required=False)
+    if (statement or target) and not statement_note:
+        c.fail("statement_note", "an explicit statement or target_status overrides the fact/target rule of projects/status.py: say why")
+    change = c.choice("status_change_reason", STATUS_CHANGE_REASONS, required=False)
+    if change and not note:
+        c.fail("status_note", "a status_change_reason lowers the project's status: say what happened in status_note")
     return {
         "project_id": project_id,
         "plan_id": c.slug("plan"),
         "section": c.text("section", required=False),
         "status_words": words,
-        "status": explicit or normalise_status(words).value,
+        # status, statement, target_status/target_year and status_year are derived by
+        # projects.timeline.read_mention once the plan (its parts and date) is known.
+        "_overrides": {"status": explicit, "statement": statement, "target_status": target},
         "status_note": note,
+        "statement_note": statement_note,
+        "status_change_reason": change,
         "year": c.integer("year", 1949, 2100),
         "zone_as_written": c.text("zone_as_written", required=False),
         "zone_id": c.slug("zone") if c.record.get("zone") is not None else None,

@@ -49,6 +49,7 @@ TABLES = [
     ("industry_group_members", pm.industry_group_members), ("zone_industries", pm.zone_industries),
     ("projects", pm.Project.__table__), ("project_industries", pm.project_industries),
     ("project_streets", pm.project_streets), ("mentions", pm.Mention.__table__),
+    ("project_status_years", pm.project_status_years), ("project_status_seen_by", pm.project_status_seen_by),
 ]
 # project_zones is computed by the database; dataset_info (the fingerprint) is written last.
 

@@ -7,7 +7,8 @@ from geo.records import RecordChecker
 
 # Every field each kind of record may carry (anything else is reported as unknown). A new field
 # is one more name here, read by the check function below.
-PLAN_FIELDS = ("id", "title_zh", "title_en", "district", "date", "year", "period", "kind", "source_file")
+PLAN_FIELDS = ("id", "title_zh", "title_en", "district", "date", "year", "period", "kind", "source_file",
+               "parts")  # parts: how to read each part of the document (projects.timeline.check_parts)
 LAYOUT_FIELDS = ("id", "plan", "name_zh", "name_en", "cite", "zones")
 ZONE_FIELDS = ("id", "name_zh", "name_en", "kind", "industries", "roles", "unmapped_reason", "cite")
 STREET_FIELDS = ("id", "name_zh", "name_en", "district", "cite")
