@@ -19,7 +19,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from projects import queries as pq
 from projects.status import STATUS_LABELS, Status
@@ -252,12 +252,12 @@ def _sort(text: str | None) -> list[tuple[str, bool]]:
     return list(zip(keys, descending))
 
 
-def _filter(request: Request, conn, q: ProjectFilters, geometry: dict | None = None, basis_alone: bool = False) -> pq.ProjectFilter:
-    """The database filter for a query (checks every value, names the parameter at fault).
+def _filter(request: Request | None, conn, q: ProjectFilters, geometry: dict | None = None, basis_alone: bool = False) -> pq.ProjectFilter:
+    """The database filter for a query (checks every value, names the parameter at fault);
+    ``request`` (for the vertex limit) only matters with an area.
 
     ``basis`` qualifies zone membership: without zone or layout it would filter nothing and is
     refused, unless the caller groups by zone or layout (``basis_alone``)."""
-    settings = request.app.state.settings
     as_of, as_seen_by = status_view(q.as_of, q.as_seen_by, [p["id"] for p in zq.list_plans(conn)])
     plan_id = _plan_id(conn, q.plan, vars(q)["document"])  # vars: reading a deprecated field warns
     _require(conn, "zones", "zone", q.zone, "zone")
@@ -278,7 +278,7 @@ def _filter(request: Request, conn, q: ProjectFilters, geometry: dict | None = N
     area, area_m = None, 0.0
     if geometry is not None or q.intersects is not None:
         name = "geometry" if geometry is not None else "intersects"
-        area = parse_geometry(name, geometry if geometry is not None else q.intersects, settings.max_vertices)
+        area = parse_geometry(name, geometry if geometry is not None else q.intersects, request.app.state.settings.max_vertices)
         area_m = check_buffer(name, area, q.buffer_m)
     elif q.along is not None:
         area, default_m = along_geometry(conn, q.along)
@@ -290,6 +290,18 @@ def _filter(request: Request, conn, q: ProjectFilters, geometry: dict | None = N
                             street=q.street, district=q.district, kind=q.kind, located=q.located,
                             placed=q.placed.value if q.placed else None, bbox=box,
                             near=circle, q=q.q, area=area, area_m=area_m, as_of=as_of, as_seen_by=as_seen_by)
+
+
+def filter_from_strings(conn, params: dict[str, str]) -> pq.ProjectFilter:
+    """The database filter for project filters given as plain strings — the OGC items' and
+    tiles' query parameters (no areas: those are CQL2 there) — checked as on ``/api/projects``:
+    the same model, the same checks, a bad value naming its parameter."""
+    try:
+        q = ProjectFilters.model_validate(params)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise BadParameter(str(err["loc"][0]) if err["loc"] else "query", err["msg"]) from None
+    return _filter(None, conn, q)
 
 
 def vocabulary(props: dict) -> dict:
