@@ -83,8 +83,9 @@ def layouts(request: Request, conn: ConnDep,
     return respond(fmt, [lay for lay in zq.list_layouts(conn) if plan is None or lay["plan"] == plan], filename="zonemap-layouts")
 
 
-def _collection(request: Request, fmt: Format, features: list[dict], name: str, **extra) -> Response:
-    return respond(fmt, {"type": "FeatureCollection", **extra, "features": features}, features=features, filename=f"zonemap-{name}")
+def _collection(request: Request, fmt: Format, features: list[dict], name: str, crs=None, **extra) -> Response:
+    return respond(fmt, {"type": "FeatureCollection", **extra, **members(crs), "features": features}, features=features,
+                   filename=f"zonemap-{name}", crs=crs)
 
 
 @router.get("/zones", summary="Zones as a GeoJSON FeatureCollection", response_model=schemas.ZoneCollection,
@@ -105,7 +106,7 @@ def zones(
         raise BadParameter("kind", f"expected one of {', '.join(ZONE_KINDS)}", ZONE_KINDS)
     out = api_crs(crs)
     feats = reproject(conn, "zones", zq.list_zones(conn, plan=plan, kind=kind, layout=layout), out)
-    return _collection(request, fmt, feats, "zones", **members(out))
+    return _collection(request, fmt, feats, "zones", out)
 
 
 @router.get("/zones/{zone_id}", summary="One zone as a GeoJSON Feature", response_model=schemas.ZoneFeature,
@@ -123,8 +124,7 @@ def zone(conn: ConnDep, zone_id: Annotated[str, Path(max_length=MAX_TEXT, descri
             response_model=schemas.StreetCollection, response_class=GeoJSONResponse, responses=_formats_doc(FEATURES, Format.geojson))
 def streets(request: Request, conn: ConnDep, crs: CrsParam = None, f: FormatParam = None):
     out = api_crs(crs)
-    return _collection(request, negotiate(request, f, FEATURES), reproject(conn, "streets", zq.list_streets(conn), out), "streets",
-                       **members(out))
+    return _collection(request, negotiate(request, f, FEATURES), reproject(conn, "streets", zq.list_streets(conn), out), "streets", out)
 
 
 DISTRICT_ATTRIBUTION = (
@@ -137,7 +137,7 @@ DISTRICT_ATTRIBUTION = (
 def districts(request: Request, conn: ConnDep, crs: CrsParam = None, f: FormatParam = None):
     out = api_crs(crs)
     return _collection(request, negotiate(request, f, FEATURES), reproject(conn, "districts", zq.list_districts(conn), out),
-                       "districts", attribution=DISTRICT_ATTRIBUTION, **members(out))
+                       "districts", out, attribution=DISTRICT_ATTRIBUTION)
 
 
 # ---- projects: one filter model, one selection ---------------------------------------------------
@@ -345,7 +345,7 @@ def _select(request: Request, conn, q: ProjectQuery, fmt: Format, geometry: dict
     body = {"type": "FeatureCollection", "numberMatched": matched, "numberReturned": len(features), "links": links,
             **members(out), "features": features}
     headers = {"X-Number-Matched": str(matched)}
-    return respond(fmt, body, features=features, filename="zonemap-projects", headers=headers)
+    return respond(fmt, body, features=features, filename="zonemap-projects", headers=headers, crs=out)
 
 
 @router.get("/projects", summary="Projects, filtered and paged (GeoJSON, JSON or CSV)", response_model=schemas.ProjectCollection,
@@ -440,14 +440,16 @@ def export_geopackage(request: Request, as_of: AsOf = None, as_seen_by: AsSeenBy
                     headers={"Content-Disposition": 'attachment; filename="zonemap.gpkg"'})
 
 
-@router.get("/export/{layer}.csv", summary="One layer as CSV (UTF-8 with BOM; lon/lat or WKT)",
+@router.get("/export/{layer}.csv", summary="One layer as CSV (UTF-8 with BOM; lon/lat, or x/y with crs=, or WKT)",
             responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "CSV"}})
-def export_csv(conn: ConnDep, layer: Layer, as_of: AsOf = None, as_seen_by: AsSeenBy = None):
-    """For spreadsheets: one row per feature, lists as JSON text, points as lon/lat, others as WKT."""
+def export_csv(conn: ConnDep, layer: Layer, crs: CrsParam = None, as_of: AsOf = None, as_seen_by: AsSeenBy = None):
+    """For spreadsheets: one row per feature, lists as JSON text, points as `lon`/`lat` (WGS84) or,
+    with `crs`, as `x`/`y` beside a `crs` column naming the system; other geometry as WKT."""
     if layer not in EXPORT_LAYERS:
         raise NotFound("layer", layer)
+    out = api_crs(crs)
     view = status_view(as_of, as_seen_by, [p["id"] for p in zq.list_plans(conn)])
-    return respond(Format.csv, {}, features=_layer_features(conn, layer, *view),
+    return respond(Format.csv, {}, features=reproject(conn, layer, _layer_features(conn, layer, *view), out), crs=out,
                    headers={"Content-Disposition": f'attachment; filename="zonemap-{layer}.csv"'})
 
 
