@@ -14,13 +14,17 @@ Structure (for whoever adds an endpoint here):
 
 from __future__ import annotations
 
+import math
 from enum import Enum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from shapely.geometry import Point
 
+from geo import crs as gcrs
+from geo.crs import to_wgs84
 from projects import queries as pq
 from projects.status import STATUS_LABELS, Status
 from webmap import schemas
@@ -76,10 +80,10 @@ def plan(conn: ConnDep, plan_id: Annotated[str, Path(max_length=MAX_TEXT, descri
 @router.get("/layouts", summary="The plans' spatial layouts and their zone ids", response_model=list[schemas.Layout],
             responses=_formats_doc(RECORDS, Format.json))
 def layouts(request: Request, conn: ConnDep,
-            plan: Annotated[str | None, Query(max_length=MAX_TEXT, description="plan id", examples=["xigang-13th-fyp"])] = None,
+            plan: Annotated[str | None, Query(max_length=MAX_TEXT, description="plan id (or its source file name)", examples=["xigang-13th-fyp"])] = None,
             f: FormatParam = None):
     fmt = negotiate(request, f, RECORDS)
-    _require(conn, "plans", "plan", plan, "plan")
+    plan = _plan_id(conn, plan, None)
     return respond(fmt, [lay for lay in zq.list_layouts(conn) if plan is None or lay["plan"] == plan], filename="zonemap-layouts")
 
 
@@ -93,14 +97,14 @@ def _collection(request: Request, fmt: Format, features: list[dict], name: str, 
 def zones(
     request: Request,
     conn: ConnDep,
-    plan: Annotated[str | None, Query(max_length=MAX_TEXT, description="plan id", examples=["xigang-13th-fyp"])] = None,
+    plan: Annotated[str | None, Query(max_length=MAX_TEXT, description="plan id (or its source file name)", examples=["xigang-13th-fyp"])] = None,
     kind: Annotated[str | None, Query(description=f"one of {', '.join(ZONE_KINDS)}", examples=["axis"])] = None,
     layout: Annotated[str | None, Query(max_length=MAX_TEXT, description="layout id", examples=["xg13-one-axis-six-zones"])] = None,
     crs: CrsParam = None,
     f: FormatParam = None,
 ):
     fmt = negotiate(request, f, FEATURES)
-    _require(conn, "plans", "plan", plan, "plan")
+    plan = _plan_id(conn, plan, None)
     _require(conn, "layouts", "layout", layout, "layout")
     if kind is not None and kind not in ZONE_KINDS:
         raise BadParameter("kind", f"expected one of {', '.join(ZONE_KINDS)}", ZONE_KINDS)
@@ -147,6 +151,9 @@ PROJECT_FIELDS = tuple(schemas.ProjectProperties.model_fields)
 AS_OF_DOC = ("a year: every project's status at the end of that year (projects.timeline); projects no "
              "document mentions by then are left out")
 AS_SEEN_BY_DOC = "a plan id: the statuses as that document states them; only the projects it mentions"
+INPUT_CRS_DOC = ("coordinates of bbox, near, intersects and the body's geometry: 4326 (WGS84, the default), 4490, 3857, "
+                 "4549, 4550, or the non-standard shifts gcj02 / bd09 for coordinates copied from Amap/Tencent or Baidu; "
+                 "x/y order; converted to WGS84 before the query (the answer's coordinates: crs)")
 
 
 
@@ -197,6 +204,7 @@ class ProjectFilters(BaseModel):
                                    examples=[300])
     as_of: int | None = Field(None, ge=1949, le=2100, description=AS_OF_DOC, examples=[2016])
     as_seen_by: str | None = Field(None, max_length=MAX_TEXT, description=AS_SEEN_BY_DOC, examples=["xigang-13th-fyp"])
+    input_crs: str | None = Field(None, max_length=MAX_TEXT, description=INPUT_CRS_DOC, examples=["gcj02"])
 
     @field_validator("*")
     @classmethod
@@ -266,19 +274,24 @@ def _filter(request: Request | None, conn, q: ProjectFilters, geometry: dict | N
         raise BadParameter("basis", "applies to zone membership: give zone or layout with it")
     _require(conn, "industries", "industry", q.industry, "industry")
     _require(conn, "streets", "street", q.street, "street")
-    box = parse_bbox(q.bbox)
+    src = input_crs(q.input_crs)
+    if src is not None and q.bbox is None and q.near is None and q.intersects is None and geometry is None:
+        raise BadParameter("input_crs", "goes with bbox, near, intersects or a body geometry")
+    box = parse_bbox(q.bbox) if src is None or q.bbox is None else _bbox_from(src, q.bbox)
     circle = None
     if q.near is not None:
         circle = tuple(numbers("near", q.near, 3))
+        if src is not None:
+            circle = (*to_wgs84(Point(circle[0], circle[1]), src).coords[0], circle[2])
         if not (-180 <= circle[0] <= 180 and -90 <= circle[1] <= 90 and 0 < circle[2] <= MAX_BUFFER_M):
-            raise BadParameter("near", f"expected lon,lat,radius_m with a radius of 0–{MAX_BUFFER_M} metres")
+            raise BadParameter("near", f"expected {'lon,lat' if src is None else 'x,y'},radius_m with a radius of 0–{MAX_BUFFER_M} metres")
     areas = [name for name, given in (("geometry", geometry), ("intersects", q.intersects), ("along", q.along)) if given is not None]
     if len(areas) > 1:
         raise BadParameter(areas[1], f"give one area: {' or '.join(areas)}, not both")
     area, area_m = None, 0.0
     if geometry is not None or q.intersects is not None:
         name = "geometry" if geometry is not None else "intersects"
-        area = parse_geometry(name, geometry if geometry is not None else q.intersects, request.app.state.settings.max_vertices)
+        area = parse_geometry(name, geometry if geometry is not None else q.intersects, request.app.state.settings.max_vertices, src)
         area_m = check_buffer(name, area, q.buffer_m)
     elif q.along is not None:
         area, default_m = along_geometry(conn, q.along)
@@ -290,6 +303,28 @@ def _filter(request: Request | None, conn, q: ProjectFilters, geometry: dict | N
                             street=q.street, district=q.district, kind=q.kind, located=q.located,
                             placed=q.placed.value if q.placed else None, bbox=box,
                             near=circle, q=q.q, area=area, area_m=area_m, as_of=as_of, as_seen_by=as_seen_by)
+
+
+def input_crs(value: str | None) -> gcrs.Crs | None:
+    """The CRS of a query's input coordinates (None: WGS84), or a bad ``input_crs``."""
+    if value is None:
+        return None
+    try:
+        crs = gcrs.parse_crs(value, allow_shifts=True)
+    except gcrs.UnknownCrs as exc:
+        raise BadParameter("input_crs", str(exc)) from None
+    return None if crs.epsg == 4326 else crs
+
+
+def _bbox_from(crs: gcrs.Crs, text: str) -> tuple[float, float, float, float]:
+    """A ``bbox`` given in ``crs`` (x/y order, lower corner first) as the WGS84 box containing it."""
+    values = tuple(numbers("bbox", text, 4))
+    if values[0] > values[2] or values[1] > values[3]:
+        raise BadParameter("bbox", f"expected minX,minY,maxX,maxY in {crs.key} (input_crs), min ≤ max")
+    out = gcrs.bbox_to_wgs84(values, crs)
+    if not all(math.isfinite(v) for v in out) or not (-180 <= out[0] <= out[2] <= 180 and -90 <= out[1] <= out[3] <= 90):
+        raise BadParameter("bbox", f"outside the area of {crs.key} (input_crs)")
+    return out
 
 
 def filter_from_strings(conn, params: dict[str, str]) -> pq.ProjectFilter:
@@ -397,6 +432,15 @@ EXPORT_LAYERS = ("zones", "streets", "projects", "districts")
 Layer = Annotated[str, Path(description=f"one of {', '.join(EXPORT_LAYERS)}", examples=["projects"])]
 
 
+def _layer_view(conn, layer: str, as_of: int | None, as_seen_by: str | None) -> tuple[int | None, str | None]:
+    """The status view of a one-layer export: checked, and only for the projects layer (the other
+    layers have no status: a view there would be silently ignored, so it is refused)."""
+    view = status_view(as_of, as_seen_by, [p["id"] for p in zq.list_plans(conn)])
+    if layer != "projects" and view != (None, None):
+        raise BadParameter("as_of" if as_of is not None else "as_seen_by", f"applies to the projects layer; the {layer} layer has no status")
+    return view
+
+
 def _layer_features(conn, layer: str, as_of: int | None = None, as_seen_by: str | None = None) -> list[dict]:
     if layer == "zones":
         feats = zq.list_zones(conn)
@@ -415,8 +459,8 @@ def _layer_features(conn, layer: str, as_of: int | None = None, as_seen_by: str 
     return feats
 
 
-AsOf = Annotated[int | None, Query(ge=1949, le=2100, description=AS_OF_DOC + " (the projects layer)", examples=[2016])]
-AsSeenBy = Annotated[str | None, Query(max_length=MAX_TEXT, description=AS_SEEN_BY_DOC + " (the projects layer)",
+AsOf = Annotated[int | None, Query(ge=1949, le=2100, description=AS_OF_DOC + " (the projects layer; refused for another layer alone)", examples=[2016])]
+AsSeenBy = Annotated[str | None, Query(max_length=MAX_TEXT, description=AS_SEEN_BY_DOC + " (the projects layer; refused for another layer alone)",
                                        examples=["xigang-13th-fyp"])]
 
 
@@ -448,7 +492,7 @@ def export_csv(conn: ConnDep, layer: Layer, crs: CrsParam = None, as_of: AsOf = 
     if layer not in EXPORT_LAYERS:
         raise NotFound("layer", layer)
     out = api_crs(crs)
-    view = status_view(as_of, as_seen_by, [p["id"] for p in zq.list_plans(conn)])
+    view = _layer_view(conn, layer, as_of, as_seen_by)
     return respond(Format.csv, {}, features=reproject(conn, layer, _layer_features(conn, layer, *view), out), crs=out,
                    headers={"Content-Disposition": f'attachment; filename="zonemap-{layer}.csv"'})
 
@@ -463,7 +507,7 @@ def export_geojson(conn: ConnDep, layer: Layer, crs: CrsParam = None, as_of: AsO
     if layer not in EXPORT_LAYERS:
         raise NotFound("layer", layer)
     out = api_crs(crs)
-    view = status_view(as_of, as_seen_by, [p["id"] for p in zq.list_plans(conn)])
+    view = _layer_view(conn, layer, as_of, as_seen_by)
     feats = [{**feat, "properties": flat_properties(feat["properties"])} for feat in reproject(conn, layer, _layer_features(conn, layer, *view), out)]
     return GeoJSONResponse({"type": "FeatureCollection", **members(out), "features": feats},
                            headers={"Content-Disposition": f'attachment; filename="zonemap-{layer}.geojson"'})
