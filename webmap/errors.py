@@ -188,13 +188,13 @@ def error_response(request: Request, status: int, code: str, detail: str, *, ogc
                    cause: str | None = None) -> JSONResponse:
     """The one renderer: an OGC exception under /ogc, an ``ErrorBody`` elsewhere; logs one line."""
     rid = request_id(request)
+    if is_ogc(request) and status == 422:
+        status = 400  # OGC API – Features: a bad parameter is a 400 (logged as sent)
     level = logging.ERROR if status >= 500 and status != 503 else logging.WARNING if status >= 500 else logging.INFO
     log.log(level, "request %s: %s %s → %d %s%s", rid, request.method, request.url.path, status, code,
             f" ({cause})" if cause else "")
     headers = {**(headers or {}), "Cache-Control": "no-store"}
     if is_ogc(request):
-        if status == 422:
-            status = 400
         body = OgcException(code=ogc_code or OGC_CODES.get(status, "ServerError"), description=detail)
         return JSONResponse(body.model_dump(), status_code=status, headers=headers)
     body = ErrorBody(detail=detail, code=code, parameter=parameter, accepted=accepted, errors=errors, request_id=rid)

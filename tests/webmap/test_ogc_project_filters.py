@@ -67,6 +67,8 @@ def test_layout_basis_and_placed_mean_what_the_features_say(client, everything):
         want = {pid for pid, p in props.items() if p["placed"] == placed}
         assert want and _ids(_ogc(client, placed=placed)) == want, placed
         assert all(f["properties"]["placed"] == placed for f in _ogc(client, filter=f"placed = '{placed}'"))
+    placed = [f["properties"]["placed"] for f in _ogc(client, sortby="-placed")]
+    assert placed == sorted(placed, reverse=True) and len(set(placed)) == 3
     # text-only projects are those without a point that a document places in a zone
     assert all(props[i]["zones"] for i in _ids(_ogc(client, placed="text_only")))
 
@@ -200,3 +202,10 @@ def test_api_sort_under_a_view(client, view):
     assert years == sorted(years, key=lambda y: (y is None, -(y or 0)))
     now = {f["id"]: f["properties"]["status_year"] for f in client.get("/api/projects", params={"limit": 10000}).json()["features"]}
     assert [now[f["id"]] for f in got] != sorted((now[f["id"]] for f in got), key=lambda y: (y is None, -(y or 0)))
+
+
+def test_the_log_says_the_status_sent(client, caplog):
+    with caplog.at_level("INFO", logger="zonemap.http"):
+        r = client.get(ITEMS, params={"placed": "somewhere"})
+    assert r.status_code == 400
+    assert any("→ 400 bad_parameter" in m for m in caplog.messages), caplog.messages
