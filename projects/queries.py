@@ -462,3 +462,11 @@ def list_industries(conn: sa.Connection) -> list[dict]:
 def exists(conn: sa.Connection, table: str, id_: str) -> bool:
     """Whether a row with this id exists in ``table`` (plans, zones, streets, industries …)."""
     return conn.execute(sa.text(f"SELECT 1 FROM {table} WHERE id = :id"), {"id": id_}).first() is not None
+
+
+def known_districts(conn: sa.Connection) -> list[str]:
+    """The district names a query may give: those the projects carry, and those of the admin
+    outlines (a real district with no project is an empty answer, a typo is not)."""
+    rows = conn.execute(sa.text("SELECT district FROM projects WHERE district IS NOT NULL "
+                                "UNION SELECT name_zh FROM districts"))
+    return sorted(r[0] for r in rows)

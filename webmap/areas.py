@@ -50,6 +50,8 @@ def parse_geometry(parameter: str, value: str | dict, max_vertices: int, crs: st
     if isinstance(value, dict):
         if value.get("type") in ("Feature",):
             value = value.get("geometry") or {}
+        if isinstance(value, dict) and "crs" in value:
+            _check_crs_member(parameter, value["crs"])
         if value.get("type") not in AREA_TYPES:
             raise BadParameter(parameter, f"expected a GeoJSON geometry of type {', '.join(AREA_TYPES)}; found {str(value.get('type'))[:40]!r}")
         _count_json_vertices(parameter, value.get("coordinates"), max_vertices)
@@ -73,6 +75,21 @@ def parse_geometry(parameter: str, value: str | dict, max_vertices: int, crs: st
     if geom.geom_type in ("Polygon", "MultiPolygon") and not geom.is_valid:
         raise BadParameter(parameter, f"the polygon is not valid: {explain_validity(geom)}")
     return geom
+
+
+def _check_crs_member(parameter: str, member) -> None:
+    """The pre-RFC 7946 ``crs`` member: naming WGS84 (or CGCS2000, equal to it at this scale) is
+    harmless; naming anything else must not be silently read as WGS84."""
+    from geo.crs import CRS84, EPSG4326, EPSG4490, UnknownCrs, parse_crs
+
+    name = member.get("properties", {}).get("name") if isinstance(member, dict) and isinstance(member.get("properties"), dict) else member
+    try:
+        crs = parse_crs(name, allow_shifts=True) if isinstance(name, str) else None
+    except UnknownCrs:
+        crs = None
+    if crs not in (CRS84, EPSG4326, EPSG4490):
+        raise BadParameter(parameter, f"coordinates must be WGS84 longitude, latitude; this geometry declares crs {str(name)[:60]!r} "
+                           "(drop the crs member and send WGS84)")
 
 
 def _count_json_vertices(parameter: str, coords, max_vertices: int) -> None:

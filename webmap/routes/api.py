@@ -26,6 +26,7 @@ from shapely.geometry import Point
 from geo import crs as gcrs
 from geo.crs import to_wgs84
 from projects import queries as pq
+from projects.catalog import PROJECT_KINDS
 from projects.status import STATUS_LABELS, Status
 from webmap import schemas
 from webmap.areas import MAX_BUFFER_M, along_geometry, check_buffer, parse_geometry
@@ -186,8 +187,9 @@ class ProjectFilters(BaseModel):
     status: Status | None = Field(None, description="status now, or as of / as seen by when those are given", examples=["under_construction"])
     industry: str | None = Field(None, max_length=MAX_TEXT, description="industry id", examples=["modern-commerce"])
     street: str | None = Field(None, max_length=MAX_TEXT, description=f"street id: named on the street or within {pq.STREET_NEAR_M} m of it", examples=["changchun-road"])
-    district: str | None = Field(None, max_length=MAX_TEXT, description="district as written", examples=["西岗区"])
-    kind: str | None = Field(None, max_length=MAX_TEXT, description="project kind", examples=["renewal"])
+    district: str | None = Field(None, max_length=MAX_TEXT, description="district as written in full (a district of the projects or of the admin outlines)", examples=["西岗区"])
+    kind: str | None = Field(None, max_length=MAX_TEXT, description=f"project kind: one of {', '.join(PROJECT_KINDS)}",
+                             examples=["plot_redevelopment"])
     located: bool | None = Field(None, description="only located (true) or unlocated (false) projects", examples=[True])
     placed: Placed | None = Field(None, description="located (a point), text_only (no point, a document states its zone) "
                                   "or unplaced (neither)", examples=["text_only"])
@@ -274,6 +276,11 @@ def _filter(request: Request | None, conn, q: ProjectFilters, geometry: dict | N
         raise BadParameter("basis", "applies to zone membership: give zone or layout with it")
     _require(conn, "industries", "industry", q.industry, "industry")
     _require(conn, "streets", "street", q.street, "street")
+    if q.kind is not None and q.kind not in PROJECT_KINDS:
+        raise BadParameter("kind", f"expected one of {', '.join(PROJECT_KINDS)}", PROJECT_KINDS)
+    if q.district is not None and q.district not in (districts := pq.known_districts(conn)):
+        raise BadParameter("district", "no project or admin outline has this district; districts are written in full, "
+                           "e.g. 西岗区", districts)
     src = input_crs(q.input_crs)
     if src is not None and q.bbox is None and q.near is None and q.intersects is None and geometry is None:
         raise BadParameter("input_crs", "goes with bbox, near, intersects or a body geometry")
