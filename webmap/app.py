@@ -6,14 +6,12 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
-import xstatic.pkg.jquery as xjquery
-import xstatic.pkg.leaflet as xleaflet
 from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 
 from geo.db import make_engine
 from webmap.errors import add_exception_handlers
-from webmap.routes import api, ogc, pages
+from webmap.routes import api, ogc, pages, search
 from webmap.settings import Settings, get_settings
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -37,12 +35,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.map_pages = {}  # rendered map pages by (layout, data fingerprint)
+    app.state.map_pages = {}  # built once per data load (webmap/memo.py): map page, feeds, search index
     add_exception_handlers(app)
-    app.mount("/static/vendor/leaflet", StaticFiles(directory=xleaflet.BASE_DIR), name="leaflet")
-    app.mount("/static/vendor/jquery", StaticFiles(directory=xjquery.BASE_DIR), name="jquery")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(api.router)
+    app.include_router(search.router)
     app.include_router(ogc.router)
     app.include_router(pages.router)
 
