@@ -54,8 +54,9 @@ SHELL = """
 
 def build_map_page(config: dict) -> str:
     """The HTML of the map page for ``config`` (see :func:`webmap.mapdata.page_config`)."""
+    # maxZoom: marker clustering needs it (there is no tile layer to give one); 18 ≈ a building.
     m = folium.Map(location=XIGANG_CENTRE, zoom_start=14, tiles=None, control_scale=True, prefer_canvas=False,
-                   zoom_control=True)
+                   zoom_control=True, maxZoom=18, minZoom=7)
     m.default_js, m.default_css = JS, CSS
     config = {**config, "map": m.get_name()}
     data = json.dumps(config, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")

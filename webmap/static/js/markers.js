@@ -1,0 +1,150 @@
+// Project markers: one circle per located project, drawn on a canvas and clustered
+// (Leaflet.markercluster), so that 10,000 stay smooth and coincident points stay clickable (a
+// cluster of points at one place spiders out). The colour is the status the caller asks for
+// (now, at the end of a year, or as one document states it); "not yet mentioned" is faded.
+
+import {loadProject} from "./data.js";
+import {esc, nm, t, vocab} from "./i18n.js";
+
+const FADED = "#b8b8b8";
+export const ACCURACY_CIRCLE_M = 500; // a selected point this uncertain shows its accuracy circle
+
+export class ProjectMarkers {
+  /** `statusOf(p)` → status id, or null for "not mentioned (yet)"; `onSelect(id|null)` hears selection. */
+  constructor(app, map, {statusOf, onSelect}) {
+    this.app = app;
+    this.map = map;
+    this.statusOf = statusOf;
+    this.onSelect = onSelect || (() => {});
+    // Their own pane above the zones and districts (SVG in the overlay pane), below labels and popups.
+    if (!map.getPane("zm-projects")) map.createPane("zm-projects").style.zIndex = 450;
+    this.renderer = L.canvas({padding: 0.5, tolerance: 3, pane: "zm-projects"});
+    this.cluster = L.markerClusterGroup({
+      chunkedLoading: true, showCoverageOnHover: false, spiderfyOnMaxZoom: true,
+      // Wide clusters only when zoomed out; at street zooms only (nearly) coincident points group.
+      maxClusterRadius: (z) => (z >= 14 ? 8 : z >= 12 ? 20 : 45),
+      iconCreateFunction: (c) => this.clusterIcon(c),
+    });
+    this.cluster.addTo(map);
+    this.markers = new Map();
+    this.shown = [];
+    this.circle = null;
+  }
+
+  marker(p) {
+    let m = this.markers.get(p.id);
+    if (!m) {
+      m = L.circleMarker([p.lat, p.lon], {renderer: this.renderer, radius: 7, weight: 1.5, color: "#fff", fillOpacity: 0.92});
+      m.project = p;
+      m.bindTooltip(() => esc(nm(p)), {direction: "top", offset: [0, -6]});
+      m.bindPopup(() => this.popupHtml(m), {maxWidth: Math.min(320, window.innerWidth - 70), className: "zm-popup", autoPanPadding: [20, 60]});
+      m.on("popupopen", () => this.opened(m));
+      m.on("popupclose", () => this.closed(m));
+      this.markers.set(p.id, m);
+    }
+    return m;
+  }
+
+  style(m) {
+    const s = this.statusOf(m.project);
+    m.zmStatus = s;
+    const colour = s ? this.app.config.vocab.status[s].colour : FADED;
+    m.setStyle(s ? {fillColor: colour, fillOpacity: 0.92, color: "#fff", weight: 1.5, radius: 7}
+                 : {fillColor: FADED, fillOpacity: 0.45, color: "#fff", weight: 1, radius: 5});
+  }
+
+  /** Draw exactly these projects (located ones), coloured by statusOf. */
+  show(projects) {
+    const layers = [];
+    for (const p of projects) {
+      if (!p.located) continue;
+      const m = this.marker(p);
+      this.style(m);
+      layers.push(m);
+    }
+    this.cluster.clearLayers();
+    this.cluster.addLayers(layers);
+    this.shown = layers;
+  }
+
+  /** Recolour what is drawn (the time slider) without rebuilding the clusters' geometry. */
+  recolour() {
+    for (const m of this.shown) this.style(m);
+    this.cluster.refreshClusters();
+  }
+
+  count() { return this.shown.length; }
+
+  clusterIcon(cluster) {
+    const children = cluster.getAllChildMarkers();
+    const counts = new Map();
+    for (const m of children) counts.set(m.zmStatus || null, (counts.get(m.zmStatus || null) || 0) + 1);
+    let at = 0;
+    const stops = [];
+    for (const [s, n] of [...counts].sort((a, b) => b[1] - a[1])) {
+      const colour = s ? this.app.config.vocab.status[s].colour : FADED;
+      const end = at + (360 * n) / children.length;
+      stops.push(`${colour} ${at}deg ${end}deg`);
+      at = end;
+    }
+    const size = children.length < 10 ? 28 : children.length < 100 ? 34 : 42;
+    return L.divIcon({
+      html: `<div style="background:conic-gradient(${stops.join(",")})"><span>${children.length}</span></div>`,
+      className: "zm-cluster", iconSize: L.point(size, size),
+    });
+  }
+
+  popupHtml(m) {
+    const p = m.project, s = this.statusOf(p), cfg = this.app.config;
+    const zones = p.zones.map((z) => {
+      const zone = this.app.data.zoneById.get(z.id);
+      return `${esc(nm(zone?.properties) || z.id)} <small>(${esc(z.basis === "text" ? t("by_text") : t("by_geometry"))})</small>`;
+    }).join("; ") || esc(t("outside_zones"));
+    const status = s ? `<span class="zm-chip" style="background:${cfg.vocab.status[s].colour}">${esc(vocab(cfg, "status", s))}</span>`
+                     : `<span class="zm-chip zm-chip-faded">${esc(t("not_yet"))}</span>`;
+    const when = this.app.store.get().year ? ` <small>${esc(t("year_label", {year: this.app.store.get().year}))}</small>` : "";
+    const acc = p.accuracy_m ? `<div><small>${esc(t("accuracy"))} ±${p.accuracy_m} m</small></div>` : "";
+    return `<div class="zm-pop" data-project="${esc(p.id)}"><b>${esc(p.name_zh)}</b><br><small>${esc(p.name_en)}</small>
+      <div>${status}${when}</div><div class="zm-pop-detail"></div>
+      <div><small>${esc(t("zones"))}:</small> ${zones}</div>${acc}
+      <div><a href="/projects/${encodeURIComponent(p.id)}" target="_blank">${esc(t("status_history"))} →</a></div></div>`;
+  }
+
+  async opened(m) {
+    if (!m || !m.project) return;
+    const p = m.project;
+    this.onSelect(p.id);
+    if (this.circle) this.circle.remove();
+    this.circle = null;
+    if (p.accuracy_m >= ACCURACY_CIRCLE_M) {
+      this.circle = L.circle([p.lat, p.lon], {radius: p.accuracy_m, color: "#333", weight: 1, dashArray: "4 4",
+                                               fillOpacity: 0.06, interactive: false, className: "zm-accuracy"}).addTo(this.map);
+    }
+    try {
+      const f = await loadProject(p.id), q = f.properties;
+      const el = m.getPopup()?.getElement()?.querySelector(".zm-pop-detail");
+      const plan = this.app.config.plans.find((x) => x.id === (q.status_basis?.plan || q.status_document));
+      if (el) {
+        el.innerHTML = `<small>“${esc(q.status_basis?.words ?? q.status_words ?? "—")}” · ${esc(nm(plan) || "")}`
+          + `${q.status_year ? ` (${esc(q.status_year)})` : ""}</small>`;
+      }
+    } catch (_) { /* the popup stays useful without the detail */ }
+  }
+
+  closed(m) {
+    if (this.circle) this.circle.remove();
+    this.circle = null;
+    if (m && m.project) this.onSelect(null, m.project.id);
+  }
+
+  /** Zoom to a drawn project and open its popup; false when it is not drawn. */
+  open(id) {
+    const m = this.markers.get(id);
+    if (!m || !this.cluster.hasLayer(m)) return false;
+    this.cluster.zoomToShowLayer(m, () => m.openPopup());
+    return true;
+  }
+
+  /** Rebuild the clusters (after the map's CRS changed: they cache projected positions). */
+  rebuild() { this.show(this.shown.map((m) => m.project)); }
+}
