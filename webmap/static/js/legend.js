@@ -47,10 +47,13 @@ export function legendHtml(app, {layoutIds, zoneLayers, faded, heading}) {
 
 /** Fill a legend element and wire its phone toggle (collapsed by default on narrow screens). */
 export function renderLegend(el, html) {
-  const wasOpen = el.classList.contains("zm-open");
+  // Open at first on wide screens, collapsed to its button on phones; then as the person left it.
+  if (!el.dataset.rendered) {
+    el.dataset.rendered = "1";
+    el.classList.toggle("zm-open", !window.matchMedia("(max-width: 700px)").matches);
+  }
   el.innerHTML = html;
   el.hidden = false;
-  if (wasOpen) el.classList.add("zm-open");
   const button = el.querySelector(".zm-legend-toggle");
   button.setAttribute("aria-expanded", String(el.classList.contains("zm-open")));
   button.addEventListener("click", () => {

@@ -150,8 +150,7 @@ class App {
       await this.comparison.start(s.layout[0], s.compare);
       this.refresh();
     }
-    // The open panel covers the map's left side: fit what matters into the rest.
-    const pad = {paddingTopLeft: [document.body.classList.contains("zm-panel-open") ? this.panelEl.offsetWidth + 10 : 10, 10], paddingBottomRight: [10, 10]};
+    const pad = {padding: [10, 10]};
     if (view) this.map.setView(view.center, view.zoom, {animate: false});
     else if (this.explicitLayout && this.zones.bounds()) this.map.fitBounds(this.zones.bounds(), pad);
     else this.map.fitBounds(DEFAULT_BOUNDS, pad);
@@ -208,6 +207,9 @@ class App {
   togglePanel(open) {
     document.body.classList.toggle("zm-panel-open", open);
     document.getElementById("zm-panel-toggle").setAttribute("aria-expanded", String(open));
+    // On wide screens the panel docks beside the map: the maps' size changed.
+    this.map.invalidateSize({pan: false});
+    this.comparison?.map?.invalidateSize({pan: false});
   }
 
   closePanelOnPhone() { if (PHONE.matches) this.togglePanel(false); }

@@ -26,7 +26,15 @@ export function paletteIndex(layoutIds, shown) {
   return out;
 }
 
-export function palette(i) { return PALETTES[i % PALETTES.length]; }
+/** Palette i, continued with the next palettes' colours it lacks (a layout may have more zones
+ * than a palette has colours: no colour repeats within a layout). */
+export function palette(i) {
+  const out = [...PALETTES[i % PALETTES.length]];
+  for (let k = 1; k < PALETTES.length && out.length < 24; k++) {
+    for (const c of PALETTES[(i + k) % PALETTES.length]) if (!out.includes(c)) out.push(c);
+  }
+  return out;
+}
 
 // Sequential classes (ColorBrewer YlOrRd 5) for the choropleth.
 export const CLASS_COLOURS = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"];

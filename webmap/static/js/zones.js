@@ -60,7 +60,8 @@ export class ZoneLayers {
       const lay = z.properties.layout;
       const i = order.get(lay) || 0;
       order.set(lay, i + 1);
-      const colour = palette(pal.get(lay))[i % palette(pal.get(lay)).length];
+      const colours = palette(pal.get(lay));
+      const colour = colours[i % colours.length];
       this.colours.set(z.id, colour);
       const fill = this.cls ? classOf(metricValue(metric, counts.get(z.id), cfg.zones[z.id]), this.cls).colour : colour;
       const layer = L.geoJSON(z, {
