@@ -56,10 +56,25 @@ def map_page(
 
 
 @router.get("/map/projects.json", summary="The map's project feed (compact; the API has the full records)")
-def map_projects(request: Request, conn: ConnDep) -> JSONResponse:
+def map_projects(
+    request: Request,
+    conn: ConnDep,
+    as_seen_by: Annotated[str | None, Query(description="plan id: the projects it mentions, with the statuses it states")] = None,
+) -> JSONResponse:
     """Every project, dictionary-encoded (see `webmap/mapdata.py`): point, status and timeline,
     kind, district, industries, documents, zones with basis. Built once per data load."""
-    return JSONResponse(per_load(request, conn, ("map-projects",), lambda: project_feed(conn)))
+    _check_ids(conn, "plans", "as_seen_by", as_seen_by)
+    return JSONResponse(per_load(request, conn, ("map-projects", as_seen_by), lambda: project_feed(conn, seen_by_filter(as_seen_by))))
+
+
+def seen_by_filter(plan: str | None) -> pq.ProjectFilter | None:
+    """The API's filter for "as ``plan`` states it": the projects it mentions, with its statuses."""
+    if plan is None:
+        return None
+    f = pq.ProjectFilter(plan=plan)
+    if hasattr(f, "as_seen_by"):
+        f.as_seen_by = plan
+    return f
 
 
 @router.get("/map/districts.json", summary="District outlines simplified for drawing, with label points")
