@@ -219,3 +219,7 @@ def test_each_module_is_small_and_has_one_concern():
         first = m.read_text().splitlines()[0]
         assert first.startswith("//"), f"{m.name} starts with a comment saying what it is for"
         assert len(m.read_text().splitlines()) < 400, m.name
+
+
+def test_zones_feed_is_the_api_answer(client):
+    assert client.get("/map/zones.json").json() == client.get("/api/zones").json()

@@ -3,11 +3,12 @@ feeds only the map uses (``/map/projects.json``, ``/map/districts.json``)."""
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, Response
 
 from projects import queries as pq
 from webmap.basemaps import configured_basemaps
@@ -60,11 +61,17 @@ def map_projects(
     request: Request,
     conn: ConnDep,
     as_seen_by: Annotated[str | None, Query(description="plan id: the projects it mentions, with the statuses it states")] = None,
-) -> JSONResponse:
+) -> Response:
     """Every project, dictionary-encoded (see `webmap/mapdata.py`): point, status and timeline,
     kind, district, industries, documents, zones with basis. Built once per data load."""
     _check_ids(conn, "plans", "as_seen_by", as_seen_by)
-    return JSONResponse(per_load(request, conn, ("map-projects", as_seen_by), lambda: project_feed(conn, seen_by_filter(as_seen_by))))
+    body = per_load(request, conn, ("map-projects", as_seen_by), lambda: _json_bytes(project_feed(conn, seen_by_filter(as_seen_by))))
+    return Response(body, media_type="application/json")
+
+
+def _json_bytes(value) -> bytes:
+    """Encoded once per data load: re-encoding 10,000 projects per request would cost more than serving them."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def seen_by_filter(plan: str | None) -> pq.ProjectFilter | None:
@@ -77,10 +84,18 @@ def seen_by_filter(plan: str | None) -> pq.ProjectFilter | None:
     return f
 
 
+@router.get("/map/zones.json", summary="Every zone, as /api/zones answers, built once per data load")
+def map_zones(request: Request, conn: ConnDep) -> Response:
+    """The same FeatureCollection as `/api/zones` (the map's first paint waits for it, so it is
+    encoded once per data load rather than per request)."""
+    return Response(per_load(request, conn, ("map-zones",), lambda: _json_bytes({"type": "FeatureCollection", "features": zq.list_zones(conn)})),
+                    media_type="application/geo+json")
+
+
 @router.get("/map/districts.json", summary="District outlines simplified for drawing, with label points")
-def map_districts(request: Request, conn: ConnDep) -> JSONResponse:
-    return JSONResponse(per_load(request, conn, ("map-districts",), lambda: simplified_districts(conn)),
-                        media_type="application/geo+json")
+def map_districts(request: Request, conn: ConnDep) -> Response:
+    return Response(per_load(request, conn, ("map-districts",), lambda: _json_bytes(simplified_districts(conn))),
+                    media_type="application/geo+json")
 
 
 @router.get("/projects/{project_id}", response_class=HTMLResponse, summary="One project and its status history")

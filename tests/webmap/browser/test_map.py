@@ -331,7 +331,9 @@ def test_coincident_markers_stay_clickable(opened, server):
     lon, lat = group[0]["geometry"]["coordinates"]
     run(page, f"zonemap.map.closePopup(); zonemap.map.setView([{lat}, {lon}], 18, {{animate: false}})")
     page.wait_for_timeout(400)
-    page.click(".zm-cluster >> nth=0")
+    at = page.evaluate(f"""(() => {{ const p = zonemap.map.latLngToContainerPoint([{lat}, {lon}]);
+        const r = zonemap.map.getContainer().getBoundingClientRect(); return [r.left + p.x, r.top + p.y]; }})()""")
+    page.mouse.click(*at)
     page.wait_for_function("zonemap.markers.cluster._spiderfied !== null && zonemap.markers.cluster._spiderfied !== undefined", timeout=5000)
 
 

@@ -5,7 +5,7 @@
 import {Bearings} from "./labels.js";
 import {loadSeenBy} from "./data.js";
 import {matches} from "./filters.js";
-import {esc, nm, t, vocab} from "./i18n.js";
+import {byName, esc, nm, t, vocab} from "./i18n.js";
 import {legendHtml, renderLegend} from "./legend.js";
 import {ProjectMarkers} from "./markers.js";
 import {ZoneLayers, zoneCounts} from "./zones.js";
@@ -93,7 +93,7 @@ export class Comparison {
       const changed = sa !== sb;
       if (moved || changed) rows.push({p, za, zb, sa, sb, moved, changed});
     }
-    return rows.sort((x, y) => (y.changed - x.changed) || (y.moved - x.moved) || x.p.name_zh.localeCompare(y.p.name_zh, "zh"));
+    return rows.sort((x, y) => (y.changed - x.changed) || (y.moved - x.moved) || byName(x.p.name_zh, y.p.name_zh));
   }
 
   tableHtml() {

@@ -1,8 +1,9 @@
-// Data loading: what the map draws comes from the API (/api/zones, /api/streets) and from the
-// map's compact feeds (/map/projects.json, /map/districts.json), fetched once per page.
+// Data loading: what the map draws comes from the API (/api/streets, /api/projects/{id},
+// /api/search) and from the map's feeds built once per data load (/map/projects.json: compact
+// projects; /map/zones.json: /api/zones as is; /map/districts.json: simplified outlines).
 
 async function getJSON(url) {
-  const r = await fetch(url, {headers: {Accept: "application/json"}});
+  const r = await fetch(url); // plain, so that the page's <link rel=preload> answers it
   if (!r.ok) {
     let reason = `${r.status}`;
     try { reason += ` ${(await r.json()).detail}`; } catch (_) { /* not JSON */ }
@@ -50,7 +51,7 @@ export async function loadSeenBy(plan) {
 
 export async function loadAll() {
   const [feed, zones, streets, districts] = await Promise.all([
-    getJSON("/map/projects.json"), getJSON("/api/zones"), getJSON("/api/streets"), getJSON("/map/districts.json"),
+    getJSON("/map/projects.json"), getJSON("/map/zones.json"), getJSON("/api/streets"), getJSON("/map/districts.json"),
   ]);
   const projects = decodeFeed(feed);
   return {projects, byId: new Map(projects.map((p) => [p.id, p])), zones: zones.features,

@@ -36,13 +36,23 @@ export function matches(p, state, except = null) {
   return true;
 }
 
-/** For each facet, how many projects each option would keep given the other filters. */
+/** For each facet, how many projects each option would keep given the other filters. One pass:
+ * a project failing no filter counts for every facet, one failing exactly one counts for that one. */
 export function facetCounts(projects, state) {
   const counts = Object.fromEntries(FACETS.map((f) => [f, new Map()]));
-  for (const facet of FACETS) {
-    const c = counts[facet];
-    for (const p of projects) {
-      if (!matches(p, state, facet)) continue;
+  const active = FACETS.filter((f) => selected(state, f).length);
+  for (const p of projects) {
+    let failed = null, fails = 0;
+    for (const facet of active) {
+      const want = selected(state, facet);
+      if (!facetValues(p, facet, state.year).some((v) => want.includes(v))) {
+        failed = facet;
+        if (++fails > 1) break;
+      }
+    }
+    if (fails > 1) continue;
+    for (const facet of fails ? [failed] : FACETS) {
+      const c = counts[facet];
       for (const v of facetValues(p, facet, state.year)) c.set(v, (c.get(v) || 0) + 1);
     }
   }

@@ -162,9 +162,9 @@ class App {
   selectProject(id, keepView = false) {
     const p = this.data.byId.get(id);
     if (!p) return;
-    if (p.located && this.markers.cluster.hasLayer(this.markers.markers.get(id))) {
-      if (keepView) this.markers.markers.get(id).openPopup();
-      else this.markers.open(id);
+    const marker = this.markers.markers.get(id);
+    if (p.located && this.markers.cluster.hasLayer(marker)) {
+      if (keepView) { this.markers.bind(marker); marker.openPopup(); } else this.markers.open(id);
     } else {
       this.togglePanel(true);
       this.panel.tab = "notdrawn";

@@ -22,10 +22,19 @@ export class ProjectMarkers {
     this.cluster = L.markerClusterGroup({
       chunkedLoading: true, showCoverageOnHover: false, spiderfyOnMaxZoom: true,
       // Wide clusters only when zoomed out; at street zooms only (nearly) coincident points group.
-      maxClusterRadius: (z) => (z >= 14 ? 8 : z >= 12 ? 20 : 45),
+      maxClusterRadius: (z) => (z >= 15 ? 8 : z >= 13 ? 20 : 50),
       iconCreateFunction: (c) => this.clusterIcon(c),
     });
     this.cluster.addTo(map);
+    // One handler for all markers (via the cluster group): binds a marker's popup on first use.
+    this.cluster.on("click", (e) => {
+      const m = e.propagatedFrom || e.layer;
+      if (m && m.project && !m.getPopup()) { this.bind(m); m.openPopup(); }
+    });
+    this.cluster.on("mouseover", (e) => {
+      const m = e.propagatedFrom || e.layer;
+      if (m && m.project && !m.getTooltip()) { this.bind(m); m.openTooltip(); }
+    });
     this.markers = new Map();
     this.shown = [];
     this.circle = null;
@@ -36,41 +45,60 @@ export class ProjectMarkers {
     if (!m) {
       m = L.circleMarker([p.lat, p.lon], {renderer: this.renderer, radius: 7, weight: 1.5, color: "#fff", fillOpacity: 0.92});
       m.project = p;
-      m.bindTooltip(() => esc(nm(p)), {direction: "top", offset: [0, -6]});
-      m.bindPopup(() => this.popupHtml(m), {maxWidth: Math.min(320, window.innerWidth - 70), className: "zm-popup", autoPanPadding: [20, 60]});
-      m.on("popupopen", () => this.opened(m));
-      m.on("popupclose", () => this.closed(m));
       this.markers.set(p.id, m);
     }
     return m;
   }
 
+  /** Tooltip and popup are bound on first use: binding 10,000 up front costs a second. */
+  bind(m) {
+    if (m.getPopup()) return;
+    m.bindTooltip(() => esc(nm(m.project)), {direction: "top", offset: [0, -6]});
+    m.bindPopup(() => this.popupHtml(m), {maxWidth: Math.min(320, window.innerWidth - 70), className: "zm-popup", autoPanPadding: [20, 60]});
+    m.on("popupopen", () => this.opened(m));
+    m.on("popupclose", () => this.closed(m));
+  }
+
   style(m) {
     const s = this.statusOf(m.project);
+    if (m.zmStyled && m.zmStatus === s) return false;
     m.zmStatus = s;
+    m.zmStyled = true;
     const colour = s ? this.app.config.vocab.status[s].colour : FADED;
     m.setStyle(s ? {fillColor: colour, fillOpacity: 0.92, color: "#fff", weight: 1.5, radius: 7}
                  : {fillColor: FADED, fillOpacity: 0.45, color: "#fff", weight: 1, radius: 5});
+    return true;
   }
 
-  /** Draw exactly these projects (located ones), coloured by statusOf. */
+  /** Draw exactly these projects (located ones), coloured by statusOf; only the difference with
+   * what is drawn is added or removed, so a filter change does not rebuild every cluster. */
   show(projects) {
-    const layers = [];
+    const next = [];
+    let restyled = false;
     for (const p of projects) {
       if (!p.located) continue;
       const m = this.marker(p);
-      this.style(m);
-      layers.push(m);
+      restyled = this.style(m) || restyled;
+      next.push(m);
     }
-    this.cluster.clearLayers();
-    this.cluster.addLayers(layers);
-    this.shown = layers;
+    const keep = new Set(next), had = new Set(this.shown);
+    const gone = this.shown.filter((m) => !keep.has(m)), added = next.filter((m) => !had.has(m));
+    if (gone.length > next.length) {
+      this.cluster.clearLayers();
+      this.cluster.addLayers(next);
+    } else {
+      if (gone.length) this.cluster.removeLayers(gone);
+      if (added.length) this.cluster.addLayers(added);
+      if (restyled) this.cluster.refreshClusters();
+    }
+    this.shown = next;
   }
 
-  /** Recolour what is drawn (the time slider) without rebuilding the clusters' geometry. */
+  /** Recolour what is drawn (the time slider) without re-adding anything. */
   recolour() {
-    for (const m of this.shown) this.style(m);
-    this.cluster.refreshClusters();
+    let restyled = false;
+    for (const m of this.shown) restyled = this.style(m) || restyled;
+    if (restyled) this.cluster.refreshClusters();
   }
 
   count() { return this.shown.length; }
@@ -141,10 +169,15 @@ export class ProjectMarkers {
   open(id) {
     const m = this.markers.get(id);
     if (!m || !this.cluster.hasLayer(m)) return false;
+    this.bind(m);
     this.cluster.zoomToShowLayer(m, () => m.openPopup());
     return true;
   }
 
   /** Rebuild the clusters (after the map's CRS changed: they cache projected positions). */
-  rebuild() { this.show(this.shown.map((m) => m.project)); }
+  rebuild() {
+    const all = this.shown;
+    this.cluster.clearLayers();
+    this.cluster.addLayers(all);
+  }
 }

@@ -2,7 +2,7 @@
 // filters with counts, zone shading, basemap, and the lists of projects in view and not drawn.
 
 import {FACETS, facetCounts} from "./filters.js";
-import {esc, nm, t, vocab} from "./i18n.js";
+import {byName, esc, nm, t, vocab} from "./i18n.js";
 import {storeKey, storedKey} from "./basemaps.js";
 
 const SECTIONS = ["head", "summary", "layers", "compare", "time", "filters", "choropleth", "basemap", "lists", "table", "foot"];
@@ -92,7 +92,7 @@ export class Panel {
     const select = (facet) => {
       const c = counts[facet];
       const values = [...names[facet].keys()].filter((v) => c.get(v) || s[facet] === v)
-        .sort((a, b) => (c.get(b) || 0) - (c.get(a) || 0) || names[facet].get(a).localeCompare(names[facet].get(b), "zh"));
+        .sort((a, b) => (c.get(b) || 0) - (c.get(a) || 0) || byName(names[facet].get(a), names[facet].get(b)));
       const opts = values.map((v) => `<option value="${esc(v)}"${s[facet] === v ? " selected" : ""}>${esc(names[facet].get(v))} (${c.get(v) || 0})</option>`);
       return `<label class="zm-select">${esc(t(facet))}<select data-state="${facet}"><option value="">${esc(t("any"))}</option>${opts.join("")}</select></label>`;
     };
@@ -123,7 +123,7 @@ export class Panel {
     const part = this.app.part, map = this.app.map;
     const bounds = map.getBounds();
     const inView = part.drawn.concat(part.faded).filter((p) => bounds.contains([p.lat, p.lon]))
-      .sort((a, b) => a.name_zh.localeCompare(b.name_zh, "zh"));
+      .sort((a, b) => byName(nm(a), nm(b)));
     const item = (p) => `<li data-project="${esc(p.id)}"><span class="zm-dot" style="background:${this.colourOf(p)}"></span>${esc(nm(p))}</li>`;
     const more = (n) => (n > LIST_LIMIT ? `<li class="zm-more">${esc(t("list_more", {n: n - LIST_LIMIT}))}</li>` : "");
     let body;
@@ -139,9 +139,9 @@ export class Panel {
         }
       }
       const zname = (z) => (z ? nm(this.app.data.zoneById.get(z)?.properties) || z : t("none_stated"));
-      const ordered = [...groups].sort((a, b) => (a[0] === "") - (b[0] === "") || zname(a[0]).localeCompare(zname(b[0]), "zh"));
+      const ordered = [...groups].sort((a, b) => (a[0] === "") - (b[0] === "") || byName(zname(a[0]), zname(b[0])));
       body = `<div class="zm-list zm-list-not-drawn">${ordered.map(([z, ps]) => `<details${ordered.length < 6 ? " open" : ""}><summary>${esc(zname(z))} (${ps.length})</summary>`
-        + `<ul>${ps.sort((a, b) => a.name_zh.localeCompare(b.name_zh, "zh")).map(item).join("")}</ul></details>`).join("")}</div>`;
+        + `<ul>${ps.sort((a, b) => byName(a.name_zh, b.name_zh)).map(item).join("")}</ul></details>`).join("")}</div>`;
     }
     this.s.lists.innerHTML = `<h3>${esc(t("lists"))}</h3><div class="zm-tabs" role="tablist">`
       + `<button type="button" role="tab" data-tab="view" aria-selected="${this.tab === "view"}">${esc(t("in_view"))} (${inView.length})</button>`
