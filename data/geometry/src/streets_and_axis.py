@@ -13,6 +13,11 @@ Anchors used (all WGS84):
   * Memory of the Dalian street grid ("memory"): these vertices carry the stated uncertainty.
   * Added by helper streets-2 (see A2): a Wikipedia coordinate ("WIKI <name>") and GCJ-02 points from a public
     WeChat mini-program dump (stored file id 44025940489) converted GCJ-02 -> WGS84 by GCJ() ("GCJ <name>").
+  * Added by engineer `locations` (issue 7 §6, see A3 and ../SOURCES.md): Lianjia housing-compound positions
+    (GitHub keke-ing/DalianHouseDataAnalysis, MIT, data/clustering_two.csv, BD-09) converted by LJ() ("LJ <name>"),
+    and a public Dalian pet-shop list (stored file id 59533559721, BD-09, datum checked) converted by PET()
+    ("PET <name>"). Where a line is fitted through several anchors, a vertex is the foot of an anchor on that line
+    ("foot of <anchor> on the fitted line").
 Run:  .venv/bin/python data/geometry/src/streets_and_axis.py   (from the repository root)
 """
 from __future__ import annotations
@@ -21,7 +26,8 @@ import json
 import sys
 from pathlib import Path
 
-from shapely.geometry import MultiLineString, mapping, shape
+import numpy as np
+from shapely.geometry import MultiLineString, Point, mapping, shape
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
@@ -84,6 +90,56 @@ A = {  # converted BD-09 POIs (see BD()) and buildings.js points
     "船舶康复医院 (付家庄 滨海西路)": BD(38.8726, 121.625),
 }
 
+# ---- anchors added by engineer `locations` (issue 7 §6) ----------------------------------------
+def LJ(lng: float, lat: float) -> tuple[float, float]:
+    """A Lianjia compound (resblockPosition, BD-09, lng,lat as in the CSV) -> WGS84 (lon, lat), via geo.crs."""
+    lon, la = crs.bd09_to_wgs84(lng, lat)
+    return (round(lon, 6), round(la, 6))
+
+
+def PET(lng: float, lat: float) -> tuple[float, float]:
+    """A record of the public pet-shop list (BD-09 longitude, latitude) -> WGS84 (lon, lat), via geo.crs."""
+    lon, la = crs.bd09_to_wgs84(lng, lat)
+    return (round(lon, 6), round(la, 6))
+
+
+A3 = {
+    # 黄河路, east part: three POIs with 黄河路 in their name or address, from two sources, and the Lianjia
+    # compound 越秀大厦 named in 长江杰座's address (黄河路越秀大厦对面).
+    "BD 新东方(黄河路教学区)": BD(38.9171, 121.608),
+    "BD 大连市房屋租赁登记管理中心(黄河路)": BD(38.9197, 121.618),
+    "PET 美联众合动物医院 (黄河路520号, 中山公园南门斜对面)": PET(121.606141, 38.916942),
+    "LJ 越秀大厦": LJ(121.624589, 38.921619),
+    "LJ 长江杰座 (黄河路越秀大厦对面)": LJ(121.626214, 38.921614),
+    # 黄河路, west part
+    "BD 逸彩城购物中心 (黄河路1105号, 马栏广场)": BD(38.9258, 121.563),
+    "LJ 黄河路（辽师商圈）": LJ(121.578981, 38.91901),
+    "LJ 黄河路（西安路商圈）": LJ(121.584758, 38.917262),
+    # 畅通街
+    "LJ 畅通花园": LJ(121.637547, 38.917206),
+}
+
+
+def fitted_line(names):
+    """Total-least-squares line through anchors, in EPSG:32651: (centre, unit direction)."""
+    xy = np.array([crs.to_metric(Point(*A3[n])).coords[0] for n in names])
+    centre = xy.mean(axis=0)
+    direction = np.linalg.svd(xy - centre)[2][0]
+    return centre, direction
+
+
+def foot(line, name):
+    """The foot of anchor `name` on a fitted line, back in WGS84 (lon, lat)."""
+    centre, direction = line
+    xy = np.array(crs.to_metric(Point(*A3[name])).coords[0])
+    f = centre + ((xy - centre) @ direction) * direction
+    g = crs.to_wgs84(Point(*f))
+    return (round(g.x, 6), round(g.y, 6))
+
+
+HUANGHE_EAST = fitted_line(["PET 美联众合动物医院 (黄河路520号, 中山公园南门斜对面)", "BD 新东方(黄河路教学区)",
+                            "BD 大连市房屋租赁登记管理中心(黄河路)", "LJ 越秀大厦", "LJ 长江杰座 (黄河路越秀大厦对面)"])
+
 # ---- features ------------------------------------------------------------------------------
 # Each entry: id, name_zh, parts (list of vertex lists; each vertex (lon, lat, "anchor/comment")),
 # placement, accuracy_m, confidence.
@@ -130,21 +186,27 @@ S("zhongshan-road", "中山路", [[
    "中山路 there), then east through converted BD-09 POIs with 中山路 addresses (医大一院, 理工石油化工学院, 儿童医院) and "
    "buildings.js points at 青泥洼桥, 友好广场 and 中山广场; the bend at 青泥洼桥 is from memory", 150, "medium")
 
+_HE = {n: foot(HUANGHE_EAST, n) for n in A3}
 S("huanghe-road", "黄河路", [[
-    (121.5560, 38.9105, "memory: 马栏 end, west of 交通大学"),
-    (121.5629, 38.9100, "大连交通大学 (黄河路794号; converted BD-09 campus POIs, earlier helper)"),
-    (121.5824, 38.9105, "CP 锦辉商城 (西安路/黄河路 商圈)"),
-    (121.5900, 38.9140, "memory: diagonal NE to 五一广场"),
-    (121.5961, 38.9171, "CP 五一广场 (黄河路 crosses 长江路 here, from memory)"),
-    (121.6016, 38.9210, "BD 长江杰座 (黄河路越秀大厦对面)"),
-    (121.6080, 38.9228, "memory: runs ENE north of and parallel to 长江路"),
-    (121.6130, 38.9240, "memory: east end toward 站北 (uncertain)"),
-]], "from memory of the grid (黄河路 runs from 马栏 east past 交通大学 and 西安路 商圈, crosses 长江路 at 五一广场 and continues "
-   "ENE north of 长江路 in 西岗), anchored at control points 锦辉商城, 五一广场 and converted BD-09 POIs 长江杰座 (黄河路) and "
-   "大连交通大学 (黄河路794号); east end uncertain", 250, "medium")
+    (*A3["BD 逸彩城购物中心 (黄河路1105号, 马栏广场)"], "BD 逸彩城购物中心 (黄河路1105号, 马栏广场): west end drawn here; GCJ 工商银行益嘉广场支行 (黄河路916,918号, WeChat dump) lies ~100 m W"),
+    (*A3["LJ 黄河路（辽师商圈）"], "LJ compound 黄河路（辽师商圈）, by the 辽师/交通大学 (黄河路794号) campuses, whose converted BD-09 POIs lie just south"),
+    (*A3["LJ 黄河路（西安路商圈）"], "LJ compound 黄河路（西安路商圈）"),
+    (121.5824, 38.9105, "CP 锦辉商城 (tram 202 on 西安路; BD 锦辉购物广场(黄河路店) lies ~100 m E)"),
+    (*_HE["PET 美联众合动物医院 (黄河路520号, 中山公园南门斜对面)"], "foot of PET 美联众合动物医院 (黄河路520号) on the fitted east line"),
+    (*_HE["BD 新东方(黄河路教学区)"], "foot of BD 新东方(黄河路教学区) on the fitted east line"),
+    (*_HE["BD 大连市房屋租赁登记管理中心(黄河路)"], "foot of BD 大连市房屋租赁登记管理中心(黄河路) on the fitted east line"),
+    (*_HE["LJ 越秀大厦"], "foot of LJ 越秀大厦 on the fitted east line (越秀大厦 stands ~20 m N of it)"),
+    (*_HE["LJ 长江杰座 (黄河路越秀大厦对面)"], "foot of LJ 长江杰座 (黄河路越秀大厦对面, ~20 m S of it): east end drawn here, course beyond not known"),
+]], "west part: from 马栏广场 (BD 逸彩城, 黄河路1105号) ESE through the Lianjia compounds named 黄河路 (辽师商圈, 西安路商圈) "
+   "to 西安路 (control point 锦辉商城); east part: the straight line fitted through five anchors that lie within 25 m of "
+   "it: POIs with 黄河路 in their name or address from two sources (house dump: 新东方(黄河路教学区), 房屋租赁登记管理中心"
+   "(黄河路); pet-shop list: 美联众合动物医院 黄河路520号) and the Lianjia compounds 越秀大厦 and 长江杰座 (address "
+   "黄河路越秀大厦对面, the two lie on either side of the line). 黄河路 thus runs ENE about 400 m south of and parallel to "
+   "长江路 and ends (as drawn) at 长江杰座; it does not cross 长江路 at 五一广场 as drawn before from memory. The POI "
+   "黄河路社区卫生服务中心 (named after the community) lies ~500 m N of the west part and is not used", 150, "medium")
 
 S("changchun-road", "长春路", [[
-    (121.6134, 38.9192, "BD 中央复兴里 (长江路与长春路交汇处) = north end on 长江路"),
+    (121.6134, 38.9192, "BD 中央复兴里 (长江路与长春路交汇处) = north end on 长江路 (DISPUTED: LJ 中央复兴里 lies 754 m W)"),
     (121.6140, 38.9150, "memory: SSE"),
     (121.6147, 38.9106, "crossing 中山路 east of 人民广场"),
     (121.6152, 38.9060, "memory"),
@@ -152,7 +214,11 @@ S("changchun-road", "长春路", [[
     (121.6173, 38.8993, "BD 亿达天琴山 (长春路南段) lies ~250 m W"),
     (121.6185, 38.8975, "south end at 新风街 / start of 八一路 (memory)"),
 ]], "between converted BD-09 POIs with 长春路 addresses: 中央复兴里 (长江路与长春路交汇处) in the north and 保利熙悦/亿达天琴山 "
-   "(长春路南段) in the south; course in between from memory (runs roughly N–S, parallel to and east of 新开路)", 200, "medium")
+   "(长春路南段) in the south; course in between from memory (runs roughly N–S, parallel to and east of 新开路). The north "
+   "anchor rests on one disputed housing record: Lianjia puts 中央复兴里 754 m W (121.6049, 38.9169), next to the dump's "
+   "长春路小学 POI, the Lianjia compound 长春花园 and the old 大连西站 (which the 13th plan lists on the 长春路 axis); "
+   "if that is right the north half of 长春路 runs NNW to 长江路 near 大同街 and lies up to ~800 m W of this line. "
+   "The south half (亿达天琴山, confirmed by Lianjia within 8 m) is sound", 800, "low")
 
 S("bayi-road", "八一路", [[
     (121.6185, 38.8975, "south end of 长春路 (memory)"),
@@ -167,19 +233,21 @@ S("bayi-road", "八一路", [[
 S("xinkai-road", "新开路", [[
     (121.6124, 38.9192, "BJS 西岗万达大厦 / 润德公馆 (新开路 north end on 长江路)"),
     (121.6122, 38.9170, "BJS 锦绣/金福星/泰华 (west side) "),
-    (121.6121, 38.9152, "BJS 外经贸/珠江 (west side) and 九邦/鑫隆 (east side); BD 润德广场, 北京公园 (新开路610号)"),
+    (121.6121, 38.9152, "BJS 外经贸/珠江 (west side) and 九邦/鑫隆 (east side); BD 润德广场 (buildings.js 润德广场 102 m W)"),
     (121.6118, 38.9130, "memory: south end at 人民广场 / 中山路"),
     (121.6117, 38.9104, "中山路"),
 ]], "between the building rows of buildings.js (WGS84) along 新开路 (西岗万达, 锦绣, 泰华, 外经贸, 珠江 on the west side; 九邦, "
-   "鑫隆 on the east side) and converted BD-09 POIs 润德广场 (新开路金广大厦旁) and 北京公园 (新开路610号); runs N–S from 长江路 "
+   "鑫隆 on the east side) and the converted BD-09 POI 润德广场 (新开路金广大厦旁); the dump's 北京公园 (新开路610号) record "
+   "is not used (Lianjia and a pet-shop list put 北京公园 north of 长江路, 500 m away); runs N–S from 长江路 "
    "to 中山路", 120, "medium")
 
 S("datong-street", "大同街", [[
-    (121.6012, 38.9205, "memory: north of 长江路 to 黄河路"),
+    (121.6012, 38.9205, "memory: short stretch north of 长江路"),
     (121.6015, 38.9177, "CP 大同街 (tram stop on 长江路)"),
     (121.6018, 38.9135, "memory: N–S"),
     (121.6022, 38.9095, "memory: south end at 中山路 (大同街地下人行通道 near 奥林匹克广场)"),
-]], "at the tram-201 control point 大同街 on 长江路; runs N–S from 黄河路 to 中山路 from memory", 200, "medium")
+]], "at the tram-201 control point 大同街 on 长江路; runs N–S from just north of 长江路, across 黄河路 (~38.912 here), to "
+   "中山路, from memory", 200, "medium")
 
 S("dongguan-street", "东关街", [[
     (121.6172, 38.9172, "memory: just south of 长江路"),
@@ -219,8 +287,10 @@ S("fengming-street", "凤鸣街", [[
     (121.6100, 38.9085, "memory: N end near 中山路 / 高尔基路 east part"),
     (121.6105, 38.9040, "memory"),
     (121.6110, 38.9000, "memory"),
-]], "from memory only: a short N–S street crossing the east part of 高尔基路 south of 人民广场 (the plans pair it with "
-   "高尔基路); position not verified", 400, "low")
+]], "placed only to about ±1 km: the plans pair it with 高尔基路 (高尔基路—凤鸣街) and put it in 人民广场街道 (services "
+   "14th); 高尔基路's east end is fixed by two records that agree within 40 m (dump POI 建设信息中心(高尔基路), Lianjia "
+   "compound 34中高尔基路, ~121.6157, 38.9098), so 凤鸣街 meets the east part of 高尔基路 within about a kilometre of it. "
+   "No record names 凤鸣街 itself; the short N–S stub crossing 高尔基路 south of 人民广场 is from memory", 1000, "low")
 
 S("weihua-street", "威华街", [[
     (121.6165, 38.8900, "memory"),
@@ -315,10 +385,20 @@ S("guangming-road", "光明路", [[
 ]], "position only, and only of the existing 光明路 in 甘井子区 (泉水/大连湾 area), not of the 光明路延伸工程 that the "
    "2018 report links to the 大连湾海底隧道: a ~600 m N-S stub just east of the converted BD-09 house POI 半岛泉水欣座, "
    "whose address is '振兴路以南光明路以西', at the 振兴路 crossing (other 振兴路 POIs: 福佳新城, 华润大连湾国际社区); the "
-   "road's full course and the extension are not drawn", 300, "low")
+   "road's full course and the extension are not drawn. The anchor is one disputed housing record: Lianjia puts "
+   "半岛泉水欣座 4.7 km WSW, at 泉水 (BD-09 121.643123, 39.019029), so the stub may be that far off; the dump's "
+   "position agrees with its own address and with the dump's other 振兴路 records", 5000, "low")
+
+_CT = A3["LJ 畅通花园"]
+S("changtong-street", "畅通街", [[
+    (round(_CT[0] - 0.0012, 6), _CT[1], "~100 m W of LJ 畅通花园: direction NOT known, E–W stub only marks the place"),
+    (*_CT, "LJ compound 畅通花园 (assumed to be named after and to lie on 畅通街)"),
+    (round(_CT[0] + 0.0012, 6), _CT[1], "~100 m E of LJ 畅通花园"),
+]], "position only, about ±500 m: a ~200 m stub centred on the Lianjia compound 畅通花园 (BD-09 converted), assumed named "
+   "after the street; it lies just south of 中山路 by the 儿童医院 and 汇景天地, at the east edge of the 一二九街 area where "
+   "the 13th plan puts 畅通街周边区域改造. The street's course and direction are not known", 500, "low")
 
 OMITTED = {
-    "changtong-street": "畅通街: position unknown (only that the plan places it in the 一二九街 business area); no anchor found",
     "yantai-street": "烟台街: a protected historic street of 西岗 (plan: with 胜利桥北街, 团结街), no anchor found",
     "shifeng-street": "石峰街: position unknown, no anchor found",
     "lianping-street": "连平街: position unknown, no anchor found",
@@ -334,7 +414,7 @@ ZONE_LINES = [
 AXIS = [[
     (121.6120, 38.9410, "north end ~600 m inside the 西岗 harbour shore (钻石海湾 side); kept >250 m inside the outline"),
     (121.6125, 38.9340, "疏港路 (memory)"),
-    (121.6130, 38.9250, "站北 / 黄河路 (memory: northward continuation of 长春路)"),
+    (121.6130, 38.9250, "站北 (memory: northward continuation of 长春路)"),
     (121.6134, 38.9192, "BD 中央复兴里 (长江路与长春路交汇处)"),
     (121.6140, 38.9150, "长春路"),
     (121.6147, 38.9106, "长春路 x 中山路"),
@@ -352,7 +432,9 @@ AXIS = [[
 AXIS_PLACEMENT = ("centreline = 长春路 + 八一路 as drawn in streets_hand.geojson (converted BD-09 POIs 中央复兴里, 保利熙悦, "
     "亿达天琴山, 八一路派出所), extended north from 长江路 along the northward continuation of 长春路 through 站北 to "
     "the harbour shore (钻石海湾 side) and south from 八一路 down to 付家庄 and the shore road 滨海路 (惠君庭 华泰街 POI); "
-    "both extensions schematic, ends kept inside the 西岗区 outline; corridor 250 m either side = the blocks fronting the axis")
+    "both extensions schematic, ends kept inside the 西岗区 outline; corridor 250 m either side = the blocks fronting the axis. "
+    "North of 中山路 the line rests on one disputed housing record (中央复兴里; see 长春路): 长春路 may run up to ~800 m "
+    "further W there, which would also bring the old 大连西站 (铁路西站地块) onto the axis as the 13th plan says")
 
 BAY = [[
     (121.5555, 38.8700, "黑石礁 shore (district outline coast), ~250 m inland"),
@@ -398,7 +480,7 @@ def main():
     zl = []
     for z in ZONE_LINES:
         zl.append(feature({"zone": z["id"], "name_zh": z["name_zh"], "corridor_m": z["corridor_m"],
-                           "placement": AXIS_PLACEMENT, "accuracy_m": 300, "confidence": "medium"}, geom(AXIS)))
+                           "placement": AXIS_PLACEMENT, "accuracy_m": 800, "confidence": "low"}, geom(AXIS)))
     zl.append(feature({"zone": "shk14-bay-line", "name_zh": "黑石礁-星海湾-马栏河湾线", "corridor_m": 200,
                        "placement": BAY_PLACEMENT, "accuracy_m": 400, "confidence": "low"}, geom(BAY)))
     write(out / "zone_lines_hand.geojson", zl)
