@@ -105,7 +105,8 @@ def project_page(conn: ConnDep, project_id: str) -> HTMLResponse:
     if feature is None:
         raise NotFound("project", project_id)
     zone_names = {z["id"]: z["properties"]["name_zh"] for z in zq.list_zones(conn)}
-    return HTMLResponse(render_project_page(feature, zone_names))
+    industry_names = {i["id"]: i["name_zh"] for i in pq.list_industries(conn)}
+    return HTMLResponse(render_project_page(feature, zone_names, industry_names))
 
 
 @router.get("/zones/{zone_id}", response_class=HTMLResponse, summary="One zone: the plan's words, its projects, counts")
