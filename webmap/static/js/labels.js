@@ -1,7 +1,13 @@
 // Bearings without a basemap: district outlines with their names (city zooms), streets with
 // their names written along the line (street zooms, Leaflet.TextPath).
 
-import {esc, nm} from "./i18n.js";
+import {esc, getLang, nm} from "./i18n.js";
+
+/** A district's name: 西岗区, or in English its pinyin as a name (Xigang). */
+function districtName(p) {
+  if (getLang() !== "en" || !p.pinyin) return p.name_zh;
+  return p.pinyin.split("_")[0].replace(/^./, (c) => c.toUpperCase());
+}
 
 export const DISTRICT_LABEL_ZOOMS = [9, 14];
 export const STREET_LABEL_ZOOM = 15;
@@ -15,9 +21,12 @@ export class Bearings {
       style: (f) => ({color: "#666", weight: f.properties.name_zh === "西岗区" ? 2 : 1, fillColor: "#f2efe9",
                       fillOpacity: f.properties.level === "district" ? 0.6 : 0, className: "zm-district"}),
     }).addTo(map);
-    this.districtLabels = L.layerGroup(app.data.districts.filter((f) => f.properties.level === "district").map((f) =>
-      L.tooltip({permanent: true, direction: "center", className: "zm-label zm-label-district", interactive: false})
-        .setLatLng(f.properties.label_at).setContent(esc(f.properties.name_zh))));
+    this.districtLabels = L.layerGroup(app.data.districts.filter((f) => f.properties.level === "district").map((f) => {
+      const tip = L.tooltip({permanent: true, direction: "center", className: "zm-label zm-label-district", interactive: false})
+        .setLatLng(f.properties.label_at).setContent(esc(districtName(f.properties)));
+      tip.district = f.properties;
+      return tip;
+    }));
     this.streets = L.geoJSON(streets ? app.data.streets.filter((s) => s.geometry) : [], {
       style: {color: "#333", weight: 3, opacity: 0.75, className: "zm-street"},
       onEachFeature: (f, layer) => { layer.feature = f; layer.bindTooltip(esc(nm(f.properties)), {sticky: true}); },
@@ -46,6 +55,7 @@ export class Bearings {
 
   /** Rename after a language switch. */
   relabel() {
+    this.districtLabels.eachLayer((tip) => tip.setContent(esc(districtName(tip.district))));
     this.streetNames = !this.streetNames;
     this.update();
   }

@@ -122,6 +122,7 @@ class App {
     if (changed.has("compare") || (changed.has("layout") && s.compare)) {
       if (s.compare && s.layout[0] && s.compare !== s.layout[0]) await this.comparison.start(s.layout[0], s.compare);
       else this.comparison.stop();
+      this.time.render();
     }
     if (only("year", "at") && !s.status.length && !this.comparison.active) {
       // The same projects are drawn: recolour them rather than rebuild the clusters (smooth play).
@@ -149,6 +150,7 @@ class App {
     if (s.compare && s.layout[0] && s.compare !== s.layout[0]) {
       await this.comparison.start(s.layout[0], s.compare);
       this.refresh();
+      this.time.render();
     }
     const pad = {padding: [10, 10]};
     if (view) this.map.setView(view.center, view.zoom, {animate: false});

@@ -16,6 +16,11 @@ export class TimeSlider {
 
   render() {
     const year = this.app.store.get().year;
+    if (this.app.comparison?.active) {
+      // Side by side, each map shows the statuses its own document states: no year applies.
+      this.el.innerHTML = "";
+      return;
+    }
     this.el.innerHTML = `<div class="zm-time">
       <button type="button" class="zm-button zm-play" aria-label="${esc(t("play"))}">${this.timer ? "⏸" : "▶"}</button>
       <input type="range" class="zm-year" min="${this.first}" max="${this.last + 1}" step="1"
