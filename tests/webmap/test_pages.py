@@ -223,3 +223,13 @@ def test_each_module_is_small_and_has_one_concern():
 
 def test_zones_feed_is_the_api_answer(client):
     assert client.get("/map/zones.json").json() == client.get("/api/zones").json()
+
+
+def test_map_url_parameters_are_checked(client):
+    ok = client.get("/", params={"layout": "xg13-one-axis-six-zones", "year": 2016, "status": "completed,planned",
+                                 "lang": "en", "choropleth": "density", "at": "14/38.91/121.61", "document": "xigang-13th-fyp"})
+    assert ok.status_code == 200
+    for params, name in (({"year": "soon"}, "year"), ({"status": "done"}, "status"), ({"lang": "fr"}, "lang"),
+                         ({"choropleth": "x"}, "choropleth"), ({"document": "nope"}, "document")):
+        r = client.get("/", params=params)
+        assert r.status_code == 422 and r.json()["parameter"] == name, params

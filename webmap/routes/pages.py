@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from projects import queries as pq
+from projects.status import Status
 from webmap.basemaps import configured_basemaps
 from webmap.deps import ConnDep
 from webmap.errors import BadParameter, NotFound
@@ -22,6 +23,7 @@ from webmap.zone_page import render_zone_page
 from zones import queries as zq
 
 router = APIRouter(tags=["pages"])
+STATUS_IDS = tuple(s.value for s in Status)
 
 
 def _check_ids(conn, table: str, parameter: str, value: str | None) -> None:
@@ -38,6 +40,18 @@ def map_page(
     compare: Annotated[str | None, Query(description="a second layout shown beside the first, each with its document's statuses")] = None,
     project: Annotated[str | None, Query(description="the selected project")] = None,
     zone: Annotated[str | None, Query(description="the selected zone")] = None,
+    # Read by the page's modules (static/js/state.js), declared here so that a link's parameters
+    # are known to the server, documented, and a bad year or language is answered, not ignored.
+    year: Annotated[int | None, Query(ge=1990, le=2100, description="statuses at the end of that year")] = None,
+    status: Annotated[str | None, Query(description="statuses shown, comma-separated")] = None,
+    industry: Annotated[str | None, Query(description="industry id")] = None,
+    document: Annotated[str | None, Query(description="plan id: projects it mentions")] = None,
+    kind: Annotated[str | None, Query(description="project kind")] = None,
+    district: Annotated[str | None, Query(description="district as written, e.g. 西岗区")] = None,
+    lang: Annotated[str | None, Query(pattern="^(zh|en)$", description="interface language: zh (default) or en")] = None,
+    basemap: Annotated[str | None, Query(description="basemap id from the configured menu")] = None,
+    choropleth: Annotated[str | None, Query(description="shade zones by: all, a status id, or density")] = None,
+    at: Annotated[str | None, Query(description="map position zoom/lat/lon")] = None,
 ) -> HTMLResponse:
     """Zones, the axis, streets and projects coloured by status; layers, filters, time and comparison
     in the side panel. The view lives in the URL (README: "The map" lists its parameters); the
@@ -46,6 +60,13 @@ def map_page(
     _check_ids(conn, "layouts", "compare", compare)
     _check_ids(conn, "projects", "project", project)
     _check_ids(conn, "zones", "zone", zone)
+    _check_ids(conn, "industries", "industry", industry)
+    _check_ids(conn, "plans", "document", document)
+    for value in (status or "").split(","):
+        if value and value not in STATUS_IDS:
+            raise BadParameter("status", f"expected statuses among {', '.join(STATUS_IDS)}, found {value!r}")
+    if choropleth and choropleth not in (*STATUS_IDS, "all", "density"):
+        raise BadParameter("choropleth", f"expected all, density or a status, found {choropleth!r}")
     s = request.app.state.settings
     basemaps = configured_basemaps(getattr(s, "basemaps", ""), s.basemap_url, s.basemap_attribution,
                                    getattr(s, "tianditu_key", ""))
