@@ -59,19 +59,15 @@ class Codes:
 
 
 def zones_with_basis(props: dict, stated: set[str]) -> list[tuple[str, str]]:
-    """``[(zone id, basis)]`` from a feature's ``zones`` (plain ids, or ``{id, basis}`` objects once
-    the API serves the basis) and the zones its mentions state."""
-    out: dict[str, str] = {}
-    for z in props.get("zones") or []:
-        if isinstance(z, dict):
-            out[z["id"]] = z.get("basis") or "spatial"
-        else:
-            out[z] = "spatial"
+    """``[(zone id, basis)]`` of a project feature: the API's own ``{id, basis}`` list when it
+    serves one; for plain ids (a database from before the basis existed), those are the spatial
+    join and the zones its mentions state (``stated``) are added as text."""
+    zones = props.get("zones") or []
+    if zones and isinstance(zones[0], dict):
+        return sorted((z["id"], z.get("basis") or "spatial") for z in zones)
+    out = {z: "spatial" for z in zones}
     for z in stated:
-        if z not in out:
-            out[z] = "text"
-        elif out[z] == "spatial":
-            out[z] = "both"
+        out[z] = "both" if z in out else "text"
     return sorted(out.items())
 
 
