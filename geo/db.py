@@ -17,6 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import DeclarativeBase
 
 SRID = 4326
+METRIC_SRID = 32651  # UTM 51N, as geo.crs.METRIC_CRS (geo.crs imports nothing of the database)
 
 
 class Base(DeclarativeBase):
@@ -112,11 +113,13 @@ def envelope_sql(engine_or_conn, minx: str, miny: str, maxx: str, maxy: str) -> 
 def within_distance_sql(engine_or_conn, a: str, b: str, metres: str) -> str:
     """SQL condition: geometries ``a`` and ``b`` (WGS84) lie within ``metres`` of each other.
 
-    SpatiaLite's ``PtDistWithin`` answers wrongly for lines (it held a point 870 m from a street
-    "within 150 m"), so it measures the geodesic distance, ``ST_Distance(a, b, 1)``, instead.
+    PostGIS measures on the spheroid (geography). SpatiaLite's ``PtDistWithin`` answers wrongly for
+    lines (it held a point 870 m from a street "within 150 m"), and its ellipsoidal
+    ``ST_Distance(a, b, 1)`` measures to the nearest point found in degrees, 3 % long for a diagonal
+    street; so it measures in the metric CRS (UTM 51N: scale error < 0.03 % over Dalian).
     """
     if engine_or_conn.dialect.name == "sqlite":
-        return f"ST_Distance({a}, {b}, 1) <= {metres}"
+        return f"ST_Distance(ST_Transform({a}, {METRIC_SRID}), ST_Transform({b}, {METRIC_SRID})) <= {metres}"
     return f"ST_DWithin({a}::geography, {b}::geography, {metres})"
 
 
@@ -132,3 +135,81 @@ def predicate_sql(engine_or_conn, call: str) -> str:
     if engine_or_conn.dialect.name == "sqlite":
         return f"{call} = 1"
     return call
+
+
+def geom_from_wkb_sql(engine_or_conn, param: str) -> str:
+    """SQL turning a WKB bound parameter into a WGS84 geometry (no WKT parsing: it is quadratic in
+    SpatiaLite for large geometries)."""
+    if engine_or_conn.dialect.name == "sqlite":
+        return f"GeomFromWKB({param}, {SRID})"
+    return f"ST_GeomFromWKB({param}, {SRID})"
+
+
+def text_order_sql(engine_or_conn, expr: str) -> str:
+    """``expr`` ordered by code point on both backends: SQLite compares text bytewise (UTF-8, the
+    same order), PostgreSQL by the database's collation unless told ``COLLATE "C"``."""
+    if engine_or_conn.dialect.name == "sqlite":
+        return expr
+    return f'{expr} COLLATE "C"'
+
+
+LIKE_ESCAPE = "\\"
+
+
+def like_contains(text: str) -> str:
+    """A LIKE pattern matching ``text`` anywhere, its own ``%``, ``_`` and ``\\`` taken literally;
+    use it with ``LIKE :param ESCAPE '\\'`` (the same syntax on both backends)."""
+    escaped = text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%").replace("_", LIKE_ESCAPE + "_")
+    return f"%{escaped}%"
+
+
+# What a database error means for whoever asked (webmap/errors.py maps each to an HTTP answer).
+NOT_LOADED = "not_loaded"  # the tables (or the database) do not exist: `zonemap load` has not run
+UNAVAILABLE = "unavailable"  # cannot connect, server shutting down, file unreadable
+BUSY = "busy"  # a lock, a deadlock, a timeout: worth retrying shortly
+CLIENT_INPUT = "client_input"  # the request's values are too big or complex for the database
+UNKNOWN = "unknown"
+
+_SQLITE_MESSAGES = (  # SQLite has no error codes in Python's sqlite3 before 3.11; its messages are stable
+    ("no such table", NOT_LOADED),
+    ("database is locked", BUSY),
+    ("database table is locked", BUSY),
+    ("unable to open database", UNAVAILABLE),
+    ("disk i/o error", UNAVAILABLE),
+    ("file is not a database", UNAVAILABLE),
+    ("database disk image is malformed", UNAVAILABLE),
+    ("pattern too complex", CLIENT_INPUT),
+    ("string or blob too big", CLIENT_INPUT),
+    ("too many sql variables", CLIENT_INPUT),
+    ("expression tree is too large", CLIENT_INPUT),
+    ("parser stack overflow", CLIENT_INPUT),
+    ("integer overflow", CLIENT_INPUT),
+)
+_PG_STATES = {  # SQLSTATE codes (PostgreSQL appendix A), exact first, then by class
+    "42P01": NOT_LOADED, "3F000": NOT_LOADED, "3D000": NOT_LOADED,
+    "40P01": BUSY, "40001": BUSY, "55P03": BUSY, "57014": BUSY,
+    "57P01": UNAVAILABLE, "57P02": UNAVAILABLE, "57P03": UNAVAILABLE,
+}
+_PG_CLASSES = {"08": UNAVAILABLE, "53": UNAVAILABLE, "58": UNAVAILABLE, "22": CLIENT_INPUT, "54": CLIENT_INPUT}
+
+
+def classify_error(exc: BaseException) -> tuple[str, str]:
+    """What a database exception means (``NOT_LOADED``, ``UNAVAILABLE``, ``BUSY``, ``CLIENT_INPUT`` or
+    ``UNKNOWN``) and a short cause safe to log: the driver's error class and SQLSTATE or message
+    head — never the statement or its parameters."""
+    orig = getattr(exc, "orig", None) or exc
+    name = type(orig).__name__
+    state = getattr(orig, "sqlstate", None) or getattr(getattr(orig, "diag", None), "sqlstate", None)
+    if state:
+        kind = _PG_STATES.get(state) or _PG_CLASSES.get(state[:2], UNKNOWN)
+        return kind, f"{name} {state}"
+    first = str(orig).splitlines()[0] if str(orig) else ""
+    low = first.lower()
+    for needle, kind in _SQLITE_MESSAGES:
+        if needle in low:
+            return kind, f"{name}: {first[:80]}"
+    if isinstance(exc, sa.exc.OperationalError) or isinstance(orig, (ConnectionError, OSError)):
+        # No SQLSTATE on PostgreSQL means the connection itself failed (refused, reset, no such host).
+        kind = NOT_LOADED if "does not exist" in low and "database" in low else UNAVAILABLE
+        return kind, name
+    return UNKNOWN, name

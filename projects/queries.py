@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 
+import shapely
 import sqlalchemy as sa
+from shapely.geometry.base import BaseGeometry
 
-from geo.db import envelope_sql, predicate_sql, spatial_candidates, within_distance_sql
+from geo.db import (
+    envelope_sql, geom_from_wkb_sql, like_contains, predicate_sql, spatial_candidates, text_order_sql,
+    within_distance_sql,
+)
 from geo.geometry import to_geojson
 from projects.history import in_date_order, plan_date
 from projects.models import (
@@ -38,6 +44,10 @@ class ProjectFilter:
     bbox: tuple[float, float, float, float] | None = None
     near: tuple[float, float, float] | None = None  # lon, lat, radius in metres
     q: str | None = None  # text search in names and aliases
+    # Any area: projects whose point lies within area_m metres of ``area`` (WGS84; intersecting it
+    # when area_m is 0) — a drawn polygon, a corridor along a street, a circle round a point.
+    area: BaseGeometry | None = None
+    area_m: float = 0.0
 
 
 def _where(conn: sa.Connection, f: ProjectFilter) -> tuple[list[str], dict]:
@@ -81,10 +91,48 @@ def _where(conn: sa.Connection, f: ProjectFilter) -> tuple[list[str], dict]:
         clauses.append("projects.geom IS NOT NULL")
         clauses.append(within_distance_sql(conn, "projects.geom", point, ":radius"))
         params.update(lon=lon, lat=lat, radius=radius)
+    if f.area is not None:
+        clauses.append("projects.geom IS NOT NULL")
+        clauses.append(_area_sql(conn, f.area, f.area_m, params))
     if f.q:
-        clauses.append("lower(projects.names) LIKE :q")
-        params["q"] = f"%{f.q.lower()}%"
+        # The text is matched literally: its % and _ are not wildcards.
+        clauses.append("lower(projects.names) LIKE :q ESCAPE '\\'")
+        params["q"] = like_contains(f.q.lower())
     return clauses, params
+
+
+def _area_sql(conn: sa.Connection, area: BaseGeometry, metres: float, params: dict) -> str:
+    """Condition: the project's point within ``metres`` of ``area`` (or in it), sent as WKB."""
+    geom = geom_from_wkb_sql(conn, ":area_wkb")
+    params["area_wkb"] = shapely.to_wkb(area, output_dimension=2)
+    # The index narrows to the area's box grown by the distance (a degree of latitude ≥ 110.5 km;
+    # of longitude, that times cos(latitude)); the exact test follows.
+    minx, miny, maxx, maxy = area.bounds
+    dlat = metres / 110_500 + 1e-9
+    dlon = dlat / max(0.1, math.cos(math.radians(max(abs(miny), abs(maxy)))))
+    params.update(area_minx=minx - dlon, area_miny=miny - dlat, area_maxx=maxx + dlon, area_maxy=maxy + dlat)
+    frame = spatial_candidates(conn, "projects", "geom", envelope_sql(conn, ":area_minx", ":area_miny", ":area_maxx", ":area_maxy"))
+    if metres > 0:
+        params["area_m"] = metres
+        return f"{frame} AND {within_distance_sql(conn, 'projects.geom', geom, ':area_m')}"
+    return f"{frame} AND {predicate_sql(conn, f'ST_Intersects(projects.geom, {geom})')}"
+
+
+# Orders ``find_project_ids`` offers (the API's ``sort``): name → SQL expression.
+def _sort_expressions(conn: sa.Connection) -> dict[str, str]:
+    ranks = " ".join(f"WHEN '{s.value}' THEN {i}" for i, s in enumerate(Status))
+    return {
+        "id": text_order_sql(conn, "projects.id"),
+        "name_zh": text_order_sql(conn, "projects.name_zh"),
+        "name_en": text_order_sql(conn, "lower(projects.name_en)"),
+        "status": f"CASE projects.status {ranks} END",  # the vocabulary's order
+        "status_year": "projects.status_year",
+        "kind": text_order_sql(conn, "projects.kind"),
+        "district": text_order_sql(conn, "projects.district"),
+    }
+
+
+SORT_KEYS = ("id", "name_zh", "name_en", "status", "status_year", "kind", "district")
 
 
 def count_projects(conn: sa.Connection, f: ProjectFilter) -> int:
@@ -94,12 +142,22 @@ def count_projects(conn: sa.Connection, f: ProjectFilter) -> int:
     return conn.execute(sa.text(f"SELECT count(*) FROM projects WHERE {where}"), params).scalar_one()
 
 
-def find_project_ids(conn: sa.Connection, f: ProjectFilter, limit: int, offset: int) -> list[str]:
-    """The ids of matching projects, ordered by id, one page."""
+def find_project_ids(conn: sa.Connection, f: ProjectFilter, limit: int, offset: int,
+                     order: list[tuple[str, bool]] | None = None) -> list[str]:
+    """The ids of matching projects, one page, in ``order`` — ``[(key, descending), …]`` with keys
+    from ``SORT_KEYS`` — then by id. Empty values sort last either way, on both backends."""
     clauses, params = _where(conn, f)
     where = " AND ".join(clauses) or "1=1"
     params.update(limit=limit, offset=offset)
-    return list(conn.execute(sa.text(f"SELECT id FROM projects WHERE {where} ORDER BY id LIMIT :limit OFFSET :offset"), params).scalars())
+    exprs = _sort_expressions(conn)
+    terms = []
+    for key, descending in order or []:
+        expr = exprs[key]
+        terms.append(f"({expr}) IS NULL")  # false (0) before true: nulls last in both dialects
+        terms.append(f"{expr} DESC" if descending else expr)
+    terms.append(exprs["id"])
+    sql = f"SELECT id FROM projects WHERE {where} ORDER BY {', '.join(terms)} LIMIT :limit OFFSET :offset"
+    return list(conn.execute(sa.text(sql), params).scalars())
 
 
 def _links(conn, table, key, value, ids):

@@ -1,55 +1,170 @@
-"""The FastAPI application: wires settings, the database engine, routers and static assets."""
+"""The FastAPI application: wires settings, the database engine, middleware, routers, static assets
+and the offline API documentation. Routers and rules live elsewhere; this module only assembles."""
 
 from __future__ import annotations
 
+import json
+import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field
+from starlette_compress import CompressMiddleware
 
 from geo.db import make_engine
-from webmap.errors import add_exception_handlers
+from webmap import media
+from webmap.deps import DataVersion
+from webmap.errors import ERROR_RESPONSES, add_exception_handlers
+from webmap.middleware import BodyLimit, Conditional, HeadAsGet, PublicURL, RequestContext
+from webmap.params import strict_parameters
 from webmap.routes import api, ogc, pages, search
 from webmap.settings import Settings, get_settings
 
 STATIC_DIR = Path(__file__).parent / "static"
+VERSION = "0.2.0"
+
+
+class Health(BaseModel):
+    """Liveness and what is loaded."""
+
+    status: str = Field(examples=["ok"])
+    database: str = Field(description="sqlite or postgresql", examples=["sqlite"])
+    plans: int = Field(examples=[5])
+    projects: int = Field(examples=[295])
+    data: str | None = Field(description="fingerprint of the loaded data (changes with every `zonemap load` of new data)")
+
+
+def _log_errors_to_stderr() -> None:
+    """One line per error (webmap/errors.py) reaches the server's log, 4xx included; a host
+    application that configures logging itself keeps its own handlers."""
+    logger = logging.getLogger("zonemap")
+    if not logger.handlers and not logging.getLogger().handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app for ``settings`` (default: from the environment)."""
     settings = settings or get_settings()
+    _log_errors_to_stderr()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         app.state.engine = make_engine(settings.database_url)
+        app.state.data_version = DataVersion(app.state.engine)
         yield
         app.state.engine.dispose()
 
     app = FastAPI(
         title="zonemap",
-        version="0.1.0",
+        version=VERSION,
         description="Dalian's district plans on a map: functional zones, streets and projects with "
-        "their status history, each fact citing its plan document.",
+        "their status history, each fact citing its plan document.\n\n"
+        "Every error is JSON of one shape (`ErrorBody`); an unknown query parameter is an error. "
+        "GET responses carry an ETag of the loaded data: send `If-None-Match` to get a 304.",
         lifespan=lifespan,
+        docs_url=None,  # served below from vendored files: nothing from a CDN
+        redoc_url=None,
+        dependencies=[Depends(strict_parameters)],
     )
     app.state.settings = settings
     app.state.map_pages = {}  # built once per data load (webmap/memo.py): map page, feeds, search index
+    app.state.exports = {}  # built exports (the GeoPackage) by data fingerprint
     add_exception_handlers(app)
+
+    # Middleware, innermost first (each add_middleware wraps the previous ones).
+    app.add_middleware(Conditional, settings=settings, version=VERSION)
+    app.add_middleware(HeadAsGet)
+    media.register_compressible_types()
+    app.add_middleware(CompressMiddleware, minimum_size=settings.compress_min_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+            allow_headers=["Accept", "Content-Type", "If-None-Match", "X-Request-ID"],
+            expose_headers=["ETag", "X-Request-ID", "Link", "Content-Disposition"], max_age=600)
+    app.add_middleware(BodyLimit, settings=settings)
+    app.add_middleware(PublicURL, settings=settings)
+    app.add_middleware(RequestContext, settings=settings)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(api.router)
     app.include_router(search.router)
     app.include_router(ogc.router)
     app.include_router(pages.router)
 
-    @app.get("/healthz", tags=["health"], summary="Liveness and database readiness")
-    def healthz(request: Request) -> dict:
+    @app.get("/healthz", tags=["health"], summary="Liveness and database readiness", responses=ERROR_RESPONSES)
+    def healthz(request: Request) -> Health:
         with request.app.state.engine.connect() as conn:
             plans = conn.execute(sa.text("SELECT count(*) FROM plans")).scalar_one()
             projects = conn.execute(sa.text("SELECT count(*) FROM projects")).scalar_one()
             data = conn.execute(sa.text("SELECT fingerprint FROM dataset_info")).scalar()
-        return {"status": "ok", "database": request.app.state.engine.dialect.name, "plans": plans,
-                "projects": projects, "data": data}
+        return Health(status="ok", database=request.app.state.engine.dialect.name, plans=plans,
+                      projects=projects, data=data)
 
+    _add_docs(app)
     return app
+
+
+def _add_docs(app: FastAPI) -> None:
+    """/docs (Swagger UI) and /redoc (ReDoc) from webmap/static/vendor (apidocs.json lists the
+    versions and licences; scripts/vendor-apidocs.sh refreshes them), and an OpenAPI document whose
+    error responses match the bodies."""
+
+    def prefix(request: Request) -> str:
+        return request.scope.get("root_path", "")
+
+    @app.get("/docs", include_in_schema=False, name="swagger_ui_html")
+    def swagger_ui(request: Request) -> HTMLResponse:
+        p = prefix(request)
+        return get_swagger_ui_html(
+            openapi_url=f"{p}{app.openapi_url}", title="zonemap API – Swagger UI",
+            swagger_js_url=f"{p}/static/vendor/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url=f"{p}/static/vendor/swagger-ui/swagger-ui.css",
+            swagger_favicon_url=f"{p}/static/vendor/swagger-ui/favicon-32x32.png",
+            swagger_ui_parameters={"validatorUrl": None, "tryItOutEnabled": True},
+        )
+
+    @app.get("/redoc", include_in_schema=False, name="redoc_html")
+    def redoc(request: Request) -> HTMLResponse:
+        p = prefix(request)
+        return get_redoc_html(
+            openapi_url=f"{p}{app.openapi_url}", title="zonemap API – ReDoc",
+            redoc_js_url=f"{p}/static/vendor/redoc/redoc.standalone.js",
+            redoc_favicon_url=f"{p}/static/vendor/swagger-ui/favicon-32x32.png", with_google_fonts=False,
+        )
+
+    def openapi() -> dict:
+        if app.openapi_schema:
+            return app.openapi_schema
+        doc = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        error_ref = {"$ref": "#/components/schemas/ErrorBody"}
+        for path, item in doc.get("paths", {}).items():
+            for operation in item.values():
+                responses = operation.setdefault("responses", {})
+                if path.startswith("/ogc"):
+                    responses.pop("422", None)  # /ogc answers 400 with an OGC exception instead
+                else:
+                    for status, spec in ERROR_RESPONSES.items():  # every other route answers ErrorBody
+                        responses[str(status)] = {"description": spec["description"],
+                                                  "content": {"application/json": {"schema": error_ref}}}
+                for status, response in responses.items():
+                    # Error bodies are JSON whatever the route's own media type (FastAPI files them under it).
+                    schema = next((c["schema"] for c in response.get("content", {}).values() if "schema" in c), None)
+                    if status[0] in "45" and schema is not None:
+                        response["content"] = {"application/json": {"schema": schema}}
+        schemas = doc.get("components", {}).get("schemas", {})
+        if "#/components/schemas/HTTPValidationError" not in json.dumps(doc["paths"]):
+            schemas.pop("HTTPValidationError", None)  # FastAPI's default 422 body: ours is ErrorBody
+            schemas.pop("ValidationError", None)
+        app.openapi_schema = doc
+        return doc
+
+    app.openapi = openapi

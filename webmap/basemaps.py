@@ -79,3 +79,27 @@ def configured_basemaps(spec: str, legacy_url: str = "", legacy_attribution: str
     for problem in problems:
         log.error("ZONEMAP_BASEMAPS: %s (left out of the basemap menu)", problem)
     return good
+
+
+def csp_image_sources(entries: list[dict]) -> list[str]:
+    """The Content-Security-Policy ``img-src`` sources the configured tiles need: each template's
+    scheme and host, a ``{s}`` subdomain label becoming ``*`` (``https://*.tianditu.gov.cn``)."""
+    out: list[str] = []
+    for entry in entries:
+        for url in [entry["url"], *(entry.get("overlays") or [])]:
+            if "://" not in url:
+                continue
+            scheme, rest = url.split("://", 1)
+            labels = rest.split("/", 1)[0].split(".")
+            if "{" in labels[0]:
+                labels[0] = "*"
+            source = f"{scheme}://{'.'.join(labels)}"
+            if "{" not in source and source not in out:
+                out.append(source)
+    return out
+
+
+def settings_basemaps(settings) -> list[dict]:
+    """The menu the settings configure (the map page and the security headers both ask here)."""
+    return configured_basemaps(getattr(settings, "basemaps", ""), settings.basemap_url, settings.basemap_attribution,
+                               getattr(settings, "tianditu_key", ""))

@@ -1,7 +1,9 @@
-"""Request dependencies: a database connection per request."""
+"""Request dependencies: a database connection per request, and the loaded data's version."""
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -16,3 +18,48 @@ def get_conn(request: Request) -> Iterator[sa.Connection]:
 
 
 ConnDep = Annotated[sa.Connection, Depends(get_conn)]
+
+
+class DataVersion:
+    """The fingerprint of the loaded data (``dataset_info``, written by ``zonemap load``), read once
+    per data version per process rather than once per request.
+
+    SpatiaLite: ``load`` swaps in a new file, so the file's identity (inode, size, mtime) tells when
+    to read it again — a ``stat`` per request. PostgreSQL has no such signal, so it is read per
+    request (one row, well under a millisecond). ``None`` while nothing is loaded.
+    """
+
+    def __init__(self, engine: sa.Engine):
+        self.engine = engine
+        url = engine.url
+        self.path = url.database if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") else None
+        self._key: tuple | None = None
+        self._value: str | None = None
+        self._lock = threading.Lock()
+
+    def _file_key(self) -> tuple | None:
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return None
+        return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+    def _read(self) -> str | None:
+        try:
+            with self.engine.connect() as conn:
+                return conn.execute(sa.text("SELECT fingerprint FROM dataset_info")).scalar()
+        except sa.exc.SQLAlchemyError:
+            return None
+
+    def get(self) -> str | None:
+        """The current fingerprint (None: not loaded or unreachable)."""
+        if self.path is None:
+            return self._read()
+        key = self._file_key()
+        if key is None:
+            return None
+        with self._lock:
+            if key != self._key:
+                value = self._read()
+                self._key, self._value = (key if value is not None else None), value
+            return self._value

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import AliasChoices, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,7 +21,7 @@ def _default_seeds_dir() -> Path | None:
 
 
 class Settings(BaseSettings):
-    """zonemap configuration; every field can be set from the environment."""
+    """zonemap configuration; every field can be set from the environment (``ZONEMAP_<NAME>``)."""
 
     model_config = SettingsConfigDict(env_prefix="ZONEMAP_", extra="ignore")
 
@@ -41,6 +42,40 @@ class Settings(BaseSettings):
     # empty = no basemap offered. Nothing is requested until a person picks one.
     basemaps: str = ""
     tianditu_key: str = ""  # 天地图's key for the tianditu preset; else the map asks the user for theirs
+
+    # --- HTTP (webmap/app.py, webmap/middleware.py) ---
+    # The address the service is reached at from outside, e.g. https://maps.example.org/zonemap.
+    # Every link the API writes starts with it; empty: built from the request (Host header, or the
+    # forwarded headers of a trusted proxy).
+    public_base_url: str = ""
+    # Proxies (IP addresses or networks) whose X-Forwarded-Proto/-Host/-Prefix headers are honoured;
+    # comma-separated. Empty: forwarded headers are ignored.
+    trusted_proxies: Annotated[list[str], NoDecode] = []
+    # Origins allowed to call the API from a browser (CORS), comma-separated; "*" for any. Empty: none.
+    cors_origins: Annotated[list[str], NoDecode] = []
+    # Cache-Control max-age (seconds) of data responses; they carry an ETag of the loaded data, so a
+    # client revalidates cheaply (304) after that.
+    cache_max_age: int = Field(default=60, ge=0)
+    # Responses smaller than this are sent uncompressed.
+    compress_min_bytes: int = Field(default=500, ge=0)
+    # Request limits: bytes of a request body (413 above) and vertices of a query geometry (422 above).
+    max_body_bytes: int = Field(default=1_000_000, ge=1)
+    max_vertices: int = Field(default=10_000, ge=4)
+
+    @field_validator("trusted_proxies", "cors_origins", mode="before")
+    @classmethod
+    def _comma_list(cls, value):
+        if isinstance(value, str):
+            return [v.strip() for v in value.split(",") if v.strip()]
+        return value
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("expected an absolute http(s) URL, e.g. https://maps.example.org/zonemap")
+        return value
 
 
 @lru_cache(maxsize=1)

@@ -111,7 +111,7 @@ def test_html_errors_for_people_json_for_the_api(client):
         assert r.status_code == 404 and r.headers["content-type"].startswith("text/html"), path
         assert "<h1>" in r.text and 'href="/"' in r.text, path
     r = client.get("/projects/no-such")  # a script asking without Accept: text/html gets JSON
-    assert r.status_code == 404 and r.json()["kind"] == "project"
+    assert r.status_code == 404 and r.json()["code"] == "not_found"
     for path in ("/api/projects/no-such", "/ogc/collections/nothing"):
         r = client.get(path, headers=HTML)
         assert r.status_code == 404 and r.headers["content-type"].startswith("application/"), path
@@ -166,6 +166,7 @@ def test_search_finds_zones_and_streets_by_pinyin(client):
     assert with_alias["id"] in [h["id"] for h in hits]
     assert next(h for h in hits if h["id"] == with_alias["id"])["at"] is None
     assert client.get("/api/search", params={"q": ""}).status_code == 422
+    assert client.get("/api/search").json() == {"query": None, "projects": [], "zones": [], "streets": []}
 
 
 def test_pinyin_keys():
@@ -233,3 +234,11 @@ def test_map_url_parameters_are_checked(client):
                          ({"choropleth": "x"}, "choropleth"), ({"document": "nope"}, "document")):
         r = client.get("/", params=params)
         assert r.status_code == 422 and r.json()["parameter"] == name, params
+
+
+def test_csp_lets_the_configured_tiles_in():
+    from webmap.basemaps import configured_basemaps, csp_image_sources
+
+    sources = csp_image_sources(configured_basemaps("osm,tianditu,amap", "http://127.0.0.1:9/{z}/{x}/{y}.png"))
+    assert sources == ["https://tile.openstreetmap.org", "https://*.tianditu.gov.cn", "https://*.is.autonavi.com",
+                       "http://127.0.0.1:9"]

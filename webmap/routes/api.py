@@ -1,32 +1,49 @@
-"""The JSON / GeoJSON API: plans, layouts, zones, streets, projects, industries, districts."""
+"""The JSON / GeoJSON API: plans, layouts, zones, streets, projects, industries, districts, exports.
+
+Structure (for whoever adds an endpoint here):
+- errors: raise ``webmap.errors`` exceptions, never build a response by hand;
+- parameters: declare them (``Query``/``Path`` with a description and an example); the strict
+  parameter rule (``webmap.params``) then accepts exactly those;
+- formats: ``negotiate`` (``webmap.media``) decides from ``f`` and ``Accept``; ``respond`` writes;
+- response models: ``webmap.schemas``, declared with ``response_model`` (documentation; bodies are
+  checked against them in the tests);
+- project selection: one filter model, ``ProjectQuery``, for ``GET /api/projects`` (query string)
+  and ``POST /api/projects/search`` (JSON body), one function, ``_select``.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Body, Path, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from projects import queries as pq
-from projects.status import Status
-from webmap.api_limits import MAX_LIMIT
+from projects.status import STATUS_LABELS, Status
+from webmap import schemas
+from webmap.areas import MAX_BUFFER_M, along_geometry, check_buffer, parse_geometry
 from webmap.deps import ConnDep
-from webmap.errors import BadParameter, NotFound
-from webmap.params import numbers, parse_bbox
+from webmap.errors import ERROR_RESPONSES, BadParameter, ErrorBody, NotFound
+from webmap.media import MEDIA_TYPES, Format, FormatParam, GeoJSONResponse, content_type, negotiate, respond
+from webmap.params import MAX_LIMIT, MAX_OFFSET, MAX_TEXT, check_text, numbers, parse_bbox, parse_list
 from zones import queries as zq
 from zones.catalog import ZONE_KINDS
 
-GEOJSON = "application/geo+json"
+router = APIRouter(prefix="/api", tags=["api"], responses=ERROR_RESPONSES)
 
-router = APIRouter(prefix="/api", tags=["api"])
-
-
-def geojson(body: dict, status_code: int = 200) -> JSONResponse:
-    return JSONResponse(body, status_code=status_code, media_type=GEOJSON)
+FEATURES = (Format.geojson, Format.json, Format.csv)  # what a feature collection is offered as
+RECORDS = (Format.json, Format.csv)  # what a list of records is offered as
 
 
-def collection(features: list[dict], **extra) -> dict:
-    return {"type": "FeatureCollection", **extra, "features": features}
+def _formats_doc(offered, model_in: Format) -> dict:
+    """OpenAPI: the 200 response's other media types besides the model's own."""
+    content = {}
+    for fmt in offered:
+        if fmt is model_in:
+            continue
+        content[MEDIA_TYPES[fmt]] = {"schema": {"type": "string"}} if fmt is Format.csv else {}
+    return {200: {"content": content, "description": "the selection, as the f parameter or the Accept header asks"}}
 
 
 def _require(conn, table: str, kind: str, id_: str | None, parameter: str) -> None:
@@ -35,56 +52,67 @@ def _require(conn, table: str, kind: str, id_: str | None, parameter: str) -> No
         raise BadParameter(parameter, f"no {kind} with id {id_!r}")
 
 
-@router.get("/plans", summary="The plan documents")
-def plans(conn: ConnDep) -> list[dict]:
-    """Every plan: `{id, title_zh, title_en, district, date, kind, source_file}` (+ year, period)."""
-    return zq.list_plans(conn)
+# ---- plans, layouts, zones, streets, districts ---------------------------------------------------
+
+@router.get("/plans", summary="The plan documents", response_model=list[schemas.Plan], responses=_formats_doc(RECORDS, Format.json))
+def plans(request: Request, conn: ConnDep, f: FormatParam = None):
+    """Every plan: `{id, title_zh, title_en, district, date, year, period, kind, source_file}`."""
+    return respond(negotiate(request, f, RECORDS), zq.list_plans(conn), filename="zonemap-plans")
 
 
-@router.get("/plans/{plan_id}", summary="One plan document")
-def plan(conn: ConnDep, plan_id: str) -> dict:
+@router.get("/plans/{plan_id}", summary="One plan document", response_model=schemas.Plan)
+def plan(conn: ConnDep, plan_id: Annotated[str, Path(max_length=MAX_TEXT, description="plan id", examples=["xigang-13th-fyp"])]):
     for p in zq.list_plans(conn):
         if p["id"] == plan_id:
-            return p
+            return respond(Format.json, p)
     raise NotFound("plan", plan_id)
 
 
-@router.get("/layouts", summary="The plans' spatial layouts and their zone ids")
-def layouts(conn: ConnDep, plan: str | None = None) -> list[dict]:
+@router.get("/layouts", summary="The plans' spatial layouts and their zone ids", response_model=list[schemas.Layout],
+            responses=_formats_doc(RECORDS, Format.json))
+def layouts(request: Request, conn: ConnDep,
+            plan: Annotated[str | None, Query(max_length=MAX_TEXT, description="plan id", examples=["xigang-13th-fyp"])] = None,
+            f: FormatParam = None):
+    fmt = negotiate(request, f, RECORDS)
     _require(conn, "plans", "plan", plan, "plan")
-    return [lay for lay in zq.list_layouts(conn) if plan is None or lay["plan"] == plan]
+    return respond(fmt, [lay for lay in zq.list_layouts(conn) if plan is None or lay["plan"] == plan], filename="zonemap-layouts")
 
 
-@router.get("/zones", summary="Zones as a GeoJSON FeatureCollection", response_class=JSONResponse)
+def _collection(request: Request, fmt: Format, features: list[dict], name: str, **extra) -> Response:
+    return respond(fmt, {"type": "FeatureCollection", **extra, "features": features}, features=features, filename=f"zonemap-{name}")
+
+
+@router.get("/zones", summary="Zones as a GeoJSON FeatureCollection", response_model=schemas.ZoneCollection,
+            response_class=GeoJSONResponse, responses=_formats_doc(FEATURES, Format.geojson))
 def zones(
+    request: Request,
     conn: ConnDep,
-    plan: Annotated[str | None, Query(description="plan id, e.g. xigang-13th-fyp")] = None,
-    kind: Annotated[str | None, Query(description=f"one of {', '.join(ZONE_KINDS)}")] = None,
-    layout: Annotated[str | None, Query(description="layout id")] = None,
+    plan: Annotated[str | None, Query(max_length=MAX_TEXT, description="plan id", examples=["xigang-13th-fyp"])] = None,
+    kind: Annotated[str | None, Query(description=f"one of {', '.join(ZONE_KINDS)}", examples=["axis"])] = None,
+    layout: Annotated[str | None, Query(max_length=MAX_TEXT, description="layout id", examples=["xg13-one-axis-six-zones"])] = None,
+    f: FormatParam = None,
 ):
+    fmt = negotiate(request, f, FEATURES)
     _require(conn, "plans", "plan", plan, "plan")
     _require(conn, "layouts", "layout", layout, "layout")
     if kind is not None and kind not in ZONE_KINDS:
-        raise BadParameter("kind", f"expected one of {', '.join(ZONE_KINDS)}")
-    return geojson(collection(zq.list_zones(conn, plan=plan, kind=kind, layout=layout)))
+        raise BadParameter("kind", f"expected one of {', '.join(ZONE_KINDS)}", ZONE_KINDS)
+    return _collection(request, fmt, zq.list_zones(conn, plan=plan, kind=kind, layout=layout), "zones")
 
 
-@router.get("/zones/{zone_id}", summary="One zone as a GeoJSON Feature", response_class=JSONResponse)
-def zone(conn: ConnDep, zone_id: str):
-    for f in zq.list_zones(conn):
-        if f["id"] == zone_id:
-            return geojson(f)
+@router.get("/zones/{zone_id}", summary="One zone as a GeoJSON Feature", response_model=schemas.ZoneFeature,
+            response_class=GeoJSONResponse)
+def zone(conn: ConnDep, zone_id: Annotated[str, Path(max_length=MAX_TEXT, description="zone id", examples=["xg13-axis"])]):
+    for feat in zq.list_zones(conn):
+        if feat["id"] == zone_id:
+            return GeoJSONResponse(feat)
     raise NotFound("zone", zone_id)
 
 
-@router.get("/streets", summary="Streets as a GeoJSON FeatureCollection of MultiLineStrings", response_class=JSONResponse)
-def streets(conn: ConnDep):
-    return geojson(collection(zq.list_streets(conn)))
-
-
-@router.get("/districts", summary="District outlines (admin layer)", response_class=JSONResponse)
-def districts(conn: ConnDep):
-    return geojson(collection(zq.list_districts(conn), attribution=DISTRICT_ATTRIBUTION))
+@router.get("/streets", summary="Streets as a GeoJSON FeatureCollection of MultiLineStrings",
+            response_model=schemas.StreetCollection, response_class=GeoJSONResponse, responses=_formats_doc(FEATURES, Format.geojson))
+def streets(request: Request, conn: ConnDep, f: FormatParam = None):
+    return _collection(request, negotiate(request, f, FEATURES), zq.list_streets(conn), "streets")
 
 
 DISTRICT_ATTRIBUTION = (
@@ -92,51 +120,72 @@ DISTRICT_ATTRIBUTION = (
 )
 
 
-@router.get("/projects", summary="Projects as a GeoJSON FeatureCollection, filtered and paged", response_class=JSONResponse)
-def projects(
-    request: Request,
-    conn: ConnDep,
-    zone: Annotated[str | None, Query(description="zone id: projects the database join places in it")] = None,
-    plan: Annotated[str | None, Query(description="plan id: projects the document mentions")] = None,
-    document: Annotated[str | None, Query(description="plan id or source file name (alias of plan)")] = None,
-    status: Annotated[Status | None, Query(description="latest normalised status")] = None,
-    industry: Annotated[str | None, Query(description="industry id")] = None,
-    street: Annotated[str | None, Query(description=f"street id: named on the street or within {pq.STREET_NEAR_M} m of it")] = None,
-    district: Annotated[str | None, Query(description="district as written, e.g. 西岗区")] = None,
-    kind: Annotated[str | None, Query(description="project kind")] = None,
-    located: Annotated[bool | None, Query(description="only located (true) or unlocated (false) projects")] = None,
-    bbox: Annotated[str | None, Query(description="minLon,minLat,maxLon,maxLat (WGS84)")] = None,
-    near: Annotated[str | None, Query(description="lon,lat,radius_m: within radius_m metres of the point")] = None,
-    q: Annotated[str | None, Query(description="text in the name, English name, aliases or id")] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 1000,
-    offset: Annotated[int, Query(ge=0)] = 0,
-):
-    """Projects with `numberMatched`; unlocated projects have `"geometry": null`."""
-    plan_id = _plan_id(conn, plan, document)
-    _require(conn, "zones", "zone", zone, "zone")
-    _require(conn, "industries", "industry", industry, "industry")
-    _require(conn, "streets", "street", street, "street")
-    box = parse_bbox(bbox)
-    circle = None
-    if near is not None:
-        circle = tuple(numbers("near", near, 3))
-        if not (-180 <= circle[0] <= 180 and -90 <= circle[1] <= 90 and 0 < circle[2] <= 50000):
-            raise BadParameter("near", "expected lon,lat,radius_m with a radius of 0–50000 metres")
-    f = pq.ProjectFilter(zone=zone, plan=plan_id, status=status.value if status else None, industry=industry,
-                         street=street, district=district, kind=kind, located=located, bbox=box, near=circle, q=q)
-    matched = pq.count_projects(conn, f)
-    features = pq.project_features(conn, pq.find_project_ids(conn, f, limit, offset))
-    links = [{"rel": "self", "type": GEOJSON, "href": str(request.url)}]
-    if offset + len(features) < matched:
-        links.append({"rel": "next", "type": GEOJSON, "href": str(request.url.include_query_params(offset=offset + limit))})
-    if offset > 0:
-        links.append({"rel": "prev", "type": GEOJSON, "href": str(request.url.include_query_params(offset=max(0, offset - limit)))})
-    return geojson(collection(features, numberMatched=matched, numberReturned=len(features), links=links))
+@router.get("/districts", summary="District outlines (admin layer)", response_model=schemas.DistrictCollection,
+            response_class=GeoJSONResponse, responses=_formats_doc(FEATURES, Format.geojson))
+def districts(request: Request, conn: ConnDep, f: FormatParam = None):
+    return _collection(request, negotiate(request, f, FEATURES), zq.list_districts(conn), "districts",
+                       attribution=DISTRICT_ATTRIBUTION)
+
+
+# ---- projects: one filter model, one selection ---------------------------------------------------
+
+PROJECT_FIELDS = tuple(schemas.ProjectProperties.model_fields)
+
+
+class ProjectQuery(BaseModel):
+    """The filters of a project query: the query string of ``GET /api/projects`` and the body of
+    ``POST /api/projects/search`` (which adds ``geometry``). All optional; they combine with AND."""
+
+    zone: str | None = Field(None, max_length=MAX_TEXT, description="zone id: projects the database join places in it", examples=["xg13-axis"])
+    plan: str | None = Field(None, max_length=MAX_TEXT, description="plan id (or its source file name): projects the plan mentions", examples=["xigang-13th-fyp"])
+    document: str | None = Field(None, max_length=MAX_TEXT, deprecated=True, description="deprecated alias of plan", examples=["xigang-13th-fyp.txt"])
+    status: Status | None = Field(None, description="latest normalised status", examples=["under_construction"])
+    industry: str | None = Field(None, max_length=MAX_TEXT, description="industry id", examples=["modern-commerce"])
+    street: str | None = Field(None, max_length=MAX_TEXT, description=f"street id: named on the street or within {pq.STREET_NEAR_M} m of it", examples=["changchun-road"])
+    district: str | None = Field(None, max_length=MAX_TEXT, description="district as written", examples=["西岗区"])
+    kind: str | None = Field(None, max_length=MAX_TEXT, description="project kind", examples=["renewal"])
+    located: bool | None = Field(None, description="only located (true) or unlocated (false) projects", examples=[True])
+    bbox: str | None = Field(None, max_length=MAX_TEXT, description="minLon,minLat,maxLon,maxLat (WGS84)", examples=["121.60,38.90,121.66,38.93"])
+    near: str | None = Field(None, max_length=MAX_TEXT, description="lon,lat,radius_m: within radius_m metres of the point (≤ 50000)", examples=["121.6358,38.9166,500"])
+    q: str | None = Field(None, max_length=MAX_TEXT, description="text in the name, English name, aliases or id (taken literally)", examples=["东关街"])
+    intersects: str | None = Field(None, max_length=20_000, description="an area as WKT or a GeoJSON geometry (WGS84), for small shapes; "
+                                   "larger ones: POST /api/projects/search. Points and lines need buffer_m",
+                                   examples=["POLYGON((121.62 38.91,121.65 38.91,121.65 38.93,121.62 38.93,121.62 38.91))"])
+    along: str | None = Field(None, max_length=MAX_TEXT, description="street or zone id: projects within buffer_m of its centreline "
+                              f"(default: {pq.STREET_NEAR_M} m for a street, a corridor zone's own half-width, 0 inside a zone's polygon)",
+                              examples=["changchun-road"])
+    buffer_m: float | None = Field(None, ge=0, le=MAX_BUFFER_M, description="metres around intersects, along or the body's geometry",
+                                   examples=[300])
+    sort: str | None = Field(None, max_length=MAX_TEXT, description=f"comma-separated keys, '-' for descending: {', '.join(pq.SORT_KEYS)}; then by id",
+                             examples=["-status_year,name_zh"])
+    fields: str | None = Field(None, max_length=2000, description="comma-separated properties to send (id always is)",
+                               examples=["name_zh,status,status_year"])
+    limit: int = Field(1000, ge=1, le=MAX_LIMIT, description=f"page size, 1–{MAX_LIMIT}", examples=[100])
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="how many matches to skip (paging)", examples=[0])
+
+    # crs (input and output coordinates) belongs here too; geo.crs converts (the CRS work).
+
+    @field_validator("*")
+    @classmethod
+    def _no_control_characters(cls, value, info):
+        if isinstance(value, str):
+            check_text(info.field_name, value)
+        return value
+
+
+class ProjectSearch(ProjectQuery):
+    """``POST /api/projects/search``: the filters of ``GET /api/projects`` plus a GeoJSON geometry."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "geometry": {"type": "Polygon", "coordinates": [[[121.62, 38.91], [121.65, 38.91], [121.65, 38.93], [121.62, 38.93], [121.62, 38.91]]]},
+        "status": "under_construction", "limit": 100}]})
+    geometry: dict[str, Any] | None = Field(None, description="a GeoJSON geometry (WGS84): Polygon or MultiPolygon; "
+                                            "LineString, MultiLineString, Point or MultiPoint with buffer_m")
 
 
 def _plan_id(conn, plan: str | None, document: str | None) -> str | None:
     if plan and document and plan != document:
-        raise BadParameter("document", "give either plan or document, not two different ones")
+        raise BadParameter("document", "give either plan or document (its deprecated alias), not two different ones")
     value, parameter = (plan, "plan") if plan else (document, "document")
     if value is None:
         return None
@@ -146,35 +195,141 @@ def _plan_id(conn, plan: str | None, document: str | None) -> str | None:
     raise BadParameter(parameter, f"no plan document with id or file name {value!r}")
 
 
-@router.get("/projects/{project_id}", summary="One project with its status history", response_class=JSONResponse)
-def project(conn: ConnDep, project_id: str):
+def _sort(text: str | None) -> list[tuple[str, bool]]:
+    if text is None:
+        return []
+    keys = parse_list("sort", text.replace("-", ""), pq.SORT_KEYS)
+    descending = [t.strip().startswith("-") for t in text.split(",") if t.strip()]
+    if len(set(keys)) != len(keys):
+        raise BadParameter("sort", "a key is given twice")
+    return list(zip(keys, descending))
+
+
+def _filter(request: Request, conn, q: ProjectQuery, geometry: dict | None = None) -> pq.ProjectFilter:
+    """The database filter for a query (checks every value, names the parameter at fault)."""
+    settings = request.app.state.settings
+    plan_id = _plan_id(conn, q.plan, vars(q)["document"])  # vars: reading a deprecated field warns
+    _require(conn, "zones", "zone", q.zone, "zone")
+    _require(conn, "industries", "industry", q.industry, "industry")
+    _require(conn, "streets", "street", q.street, "street")
+    box = parse_bbox(q.bbox)
+    circle = None
+    if q.near is not None:
+        circle = tuple(numbers("near", q.near, 3))
+        if not (-180 <= circle[0] <= 180 and -90 <= circle[1] <= 90 and 0 < circle[2] <= MAX_BUFFER_M):
+            raise BadParameter("near", f"expected lon,lat,radius_m with a radius of 0–{MAX_BUFFER_M} metres")
+    areas = [name for name, given in (("geometry", geometry), ("intersects", q.intersects), ("along", q.along)) if given is not None]
+    if len(areas) > 1:
+        raise BadParameter(areas[1], f"give one area: {' or '.join(areas)}, not both")
+    area, area_m = None, 0.0
+    if geometry is not None or q.intersects is not None:
+        name = "geometry" if geometry is not None else "intersects"
+        area = parse_geometry(name, geometry if geometry is not None else q.intersects, settings.max_vertices)
+        area_m = check_buffer(name, area, q.buffer_m)
+    elif q.along is not None:
+        area, default_m = along_geometry(conn, q.along)
+        area_m = check_buffer("along", area, q.buffer_m if q.buffer_m is not None else default_m)
+    elif q.buffer_m is not None:
+        raise BadParameter("buffer_m", "goes with along, intersects or a body geometry")
+    return pq.ProjectFilter(zone=q.zone, plan=plan_id, status=q.status.value if q.status else None, industry=q.industry,
+                            street=q.street, district=q.district, kind=q.kind, located=q.located, bbox=box,
+                            near=circle, q=q.q, area=area, area_m=area_m)
+
+
+def vocabulary(props: dict) -> dict:
+    """One name for a plan document, ``plan``: add it beside the deprecated ``document`` names."""
+    if "status_document" in props:
+        props.setdefault("status_plan", props["status_document"])
+    if "document" in props:
+        props.setdefault("plan", props["document"])
+        for old in ("document_title_zh", "document_date", "document_year"):
+            if old in props:
+                props.setdefault(old.replace("document", "plan"), props[old])
+    for mention in props.get("mention_history") or []:
+        vocabulary(mention)
+    return props
+
+
+def _select(request: Request, conn, q: ProjectQuery, fmt: Format, geometry: dict | None = None, get: bool = True) -> Response:
+    """The one selection of projects, for GET and POST, in any format."""
+    where = _filter(request, conn, q, geometry)
+    order = _sort(q.sort)
+    fields = parse_list("fields", q.fields, PROJECT_FIELDS)
+    matched = pq.count_projects(conn, where)
+    features = pq.project_features(conn, pq.find_project_ids(conn, where, q.limit, q.offset, order))
+    for feat in features:
+        props = vocabulary(feat["properties"])
+        if fields is not None:
+            feat["properties"] = {k: props[k] for k in ("id", *fields) if k in props}
+    links = []
+    if get:  # a POST pages through its body's offset; its links would lose the body
+        url = request.url
+        links.append({"rel": "self", "type": content_type(fmt), "href": str(url)})
+        for other in FEATURES:
+            if other is not fmt:
+                links.append({"rel": "alternate", "type": content_type(other), "href": str(url.include_query_params(f=other.value))})
+        if q.offset + len(features) < matched:
+            links.append({"rel": "next", "type": content_type(fmt), "href": str(url.include_query_params(offset=q.offset + q.limit))})
+        if q.offset > 0:
+            links.append({"rel": "prev", "type": content_type(fmt), "href": str(url.include_query_params(offset=max(0, q.offset - q.limit)))})
+    body = {"type": "FeatureCollection", "numberMatched": matched, "numberReturned": len(features), "links": links,
+            "features": features}
+    headers = {"X-Number-Matched": str(matched)}
+    return respond(fmt, body, features=features, filename="zonemap-projects", headers=headers)
+
+
+@router.get("/projects", summary="Projects, filtered and paged (GeoJSON, JSON or CSV)", response_model=schemas.ProjectCollection,
+            response_class=GeoJSONResponse, responses=_formats_doc(FEATURES, Format.geojson))
+def projects(request: Request, conn: ConnDep, query: Annotated[ProjectQuery, Query()], f: FormatParam = None):
+    """Projects with `numberMatched` and `next`/`prev` links; unlocated projects have `"geometry": null`
+    (they never match an area). `X-Number-Matched` carries the count for CSV too."""
+    return _select(request, conn, query, negotiate(request, f, FEATURES))
+
+
+@router.post("/projects/search", summary="Projects in an area of any shape (a GeoJSON geometry in the body)",
+             response_model=schemas.ProjectCollection, response_class=GeoJSONResponse,
+             responses={**_formats_doc(FEATURES, Format.geojson),
+                        413: {"model": ErrorBody, "description": "a body above ZONEMAP_MAX_BODY_BYTES"}})
+def search(request: Request, conn: ConnDep, body: Annotated[ProjectSearch, Body()], f: FormatParam = None):
+    """The filters of `GET /api/projects` in a JSON body, plus `geometry`: a drawn polygon, or a line
+    or point with `buffer_m` (a corridor, a circle). Page with `offset` in the body."""
+    fmt = negotiate(request, f, FEATURES)
+    return _select(request, conn, body, fmt, geometry=body.geometry, get=False)
+
+
+@router.get("/projects/{project_id}", summary="One project with its status history", response_model=schemas.ProjectDetail,
+            response_class=GeoJSONResponse)
+def project(conn: ConnDep, project_id: Annotated[str, Path(max_length=MAX_TEXT, description="project id", examples=["dongguan-street-renewal"])]):
     """One Feature; `properties.mention_history` lists its mentions in date order."""
     feature = pq.project_detail(conn, project_id)
     if feature is None:
         raise NotFound("project", project_id)
-    return geojson(feature)
+    vocabulary(feature["properties"])
+    return GeoJSONResponse(feature)
 
 
-@router.get("/industries", summary="Industries with their groups")
-def industries(conn: ConnDep) -> list[dict]:
-    return pq.list_industries(conn)
+@router.get("/industries", summary="Industries with their groups", response_model=list[schemas.Industry],
+            responses=_formats_doc(RECORDS, Format.json))
+def industries(request: Request, conn: ConnDep, f: FormatParam = None):
+    return respond(negotiate(request, f, RECORDS), [vocabulary(i) for i in pq.list_industries(conn)], filename="zonemap-industries")
 
 
-@router.get("/statuses", summary="The normalised status vocabulary")
-def statuses() -> list[dict]:
-    from projects.status import STATUS_LABELS
+@router.get("/statuses", summary="The normalised status vocabulary", response_model=list[schemas.StatusTerm])
+def statuses():
+    return respond(Format.json, [{"id": s.value, "name_zh": STATUS_LABELS[s][0], "name_en": STATUS_LABELS[s][1]} for s in Status])
 
-    return [{"id": s.value, "name_zh": STATUS_LABELS[s][0], "name_en": STATUS_LABELS[s][1]} for s in Status]
 
+# ---- exports ---------------------------------------------------------------------------------------
 
 EXPORT_LAYERS = ("zones", "streets", "projects", "districts")
+Layer = Annotated[str, Path(description=f"one of {', '.join(EXPORT_LAYERS)}", examples=["projects"])]
 
 
 def _layer_features(conn, layer: str) -> list[dict]:
     if layer == "zones":
         feats = zq.list_zones(conn)
-        for f in feats:  # files hold one geometry per feature: the corridor's polygon, not its line
-            f["properties"].pop("centreline", None)
+        for feat in feats:  # files hold one geometry per feature: the corridor's polygon, not its line
+            feat["properties"].pop("centreline", None)
         return feats
     if layer == "streets":
         return zq.list_streets(conn)
@@ -182,44 +337,49 @@ def _layer_features(conn, layer: str) -> list[dict]:
         return zq.list_districts(conn)
     ids = pq.find_project_ids(conn, pq.ProjectFilter(), MAX_LIMIT, 0)
     feats = pq.project_features(conn, ids)
-    for f in feats:
-        f["properties"].pop("site", None)
+    for feat in feats:
+        feat["properties"].pop("site", None)
+        vocabulary(feat["properties"])
     return feats
 
 
-@router.get("/export/zonemap.gpkg", summary="Every layer in one GeoPackage (for QGIS)")
-def export_geopackage(conn: ConnDep):
-    """Zones, streets, projects (points; unlocated ones without geometry) and district outlines."""
-    from fastapi.responses import Response
-
+@router.get("/export/zonemap.gpkg", summary="Every layer in one GeoPackage (for QGIS)",
+            responses={200: {"content": {"application/geopackage+sqlite3": {"schema": {"type": "string", "format": "binary"}}},
+                             "description": "a GeoPackage 1.3 file"}})
+def export_geopackage(request: Request, conn: ConnDep):
+    """Zones, streets, projects (points; unlocated ones without geometry) and district outlines.
+    Built once per loaded data version (a few seconds), then served from memory."""
     from geo.export import geopackage_bytes
 
-    data = geopackage_bytes({layer: _layer_features(conn, layer) for layer in EXPORT_LAYERS})
-    return Response(data, media_type="application/geopackage+sqlite3",
+    fingerprint = request.app.state.data_version.get()
+    cache = request.app.state.exports
+    data = cache.get(("gpkg", fingerprint)) if fingerprint else None
+    if data is None:
+        data = geopackage_bytes({layer: _layer_features(conn, layer) for layer in EXPORT_LAYERS})
+        cache.clear()
+        cache[("gpkg", fingerprint)] = data
+    return Response(data, media_type=MEDIA_TYPES[Format.gpkg],
                     headers={"Content-Disposition": 'attachment; filename="zonemap.gpkg"'})
 
 
-@router.get("/export/{layer}.csv", summary="One layer as CSV (UTF-8 with BOM; lon/lat or WKT)")
-def export_csv(conn: ConnDep, layer: str):
+@router.get("/export/{layer}.csv", summary="One layer as CSV (UTF-8 with BOM; lon/lat or WKT)",
+            responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "CSV"}})
+def export_csv(conn: ConnDep, layer: Layer):
     """For spreadsheets: one row per feature, lists as JSON text, points as lon/lat, others as WKT."""
-    from fastapi.responses import Response
-
-    from geo.export import csv_text
-
     if layer not in EXPORT_LAYERS:
         raise NotFound("layer", layer)
-    return Response(csv_text(_layer_features(conn, layer)).encode("utf-8"), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="zonemap-{layer}.csv"'})
+    return respond(Format.csv, {}, features=_layer_features(conn, layer),
+                   headers={"Content-Disposition": f'attachment; filename="zonemap-{layer}.csv"'})
 
 
-@router.get("/export/{layer}.geojson", summary="One layer as an RFC 7946 GeoJSON file, lists as JSON text")
-def export_geojson(conn: ConnDep, layer: str):
+@router.get("/export/{layer}.geojson", summary="One layer as an RFC 7946 GeoJSON file, lists as JSON text",
+            response_class=GeoJSONResponse, responses={200: {"description": "a GeoJSON FeatureCollection with flat properties"}})
+def export_geojson(conn: ConnDep, layer: Layer):
     """A download for GIS clients: one geometry type per file, one value type per property."""
     from geo.export import flat_properties
 
     if layer not in EXPORT_LAYERS:
         raise NotFound("layer", layer)
-    feats = [{**f, "properties": flat_properties(f["properties"])} for f in _layer_features(conn, layer)]
-    body = geojson(collection(feats))
-    body.headers["Content-Disposition"] = f'attachment; filename="zonemap-{layer}.geojson"'
-    return body
+    feats = [{**feat, "properties": flat_properties(feat["properties"])} for feat in _layer_features(conn, layer)]
+    return GeoJSONResponse({"type": "FeatureCollection", "features": feats},
+                           headers={"Content-Disposition": f'attachment; filename="zonemap-{layer}.geojson"'})

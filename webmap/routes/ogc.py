@@ -20,8 +20,8 @@ from projects import queries as pq
 from projects.status import Status
 from webmap.api_limits import MAX_LIMIT
 from webmap.deps import ConnDep
-from webmap.errors import BadParameter, NotFound
-from webmap.params import parse_bbox
+from webmap.errors import OGC_ERROR_RESPONSES, BadParameter, NotFound
+from webmap.params import MAX_OFFSET, Limit, Offset, accepts, parse_bbox
 from zones import queries as zq
 
 GEOJSON = "application/geo+json"
@@ -44,7 +44,7 @@ FILTERS = {
     "districts": ("level",),
 }
 
-router = APIRouter(prefix="/ogc", tags=["OGC API – Features"])
+router = APIRouter(prefix="/ogc", tags=["OGC API – Features"], responses=OGC_ERROR_RESPONSES)
 
 
 def _link(request: Request, name: str, rel: str, type_: str, title: str | None = None, **params) -> dict:
@@ -132,12 +132,13 @@ def _flat(feature: dict) -> dict:
 
 
 @router.get("/collections/{collection_id}/items", name="ogc_items", summary="Features of a collection", response_class=JSONResponse)
+@accepts(dynamic=lambda request: FILTERS.get(request.path_params.get("collection_id"), ()))
 def items(
     request: Request,
     conn: ConnDep,
     collection_id: str,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = DEFAULT_LIMIT,
+    offset: Offset = 0,
     bbox: Annotated[str | None, Query(description="minLon,minLat,maxLon,maxLat (CRS84)")] = None,
 ):
     if collection_id not in COLLECTIONS:
@@ -196,7 +197,7 @@ def openapi(request: Request):
         "limit": {"name": "limit", "in": "query", "required": False, "style": "form", "explode": False,
                   "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}},
         "offset": {"name": "offset", "in": "query", "required": False, "style": "form", "explode": False,
-                   "schema": {"type": "integer", "minimum": 0, "default": 0}},
+                   "schema": {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0}},
         "bbox": {"name": "bbox", "in": "query", "required": False, "style": "form", "explode": False,
                  "schema": {"type": "array", "minItems": 4, "maxItems": 4, "items": {"type": "number"}}},
         "featureId": {"name": "featureId", "in": "path", "required": True, "schema": {"type": "string"}},

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from projects import queries as pq
 from projects.status import Status
-from webmap.basemaps import configured_basemaps
+from webmap.basemaps import settings_basemaps
 from webmap.deps import ConnDep
 from webmap.errors import BadParameter, NotFound
 from webmap.mapdata import zones_with_basis, page_config, project_feed, simplified_districts, zone_facts
@@ -36,22 +36,22 @@ def _check_ids(conn, table: str, parameter: str, value: str | None) -> None:
 def map_page(
     request: Request,
     conn: ConnDep,
-    layout: Annotated[str | None, Query(description="layout id(s) shown, comma-separated, e.g. xg14-subdistricts")] = None,
-    compare: Annotated[str | None, Query(description="a second layout shown beside the first, each with its document's statuses")] = None,
-    project: Annotated[str | None, Query(description="the selected project")] = None,
-    zone: Annotated[str | None, Query(description="the selected zone")] = None,
+    layout: Annotated[str | None, Query(description="layout id(s) shown, comma-separated, e.g. xg14-subdistricts", examples=["xg13-one-axis-six-zones"])] = None,
+    compare: Annotated[str | None, Query(description="a second layout shown beside the first, each with its document's statuses", examples=["xg14-axis-bays-streets-areas"])] = None,
+    project: Annotated[str | None, Query(description="the selected project", examples=["hanglung-plaza"])] = None,
+    zone: Annotated[str | None, Query(description="the selected zone", examples=["xg13-zhanbei"])] = None,
     # Read by the page's modules (static/js/state.js), declared here so that a link's parameters
     # are known to the server, documented, and a bad year or language is answered, not ignored.
-    year: Annotated[int | None, Query(ge=1990, le=2100, description="statuses at the end of that year")] = None,
-    status: Annotated[str | None, Query(description="statuses shown, comma-separated")] = None,
-    industry: Annotated[str | None, Query(description="industry id")] = None,
-    document: Annotated[str | None, Query(description="plan id: projects it mentions")] = None,
-    kind: Annotated[str | None, Query(description="project kind")] = None,
-    district: Annotated[str | None, Query(description="district as written, e.g. 西岗区")] = None,
-    lang: Annotated[str | None, Query(pattern="^(zh|en)$", description="interface language: zh (default) or en")] = None,
-    basemap: Annotated[str | None, Query(description="basemap id from the configured menu")] = None,
-    choropleth: Annotated[str | None, Query(description="shade zones by: all, a status id, or density")] = None,
-    at: Annotated[str | None, Query(description="map position zoom/lat/lon")] = None,
+    year: Annotated[int | None, Query(ge=1990, le=2100, description="statuses at the end of that year", examples=[2016])] = None,
+    status: Annotated[str | None, Query(description="statuses shown, comma-separated", examples=["completed,under_construction"])] = None,
+    industry: Annotated[str | None, Query(description="industry id", examples=["modern-commerce"])] = None,
+    document: Annotated[str | None, Query(description="plan id: projects it mentions", examples=["xigang-13th-fyp"])] = None,
+    kind: Annotated[str | None, Query(description="project kind", examples=["building"])] = None,
+    district: Annotated[str | None, Query(description="district as written, e.g. 西岗区", examples=["西岗区"])] = None,
+    lang: Annotated[str | None, Query(pattern="^(zh|en)$", description="interface language: zh (default) or en", examples=["en"])] = None,
+    basemap: Annotated[str | None, Query(description="basemap id from the configured menu", examples=["osm"])] = None,
+    choropleth: Annotated[str | None, Query(description="shade zones by: all, a status id, or density", examples=["under_construction"])] = None,
+    at: Annotated[str | None, Query(description="map position zoom/lat/lon", examples=["14/38.91550/121.61700"])] = None,
 ) -> HTMLResponse:
     """Zones, the axis, streets and projects coloured by status; layers, filters, time and comparison
     in the side panel. The view lives in the URL (README: "The map" lists its parameters); the
@@ -67,9 +67,7 @@ def map_page(
             raise BadParameter("status", f"expected statuses among {', '.join(STATUS_IDS)}, found {value!r}")
     if choropleth and choropleth not in (*STATUS_IDS, "all", "density"):
         raise BadParameter("choropleth", f"expected all, density or a status, found {choropleth!r}")
-    s = request.app.state.settings
-    basemaps = configured_basemaps(getattr(s, "basemaps", ""), s.basemap_url, s.basemap_attribution,
-                                   getattr(s, "tianditu_key", ""))
+    basemaps = settings_basemaps(request.app.state.settings)
 
     def build() -> str:
         return build_map_page(page_config(conn, basemaps, ""))
@@ -81,7 +79,7 @@ def map_page(
 def map_projects(
     request: Request,
     conn: ConnDep,
-    as_seen_by: Annotated[str | None, Query(description="plan id: the projects it mentions, with the statuses it states")] = None,
+    as_seen_by: Annotated[str | None, Query(description="plan id: the projects it mentions, with the statuses it states", examples=["xigang-13th-fyp"])] = None,
 ) -> Response:
     """Every project, dictionary-encoded (see `webmap/mapdata.py`): point, status and timeline,
     kind, district, industries, documents, zones with basis. Built once per data load."""

@@ -17,10 +17,13 @@ router = APIRouter(prefix="/api", tags=["api"])
 def search_names(
     request: Request,
     conn: ConnDep,
-    q: Annotated[str, Query(min_length=1, max_length=100, description="e.g. 恒隆, Henglong, henglong or hlgc")],
-    limit: Annotated[int, Query(ge=1, le=50, description="at most this many of each type")] = 10,
+    q: Annotated[str | None, Query(min_length=1, max_length=100, description="e.g. 恒隆, Henglong, henglong or hlgc; absent: nothing found",
+                                   examples=["hlgc"])] = None,
+    limit: Annotated[int, Query(ge=1, le=50, description="at most this many of each type", examples=[10])] = 10,
 ) -> dict:
     """`{query, projects, zones, streets}`, best match first. Projects carry `at` ([lat, lon], or
     null when not located) and `status`; zones their `layout` and `bounds`; streets their `bounds`."""
+    if q is None:
+        return {"query": None, "projects": [], "zones": [], "streets": []}
     index = per_load(request, conn, ("search-index",), lambda: build_index(conn))
     return {"query": q, **search(index, q, limit)}

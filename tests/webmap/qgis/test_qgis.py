@@ -30,7 +30,8 @@ def run_qgis(*layers: str) -> dict:
 def test_geopackage_in_qgis(server, tmp_path):
     gpkg = tmp_path / "zonemap.gpkg"
     gpkg.write_bytes(httpx.get(f"{server}/api/export/zonemap.gpkg", timeout=60).content)
-    api = {name: httpx.get(f"{server}/api/{name}", params={"limit": 10000}).json()["features"]
+    # only /api/projects pages (an unknown parameter is a 422 since the strict parameter rule)
+    api = {name: httpx.get(f"{server}/api/{name}", params={"limit": 10000} if name == "projects" else None).json()["features"]
            for name in ("zones", "streets", "projects")}
     seen = run_qgis(*(f"{n}=ogr={gpkg}|layername={n}" for n in ("zones", "streets", "projects", "districts")))
     for name in ("zones", "streets", "projects"):

@@ -1,0 +1,276 @@
+"""The HTTP rules every response follows, as plain ASGI middleware (outermost first):
+
+1. ``RequestContext`` — an ``X-Request-ID`` per request (the client's if sane), security headers on
+   every response, and a JSON 500 (one log line, no trace) for anything that escaped the app.
+2. ``PublicURL`` — the scheme, host and path prefix links are built from: ``ZONEMAP_PUBLIC_BASE_URL``
+   when set; else ``X-Forwarded-Proto/-Host/-Prefix`` from a trusted proxy (``ZONEMAP_TRUSTED_PROXIES``)
+   only; else the request's own Host header, when it is a plain host name.
+3. CORS (Starlette's, only when ``ZONEMAP_CORS_ORIGINS`` is set).
+   ``BodyLimit`` — a request body above ``ZONEMAP_MAX_BODY_BYTES`` is a 413.
+4. Compression (starlette-compress: zstd, brotli or gzip, as the client accepts).
+5. ``HeadAsGet`` — HEAD on every GET route: answered as GET without the body; 405 lists HEAD too.
+6. ``Conditional`` — ``ETag`` from the loaded data's fingerprint and the request, ``Cache-Control``
+   on every GET, and ``If-None-Match`` → 304 before any work is done.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import re
+import uuid
+from urllib.parse import urlsplit
+
+import anyio
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from webmap.basemaps import csp_image_sources, settings_basemaps
+from webmap.errors import ApiError, error_response, log
+from webmap.settings import Settings
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+_HOST = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$")
+_PREFIX = re.compile(r"^(/[A-Za-z0-9._~-]+)*$")
+
+
+def security_headers(settings: Settings) -> list[tuple[bytes, bytes]]:
+    """Headers every response carries. The CSP fits the self-hosted pages: Folium and the API docs
+    run inline scripts and styles ('unsafe-inline', no 'unsafe-eval'), ReDoc searches in a blob:
+    worker; everything else comes from here, plus the configured basemaps' tile servers for images (webmap/basemaps.py)."""
+    img = " ".join(["'self' data: blob:", *csp_image_sources(settings_basemaps(settings))])
+    csp = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+           f"img-src {img}; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
+           "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
+    return [
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"same-origin"),
+        (b"x-frame-options", b"SAMEORIGIN"),
+        (b"content-security-policy", csp.encode()),
+    ]
+
+
+class RequestContext:
+    """Request id, security headers, and the last-resort JSON 500."""
+
+    def __init__(self, app: ASGIApp, settings: Settings):
+        self.app = app
+        self.headers = security_headers(settings)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        given = Headers(scope=scope).get("x-request-id", "")
+        rid = given if _REQUEST_ID.match(given) else uuid.uuid4().hex[:16]
+        scope.setdefault("state", {})["request_id"] = rid
+        started = False
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                headers = MutableHeaders(scope=message)
+                headers["X-Request-ID"] = rid
+                for name, value in self.headers:
+                    if name.decode() not in headers:
+                        headers.append(name.decode(), value.decode())
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception as exc:  # noqa: BLE001 - the last resort: one line in the log, JSON to the client
+            if started:
+                log.error("request %s: %s after the response started", rid, type(exc).__name__)
+                return
+            log.debug("request %s: traceback", rid, exc_info=exc)
+            response = error_response(Request(scope), 500, "internal_error",
+                                      "internal error; the server log has the request id", cause=type(exc).__name__)
+            await response(scope, receive, send_with_headers)
+
+
+def _set_header(scope: Scope, name: bytes, value: bytes) -> None:
+    scope["headers"] = [(k, v) for k, v in scope["headers"] if k != name] + [(name, value)]
+
+
+class PublicURL:
+    """Make ``request.url`` and ``url_for`` give the public address, never an arbitrary Host."""
+
+    def __init__(self, app: ASGIApp, settings: Settings):
+        self.app = app
+        self.base = urlsplit(settings.public_base_url) if settings.public_base_url else None
+        self.proxies = [ipaddress.ip_network(p, strict=False) for p in settings.trusted_proxies]
+
+    def _trusted(self, scope: Scope) -> bool:
+        client = scope.get("client")
+        if not client or not self.proxies:
+            return False
+        try:
+            ip = ipaddress.ip_address(client[0])
+        except ValueError:
+            return False
+        return any(ip in net for net in self.proxies)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        scope = dict(scope)
+        scope["headers"] = list(scope["headers"])
+        headers = Headers(scope=scope)
+        prefix = ""
+        if self.base is not None:
+            scope["scheme"] = self.base.scheme
+            _set_header(scope, b"host", self.base.netloc.encode("latin-1"))
+            prefix = self.base.path.rstrip("/")
+        elif self._trusted(scope):
+            proto = headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
+            host = headers.get("x-forwarded-host", "").split(",")[0].strip()
+            fwd_prefix = headers.get("x-forwarded-prefix", "").split(",")[0].strip().rstrip("/")
+            if proto in ("http", "https"):
+                scope["scheme"] = proto
+            if host and _HOST.match(host):
+                _set_header(scope, b"host", host.encode("latin-1"))
+            if fwd_prefix and _PREFIX.match(fwd_prefix):
+                prefix = fwd_prefix
+        if not _HOST.match(Headers(scope=scope).get("host", "")):
+            # A missing or odd Host (a header injection attempt) never reaches a link: use our address.
+            server = scope.get("server") or ("127.0.0.1", 80)
+            _set_header(scope, b"host", f"{server[0]}:{server[1]}".encode("latin-1"))
+        if prefix:
+            scope["root_path"] = prefix
+            if not scope["path"].startswith(prefix + "/") and scope["path"] != prefix:
+                scope["path"] = prefix + scope["path"]
+                if scope.get("raw_path"):
+                    scope["raw_path"] = prefix.encode() + scope["raw_path"]
+        await self.app(scope, receive, send)
+
+
+class BodyLimit:
+    """Refuse a request body above ``ZONEMAP_MAX_BODY_BYTES`` with 413 (by its Content-Length before
+    reading anything; while reading, for a body sent without one)."""
+
+    def __init__(self, app: ASGIApp, settings: Settings):
+        self.app = app
+        self.limit = settings.max_body_bytes
+
+    def _too_large(self, scope: Scope):
+        return error_response(Request(scope), 413, "payload_too_large",
+                              f"request body too large: at most {self.limit} bytes (ZONEMAP_MAX_BODY_BYTES)")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        length = Headers(scope=scope).get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.limit):
+            return await self._too_large(scope)(scope, receive, send)
+        total = 0
+
+        async def receive_limited() -> Message:
+            nonlocal total
+            message = await receive()
+            if message["type"] == "http.request":
+                total += len(message.get("body", b""))
+                if total > self.limit:
+                    raise StarletteHTTPException(413)
+            return message
+
+        await self.app(scope, receive_limited, send)
+
+
+class HeadAsGet:
+    """Answer HEAD like GET, without the body (FastAPI routes declare GET only)."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        head = scope["method"] == "HEAD"
+        if head:
+            scope = {**scope, "method": "GET"}
+
+        async def send_filtered(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                if message["status"] == 405:
+                    headers = MutableHeaders(scope=message)
+                    allow = [m.strip() for m in headers.get("allow", "").split(",") if m.strip()]
+                    if "GET" in allow and "HEAD" not in allow:
+                        headers["Allow"] = ", ".join([*allow, "HEAD"])
+                await send(message)
+            elif message["type"] == "http.response.body" and head:
+                if not message.get("more_body", False):
+                    await send({"type": "http.response.body", "body": b"", "more_body": False})
+            else:
+                await send(message)
+
+        await self.app(scope, receive, send_filtered)
+
+
+def _etag_matches(header: str, etag: str) -> bool:
+    """If-None-Match uses the weak comparison: ``W/"x"`` equals ``"x"``."""
+    if header.strip() == "*":
+        return True
+    bare = etag.removeprefix("W/")
+    return any(t.strip().removeprefix("W/") == bare for t in header.split(","))
+
+
+class Conditional:
+    """ETag + Cache-Control on every GET; If-None-Match → 304 without running the route.
+
+    The ETag hashes the loaded data's fingerprint (``dataset_info``, cached per process by
+    ``webmap.deps.DataVersion``), the app version, the path and query, the Accept header and the
+    public host — everything a response here depends on. Static files keep their own ETag.
+    """
+
+    def __init__(self, app: ASGIApp, settings: Settings, version: str):
+        self.app = app
+        self.version = version
+        self.data_cache = f"public, max-age={settings.cache_max_age}".encode()
+
+    def etag(self, scope: Scope, fingerprint: str) -> str:
+        headers = Headers(scope=scope)
+        parts = [fingerprint, self.version, scope.get("root_path", ""), scope["path"],
+                 scope.get("query_string", b"").decode("latin-1"), headers.get("accept", ""),
+                 scope.get("scheme", ""), headers.get("host", "")]
+        digest = hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+        return f'W/"{digest}"'
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET":
+            return await self.app(scope, receive, send)
+        path = scope["path"][len(scope.get("root_path", "")):] if scope.get("root_path") else scope["path"]
+        if path.startswith("/static/"):
+            cache, etag = b"public, max-age=3600", None
+        elif path == "/healthz":
+            cache, etag = b"no-store", None
+        else:
+            version = scope["app"].state.data_version
+            # A stat of the SpatiaLite file is instant; a PostgreSQL query goes to a worker thread.
+            fingerprint = version.get() if version.path else await anyio.to_thread.run_sync(version.get)
+            etag = self.etag(scope, fingerprint) if fingerprint else None
+            cache = self.data_cache if etag else b"no-store"
+        if etag:
+            inm = Headers(scope=scope).get("if-none-match")
+            if inm and _etag_matches(inm, etag):
+                await send({"type": "http.response.start", "status": 304, "headers": [
+                    (b"etag", etag.encode()), (b"cache-control", cache), (b"vary", b"Accept, Accept-Encoding")]})
+                await send({"type": "http.response.body", "body": b""})
+                return
+
+        async def send_cached(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                if "cache-control" not in headers:
+                    headers["Cache-Control"] = cache.decode() if message["status"] < 400 else "no-store"
+                if etag and message["status"] == 200 and "etag" not in headers:
+                    headers["ETag"] = etag
+                    headers.add_vary_header("Accept")
+            await send(message)
+
+        await self.app(scope, receive, send_cached)
+
+
+__all__ = ["RequestContext", "PublicURL", "BodyLimit", "HeadAsGet", "Conditional", "security_headers", "ApiError"]

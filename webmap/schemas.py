@@ -1,0 +1,230 @@
+"""Response models of /api (pydantic): what OpenAPI documents and the tests validate bodies against.
+
+Feature properties allow extra members (``extra="allow"``): a property another part adds shows up
+in the bodies before it is documented here, and never breaks a response. The names follow one
+vocabulary: ``plan`` for a plan document everywhere (``document`` and ``status_document`` remain as
+deprecated aliases).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Open(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class Link(BaseModel):
+    href: str = Field(examples=["http://127.0.0.1:8000/api/projects?limit=100&offset=100"])
+    rel: str = Field(examples=["next"])
+    type: str | None = Field(None, examples=["application/geo+json"])
+    title: str | None = None
+
+
+class Geometry(BaseModel):
+    """A GeoJSON geometry (RFC 7946: WGS84 longitude, latitude; exterior rings counter-clockwise)."""
+
+    model_config = ConfigDict(extra="allow")
+    type: Literal["Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon", "GeometryCollection"]
+    coordinates: Any = Field(None, examples=[[121.618, 38.922]])
+
+
+class Plan(BaseModel):
+    id: str = Field(examples=["xigang-13th-fyp"])
+    title_zh: str
+    title_en: str | None = None
+    district: str | None = Field(None, examples=["西岗区"])
+    date: str | None = Field(None, description="ISO date of the document", examples=["2016-03-01"])
+    year: int | None = None
+    period: str | None = Field(None, examples=["2016-2020"])
+    kind: str | None = None
+    source_file: str = Field(examples=["xigang-13th-fyp.txt"])
+
+
+class Layout(BaseModel):
+    id: str = Field(examples=["xg13-one-axis-six-zones"])
+    plan: str
+    name_zh: str
+    name_en: str | None = None
+    section: str | None = None
+    quote: str | None = None
+    zones: list[str]
+
+
+class ZoneProperties(Open):
+    id: str
+    plan: str
+    layout: str
+    name_zh: str
+    name_en: str | None = None
+    kind: str = Field(examples=["axis"])
+    roles: Any = None
+    industries: list[str] = []
+    section: str | None = None
+    quote: str | None = None
+    placement: str | None = None
+    accuracy_m: float | None = None
+    confidence: str | None = None
+    corridor_m: float | None = Field(None, description="corridors: half-width in metres of the polygon around the centreline")
+    centreline: Geometry | None = None
+
+
+class ZoneFeature(BaseModel):
+    type: Literal["Feature"] = "Feature"
+    id: str
+    geometry: Geometry | None
+    properties: ZoneProperties
+
+
+class ZoneCollection(BaseModel):
+    type: Literal["FeatureCollection"] = "FeatureCollection"
+    features: list[ZoneFeature]
+
+
+class StreetProperties(Open):
+    id: str
+    name_zh: str
+    name_en: str | None = None
+    district: str | None = None
+    plan: str | None = None
+    placement: str | None = None
+    accuracy_m: float | None = None
+    confidence: str | None = None
+
+
+class StreetFeature(BaseModel):
+    type: Literal["Feature"] = "Feature"
+    id: str
+    geometry: Geometry | None
+    properties: StreetProperties
+
+
+class StreetCollection(BaseModel):
+    type: Literal["FeatureCollection"] = "FeatureCollection"
+    features: list[StreetFeature]
+
+
+class DistrictFeature(BaseModel):
+    type: Literal["Feature"] = "Feature"
+    id: str
+    geometry: Geometry | None
+    properties: Open
+
+
+class DistrictCollection(BaseModel):
+    type: Literal["FeatureCollection"] = "FeatureCollection"
+    attribution: str | None = None
+    features: list[DistrictFeature]
+
+
+class ZoneMembership(BaseModel):
+    id: str
+    basis: str | None = Field(None, description="spatial, text or both")
+
+
+class StatusBasis(Open):
+    plan: str | None = None
+    year: int | None = None
+    words: str | None = None
+
+
+class StatusChange(Open):
+    year: int | None = None
+    status: str
+
+
+class ProjectProperties(Open):
+    """Every property is optional: ``fields=`` chooses which are sent (``id`` always is)."""
+
+    id: str = Field(examples=["dongguan-street-renewal"])
+    name_zh: str | None = None
+    name_en: str | None = None
+    aliases: list[str] | None = None
+    kind: str | None = None
+    district: str | None = None
+    status: str | None = Field(None, examples=["under_construction"])
+    status_zh: str | None = None
+    status_en: str | None = None
+    status_words: str | None = Field(None, description="the status as the plan words it", examples=["开工建设"])
+    status_year: int | None = None
+    status_plan: str | None = Field(None, description="the plan the status comes from")
+    status_document: str | None = Field(None, deprecated=True, description="deprecated: status_plan")
+    status_source_file: str | None = None
+    status_basis: StatusBasis | None = None
+    target_status: str | None = None
+    target_year: int | None = None
+    status_timeline: list[StatusChange] | None = None
+    zones: list[str | ZoneMembership] | None = None
+    zone_ids: list[str] | None = None
+    industries: list[str] | None = None
+    streets: list[str] | None = None
+    mentions: int | None = Field(None, description="how many mentions in the plans")
+    location_accuracy_m: float | None = None
+    placement: str | None = None
+    confidence: str | None = None
+    site: Geometry | None = None
+
+
+class ProjectFeature(BaseModel):
+    type: Literal["Feature"] = "Feature"
+    id: str
+    geometry: Geometry | None = Field(description="null for a project not located")
+    properties: ProjectProperties
+
+
+class ProjectCollection(BaseModel):
+    type: Literal["FeatureCollection"] = "FeatureCollection"
+    numberMatched: int = Field(description="how many projects match, over all pages")
+    numberReturned: int
+    links: list[Link] = []
+    features: list[ProjectFeature]
+
+
+class Mention(Open):
+    plan: str | None = None
+    document: str | None = Field(None, deprecated=True, description="deprecated: plan")
+    source_file: str | None = None
+    section: str | None = None
+    status_words: str | None = None
+    status: str | None = None
+    year: int | None = None
+    zone_as_written: str | None = None
+    zone: str | None = None
+    quote: str | None = None
+
+
+class ProjectDetailProperties(ProjectProperties):
+    mention_history: list[Mention] = Field(description="every mention, in date order: the status history")
+    zone_details: list[Open] = []
+
+
+class ProjectDetail(BaseModel):
+    type: Literal["Feature"] = "Feature"
+    id: str
+    geometry: Geometry | None
+    properties: ProjectDetailProperties
+
+
+class GroupRef(BaseModel):
+    id: str
+    name_zh: str
+    name_en: str | None = None
+
+
+class Industry(Open):
+    id: str
+    name_zh: str
+    name_en: str | None = None
+    groups: list[GroupRef]
+    projects: int
+    plan: str | None = None
+    document: str | None = Field(None, deprecated=True, description="deprecated: plan")
+
+
+class StatusTerm(BaseModel):
+    id: str = Field(examples=["completed"])
+    name_zh: str
+    name_en: str
