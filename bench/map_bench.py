@@ -103,7 +103,7 @@ def load(browser, base: str, viewport=(1400, 900)) -> dict:
     page = ctx.new_page()
     page.add_init_script(LONGTASK_OBSERVER)
     page.goto(base + "/", wait_until="load")
-    page.wait_for_function("document.body.dataset.ready === '1'", timeout=60000)
+    page.wait_for_selector("body[data-ready='1']", timeout=60000)
     out = page.evaluate(MEASURE_JS)
     out["motion"] = page.evaluate(MOTION_JS)
     ctx.close()

@@ -18,7 +18,7 @@ def main() -> None:
         page = browser.new_page(viewport={"width": w, "height": h}, is_mobile=w < 700, has_touch=w < 700)
         page.goto(url, wait_until="load")
         if page.evaluate("!!document.getElementById('zm-config')"):
-            page.wait_for_function("document.body.dataset.ready === '1'", timeout=30000)
+            page.wait_for_selector("body[data-ready='1']", timeout=30000)
         page.wait_for_timeout(800)
         page.screenshot(path=out)
         browser.close()

@@ -50,7 +50,7 @@ class Opened:
 
     def map(self, url: str):
         self.page.goto(url, wait_until="load")
-        self.page.wait_for_function("document.body.dataset.ready === '1'", timeout=20000)
+        self.page.wait_for_selector("body[data-ready='1']", timeout=20000)
         return self.page
 
     def outside(self) -> list[str]:
@@ -79,6 +79,16 @@ def marker_colour(page, pid: str) -> str | None:
     """The fill colour a project's marker is drawn with (None when it is not drawn)."""
     return page.evaluate(f"""(() => {{ const m = zonemap.markers.markers.get({json.dumps(pid)});
       return m && zonemap.markers.cluster.hasLayer(m) ? m.options.fillColor : null; }})()""")
+
+
+def wait_until(page, expression: str, seconds: float) -> None:
+    """Poll a condition with page.evaluate (the page's CSP forbids the eval wait_for_function uses)."""
+    import time
+
+    end = time.monotonic() + seconds
+    while not page.evaluate(expression):
+        assert time.monotonic() < end, f"not true within {seconds} s: {expression}"
+        page.wait_for_timeout(100)
 
 
 def run(page, code: str) -> None:
@@ -177,7 +187,7 @@ def test_play_steps_through_the_years(opened, server):
     page = opened.map(server + "/?year=2022")
     run(page, "window.__steps = []; zonemap.store.subscribe((s, changed) => changed.has('year') && __steps.push(s.year))")
     page.evaluate("zonemap.time.play()")
-    page.wait_for_function("__steps.includes(2024)", timeout=8000)
+    wait_until(page, "__steps.includes(2024)", 8)
     page.evaluate("zonemap.time.stop()")
     steps = page.evaluate("__steps")
     assert steps[:2] == [2023, 2024]  # from the year shown, one year per step
@@ -334,7 +344,7 @@ def test_coincident_markers_stay_clickable(opened, server):
     at = page.evaluate(f"""(() => {{ const p = zonemap.map.latLngToContainerPoint([{lat}, {lon}]);
         const r = zonemap.map.getContainer().getBoundingClientRect(); return [r.left + p.x, r.top + p.y]; }})()""")
     page.mouse.click(*at)
-    page.wait_for_function("zonemap.markers.cluster._spiderfied !== null && zonemap.markers.cluster._spiderfied !== undefined", timeout=5000)
+    wait_until(page, "Boolean(zonemap.markers.cluster._spiderfied)", 5)
 
 
 def test_selected_uncertain_point_shows_its_accuracy_circle(opened, server):
@@ -376,7 +386,7 @@ def test_layout_without_drawn_zones_says_so(opened, server):
     legend = page.inner_text("#zm-legend")
     assert "此布局没有绘制的区域" in legend
     page.goto(server + "/?layout=dl18-key-areas&lang=en")
-    page.wait_for_function("document.body.dataset.ready === '1'")
+    page.wait_for_selector("body[data-ready='1']")
     zones = httpx.get(f"{server}/api/zones", params={"layout": "dl18-key-areas"}).json()["features"]
     legend = page.inner_text("#zm-legend")
     for z in zones:
