@@ -18,6 +18,7 @@ import {ZoneLayers, zoneCounts} from "./zones.js";
 
 const PHONE = window.matchMedia("(max-width: 700px)");
 const DEFAULT_BOUNDS = [[38.895, 121.585], [38.945, 121.650]];
+const SETTLE_MS = 250;
 
 class App {
   constructor(config) {
@@ -57,9 +58,14 @@ class App {
     this.refresh();
     this.time.render();
     await this.initialView();
+    // After the map settles: the URL and the list of projects in view follow (not on every step of a
+    // drag or a zoom, where rewriting them would cost frames).
     map.on("moveend", () => {
-      this.store.set({at: viewText(map)});
-      this.panel.lists();
+      clearTimeout(this.settleTimer);
+      this.settleTimer = setTimeout(() => {
+        this.store.set({at: viewText(map)});
+        this.panel.lists();
+      }, SETTLE_MS);
     });
     this.notice(null);
     performance.mark("zm-ready");

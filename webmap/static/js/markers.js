@@ -8,6 +8,7 @@ import {esc, nm, t, vocab} from "./i18n.js";
 
 const FADED = "#b8b8b8";
 export const ACCURACY_CIRCLE_M = 500; // a selected point this uncertain shows its accuracy circle
+const DENSE = 2000; // more markers than this: wider clusters
 
 export class ProjectMarkers {
   /** `statusOf(p)` → status id, or null for "not mentioned (yet)"; `onSelect(id|null)` hears selection. */
@@ -18,11 +19,12 @@ export class ProjectMarkers {
     this.onSelect = onSelect || (() => {});
     // Their own pane above the zones and districts (SVG in the overlay pane), below labels and popups.
     if (!map.getPane("zm-projects")) map.createPane("zm-projects").style.zIndex = 450;
-    this.renderer = L.canvas({padding: 0.5, tolerance: 3, pane: "zm-projects"});
+    this.renderer = L.canvas({padding: 0.2, tolerance: 3, pane: "zm-projects"});
     this.cluster = L.markerClusterGroup({
       chunkedLoading: true, showCoverageOnHover: false, spiderfyOnMaxZoom: true,
       // Wide clusters only when zoomed out; at street zooms only (nearly) coincident points group.
-      maxClusterRadius: (z) => (z >= 15 ? 8 : z >= 13 ? 20 : 50),
+      // Thousands of projects get wider clusters (fewer icons to draw on every pan).
+      maxClusterRadius: (z) => (this.dense ? (z >= 17 ? 8 : z >= 15 ? 60 : 80) : (z >= 15 ? 8 : z >= 13 ? 20 : 50)),
       iconCreateFunction: (c) => this.clusterIcon(c),
     });
     this.cluster.addTo(map);
@@ -37,6 +39,7 @@ export class ProjectMarkers {
     });
     this.markers = new Map();
     this.shown = [];
+    this.dense = false;
     this.circle = null;
   }
 
@@ -83,7 +86,9 @@ export class ProjectMarkers {
     }
     const keep = new Set(next), had = new Set(this.shown);
     const gone = this.shown.filter((m) => !keep.has(m)), added = next.filter((m) => !had.has(m));
-    if (gone.length > next.length) {
+    const dense = next.length > DENSE;
+    if (gone.length > next.length || dense !== this.dense) {
+      this.dense = dense; // the clusters' radius changes: regroup from scratch
       this.cluster.clearLayers();
       this.cluster.addLayers(next);
     } else {
