@@ -48,7 +48,9 @@ export class Panel {
   summary() {
     const part = this.app.part, all = this.app.data.projects;
     const located = all.filter((p) => p.located).length;
-    const lines = [`<b>${esc(t("projects"))} ${all.length}</b>: ${esc(t("drawn"))} ${located} · ${esc(t("not_drawn"))} ${all.length - located}`];
+    const byText = all.filter((p) => !p.located && p.zones.length).length;
+    const lines = [`<b>${esc(t("projects"))} ${all.length}</b>: ${esc(t("drawn"))} ${located} · ${esc(t("not_drawn"))} ${all.length - located}`
+      + ` <small>(${esc(t("text_only", {n: byText}))} · ${esc(t("unplaced", {n: all.length - located - byText}))})</small>`];
     lines.push(`<span class="zm-shown">${esc(t("shown_of", {n: part.kept.length, total: all.length}))}: `
       + `${esc(t("drawn"))} <b class="zm-count-drawn">${part.drawn.length}</b> · ${esc(t("not_drawn"))} <b class="zm-count-not-drawn">${part.notDrawn.length}</b></span>`);
     if (part.faded.length) lines.push(`<span class="zm-faded-note">${esc(t("faded", {n: part.faded.length}))}</span>`);
