@@ -98,9 +98,11 @@ def project_feed(conn: sa.Connection, filters: pq.ProjectFilter | None = None) -
         first_year[pid] = min(first_year.get(pid, y), y)
     status, kind, district = Codes(list(vocabularies()["status"])), Codes(), Codes()
     industry, plan, zone = Codes(), Codes(sorted(plans)), Codes()
+    # As one document states it: the statuses that document gives (the API's own view).
+    view = {"as_seen_by": f.as_seen_by} if getattr(f, "as_seen_by", None) else {}
     rows = []
     for start in range(0, len(ids), CHUNK):
-        for feat in pq.project_features(conn, ids[start:start + CHUNK]):
+        for feat in pq.project_features(conn, ids[start:start + CHUNK], **view):
             p = feat["properties"]
             lon = lat = None
             if feat["geometry"]:
