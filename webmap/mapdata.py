@@ -17,7 +17,6 @@ from shapely.geometry import shape
 from geo.crs import area_m2
 from geo.geometry import to_geojson
 from projects import queries as pq
-from projects.history import plan_date
 from webmap.labels import vocabularies
 from zones import queries as zq
 from zones.models import Plan
@@ -71,31 +70,18 @@ def zones_with_basis(props: dict, stated: set[str]) -> list[tuple[str, str]]:
     return sorted(out.items())
 
 
-def _timeline(props: dict, first_year: int | None) -> list[dict]:
-    """The status timeline the API serves, or — for a database served before it did — one step:
-    the current status from the year the project was first mentioned."""
-    if props.get("status_timeline") is not None:
-        return props["status_timeline"]
-    year = first_year or props.get("status_year")
-    return [{"year": year, "status": props["status"]}] if year else []
-
-
 def project_feed(conn: sa.Connection, filters: pq.ProjectFilter | None = None) -> dict:
     """Every project matching ``filters`` (default: all) as dictionary-encoded rows (see FIELDS)."""
     f = filters or pq.ProjectFilter()
     total = pq.count_projects(conn, f)
     ids = pq.find_project_ids(conn, f, max(total, 1), 0)
-    plans = {r.id: {"date": r.date, "year": r.year, "period": r.period}
-             for r in conn.execute(sa.select(Plan.id, Plan.date, Plan.year, Plan.period))}
-    first_year: dict[str, int] = {}
+    plans = [r.id for r in conn.execute(sa.select(Plan.id))]
     mentioned_by: dict[str, set[str]] = defaultdict(set)
     stated: dict[str, set[str]] = defaultdict(set)
-    for pid, plan_id, zone_id, year in conn.execute(sa.text("SELECT project_id, plan_id, zone_id, year FROM mentions")):
+    for pid, plan_id, zone_id in conn.execute(sa.text("SELECT project_id, plan_id, zone_id FROM mentions")):
         mentioned_by[pid].add(plan_id)
         if zone_id:
             stated[pid].add(zone_id)
-        y = year or plan_date(plans[plan_id]).year
-        first_year[pid] = min(first_year.get(pid, y), y)
     status, kind, district = Codes(list(vocabularies()["status"])), Codes(), Codes()
     industry, plan, zone = Codes(), Codes(sorted(plans)), Codes()
     # As one document states it: the statuses that document gives (the API's own view).
@@ -108,7 +94,7 @@ def project_feed(conn: sa.Connection, filters: pq.ProjectFilter | None = None) -
             if feat["geometry"]:
                 lon, lat = (round(c, 6) for c in feat["geometry"]["coordinates"])
             timeline = []
-            for step in _timeline(p, first_year.get(feat["id"])):
+            for step in p.get("status_timeline") or []:
                 timeline += [step["year"], status(step["status"])]
             rows.append([
                 feat["id"], p["name_zh"], p.get("name_en") or "", lon, lat, p.get("location_accuracy_m"),
