@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     # empty = no basemap offered. Nothing is requested until a person picks one.
     basemaps: str = ""
     tianditu_key: str = ""  # 天地图's key for the tianditu preset; else the map asks the user for theirs
+    # `zonemap serve` worker processes; 0: one per core.
+    workers: int = 0
+    # `zonemap load`/`check`: the most vertices one feature of data/ may have (a clear error above it).
+    load_max_vertices: int = Field(default=1_000_000, ge=4)
 
     # --- HTTP (webmap/app.py, webmap/middleware.py) ---
     # The address the service is reached at from outside, e.g. https://maps.example.org/zonemap.
