@@ -81,8 +81,7 @@ def render_project_page(feature: dict, zone_names: dict[str, str], industry_name
                  f"<br><small>{e(p['placement'] or '')}</small>")
     else:
         where = "not located: the documents and the sources at hand do not say where its site is"
-    zone_ids = [z["id"] if isinstance(z, dict) else z for z in p["zones"]]
-    zones = ", ".join(f'<a href="/zones/{e(z)}">{e(zone_names.get(z, z))}</a>' for z in zone_ids) or "—"
+    zones = ", ".join(f'<a href="/zones/{e(z)}">{e(zone_names.get(z, z))}</a>' for z in p["zone_ids"]) or "—"
     aliases = "、".join(e(a) for a in p["aliases"]) or "—"
     alias_note = f'<br><small>{e(p["alias_note"])}</small>' if p.get("alias_note") else ""
     return f"""<!DOCTYPE html>
