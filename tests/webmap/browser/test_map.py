@@ -135,6 +135,11 @@ def test_each_filter_draws_what_the_api_counts(opened, server):
 
 def test_not_drawn_projects_are_listed_by_their_stated_zone(opened, server):
     page = opened.map(server + "/")
+    # The panel's honest counts are the service's: located, placed in a zone by text only, not placed.
+    placed = httpx.get(f"{server}/healthz").json()["placed"]
+    summary = page.eval_on_selector(".zm-section-summary", "e => ({...e.dataset})")
+    assert {k: int(v) for k, v in summary.items()} == {"located": placed["located"], "textOnly": placed["text_only"],
+                                                      "unplaced": placed["unplaced"]}
     unlocated = api(server, located="false")["features"]
     page.click(".zm-tabs button[data-tab=notdrawn]")
     listed = page.eval_on_selector_all(".zm-list-not-drawn li[data-project]", "els => els.map(e => e.dataset.project)")

@@ -55,6 +55,7 @@ export class Panel {
       + `${esc(t("drawn"))} <b class="zm-count-drawn">${part.drawn.length}</b> · ${esc(t("not_drawn"))} <b class="zm-count-not-drawn">${part.notDrawn.length}</b></span>`);
     if (part.faded.length) lines.push(`<span class="zm-faded-note">${esc(t("faded", {n: part.faded.length}))}</span>`);
     this.s.summary.innerHTML = lines.join("<br>");
+    Object.assign(this.s.summary.dataset, {located, textOnly: byText, unplaced: all.length - located - byText});
   }
 
   layers() {
