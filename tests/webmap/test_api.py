@@ -214,13 +214,6 @@ def test_geojson_export_is_flat(mini_client):
     assert mini_client.get("/api/export/nothing.geojson").status_code == 404
 
 
-def test_map_page_opens_on_a_layout(mini_client):
-    r = mini_client.get("/", params={"layout": "mini-two-zones"})
-    assert r.status_code == 200 and "北区" in r.text
-    bad = mini_client.get("/", params={"layout": "nope"})
-    assert bad.status_code == 422 and bad.json()["parameter"] == "layout"
-
-
 def test_api_geometry_is_rfc7946(client):
     """Counter-clockwise exterior rings, ≤ 6 decimals, no crs member."""
     from shapely.geometry import shape
