@@ -77,21 +77,59 @@ class SentenceMap:
             self.ends.append(raw_to_norm[doc.offsets[s.end - 1] + 1])
 
     def sentences(self, quote: str) -> set[int]:
+        return self.locate(quote)[0]
+
+    def locate(self, quote: str) -> tuple[set[int], list[tuple[int, int]]]:
+        """The sentences a quote lies in and where it lies (whitespace-free offsets)."""
         q = normalise_text(quote or "")
         out: set[int] = set()
+        spans: list[tuple[int, int]] = []
         if not q:
-            return out
+            return out, spans
         for m in re.finditer(re.escape(q), self.norm):
+            spans.append((m.start(), m.end()))
             i = bisect.bisect_right(self.starts, m.start()) - 1
             while 0 <= i < len(self.starts) and self.starts[i] < m.end():
                 if self.ends[i] > m.start():
                     out.add(i)
                 i += 1
-        return out
+        return out, spans
 
 
-def gold_status(m: dict) -> str:
-    return m.get("status") or read_status(m.get("status_words")).status
+def overlap(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> int:
+    """Characters two quotes share in the text (their best-overlapping occurrences)."""
+    return max((min(e1, e2) - max(s1, s2) for s1, e1 in a for s2, e2 in b), default=0)
+
+
+_EDITORIAL = re.compile(r"[（(][^（）()]*[）)]$")
+
+
+def with_plain_forms(names: list[str]) -> list[str]:
+    """Names plus their forms without an editorial bracket ("地铁连接通道（奥林匹克现代商业区）")."""
+    out = list(names)
+    for n in names:
+        plain = _EDITORIAL.sub("", n)
+        if plain != n and plain and not re.search(r"期[）)]$", n):  # a phase is part of the name
+            out.append(plain)
+    return out
+
+
+def part_of(plan: dict, section: str | None) -> str | None:
+    """The part (review | plan) a gold mention's section belongs to, from the plan's ``parts``."""
+    for part in plan.get("parts") or []:
+        if (section or "").startswith(part.get("section") or "\0"):
+            return part.get("part")
+    return None
+
+
+def rule_status(m: dict, plan: dict) -> str:
+    """What the status rules read from the catalog's own words (no reviewer override)."""
+    return read_status(m.get("status_words"), quote=m.get("quote"), part=part_of(plan, m.get("section"))).status
+
+
+def gold_status(m: dict, plan: dict) -> str:
+    """The reviewed catalog's status: an explicit override (with its note) wins over the rule."""
+    return m.get("status") or rule_status(m, plan)
 
 
 def zone_of(m: dict) -> str | None:
@@ -113,8 +151,8 @@ def run_plan(plan_id: str, plans: dict, projects: dict, mentions: list[dict], da
     golds = [m for m in mentions if m["plan"] == plan_id]
     for g in golds:
         p = projects[g["project"]]
-        g["_names"] = [p["name_zh"], *(p.get("aliases") or [])]
-        g["_sents"] = smap.sentences(g["quote"])
+        g["_names"] = with_plain_forms([p["name_zh"], *(p.get("aliases") or [])])
+        g["_sents"], g["_spans"] = smap.locate(g["quote"])
     drafts = []
     for p in result.draft.get("projects") or []:
         for m in p["mentions"]:
@@ -122,7 +160,7 @@ def run_plan(plan_id: str, plans: dict, projects: dict, mentions: list[dict], da
     for m in result.draft.get("mentions") or []:
         drafts.append({**m, "_project": f"catalog:{m['project']}", "_names": [m["proposed"]["name_as_written"], m["match"]["name"]], "_catalog": m["project"]})
     for d in drafts:
-        d["_sents"] = smap.sentences(d["quote"])
+        d["_sents"], d["_spans"] = smap.locate(d["quote"])
 
     pairs = []
     for di, d in enumerate(drafts):
@@ -134,10 +172,12 @@ def run_plan(plan_id: str, plans: dict, projects: dict, mentions: list[dict], da
             else:
                 score = max(similar(a, b) for a in d["_names"] for b in g["_names"])
             if score >= NAME_AGREEMENT:
-                pairs.append((score, di, gi))
-    pairs.sort(reverse=True)
+                # Ties (a project named twice in one sentence) go to the mention whose quote
+                # covers the same words.
+                pairs.append((score, overlap(d["_spans"], g["_spans"]), di, gi))
+    pairs.sort(key=lambda p: (-p[0], -p[1], p[2], p[3]))
     used_d, used_g, matched = set(), set(), []
-    for score, di, gi in pairs:
+    for score, _shared, di, gi in pairs:
         if di in used_d or gi in used_g:
             continue
         used_d.add(di)
@@ -148,7 +188,9 @@ def run_plan(plan_id: str, plans: dict, projects: dict, mentions: list[dict], da
     found_projects = {g["project"] for _, g in matched}
     draft_projects = {d["_project"] for d in drafts}
     right_projects = {d["_project"] for d, _ in matched}
-    status_ok = sum(1 for d, g in matched if d["proposed"]["status"] == gold_status(g))
+    status_rule = sum(1 for d, g in matched if d["proposed"]["status"] == rule_status(g, plan))
+    status_ok = sum(1 for d, g in matched if d["proposed"]["status"] == gold_status(g, plan))
+    overridden = [(d, g) for d, g in matched if g.get("status") and g["status"] != rule_status(g, plan)]
     zoned = [(d, g) for d, g in matched if zone_of(d) or zone_of(g)]
     zone_ok = sum(1 for d, g in zoned if zone_of(d) == zone_of(g))
     quotes_ok = sum(1 for d in drafts if len(d["quote"]) <= MAX_QUOTE and normalise_text(d["quote"]) in doc.normalised)
@@ -157,15 +199,17 @@ def run_plan(plan_id: str, plans: dict, projects: dict, mentions: list[dict], da
         print(f"\n== {plan_id}: missed catalog mentions")
         for gi, g in enumerate(golds):
             if gi not in used_g:
-                print(f"  MISS {g['_names'][0]} | {g['quote']}")
+                near = sorted({d["proposed"]["name_as_written"] for d in drafts if d["_sents"] & g["_sents"]})
+                print(f"  MISS {g['_names'][0]} | {g['quote']}" + (f"  [draft there: {', '.join(near)}]" if near else ""))
         print(f"== {plan_id}: draft mentions the catalog does not have")
         for di, d in enumerate(drafts):
             if di not in used_d:
                 print(f"  EXTRA {d['_names'][0]} ({d['proposed']['name_as_written']}) | {d['quote']} | {d['proposed']['rules']}")
         print(f"== {plan_id}: status disagreements")
         for d, g in matched:
-            if d["proposed"]["status"] != gold_status(g):
-                print(f"  {g['_names'][0]}: draft {d['status_words']!r}→{d['proposed']['status']}, catalog {g.get('status_words')!r}→{gold_status(g)}")
+            if d["proposed"]["status"] != gold_status(g, plan):
+                over = " (override)" if g.get("status") and g["status"] != rule_status(g, plan) else ""
+                print(f"  {g['_names'][0]}: draft {d['status_words']!r}→{d['proposed']['status']}, catalog {g.get('status_words')!r}→{gold_status(g, plan)}{over}")
         print(f"== {plan_id}: zone disagreements")
         for d, g in zoned:
             if zone_of(d) != zone_of(g):
@@ -176,12 +220,48 @@ def run_plan(plan_id: str, plans: dict, projects: dict, mentions: list[dict], da
         "project_precision": len(right_projects) / max(1, len(draft_projects)),
         "gold_mentions": len(golds), "draft_mentions": len(drafts),
         "mention_recall": len(matched) / max(1, len(golds)), "mention_precision": len(matched) / max(1, len(drafts)),
-        "status": status_ok / max(1, len(matched)), "zone": zone_ok / max(1, len(zoned)), "zoned": len(zoned),
+        "status": status_ok / max(1, len(matched)), "status_rule": status_rule / max(1, len(matched)),
+        "overridden": len(overridden), "overridden_ok": sum(1 for d, g in overridden if d["proposed"]["status"] == g["status"]), "zone": zone_ok / max(1, len(zoned)), "zoned": len(zoned),
         "quotes_valid": quotes_ok, "quotes": len(drafts),
         "catalog_matches": len(catalog_pairs),
         "catalog_match_right": sum(1 for d, g in catalog_pairs if d["_catalog"] == g["project"]),
         "seconds": seconds, "cpu": cpu,
     }
+
+
+# Which documents the extraction rules were tuned on, and which least (rule tuning can overfit
+# the documents one reads; the hold-out keeps the *catalog* honest, this split the *rules*).
+# Round 2 tuned the rules reading the misses of the three Xigang documents; the two documents of
+# other issuers (the city's work report, Shahekou's plan) were read for layouts only, not for rules.
+TUNED_ON = ("xigang-13th-fyp", "xigang-services-14th", "xigang-work-report-2016")
+TUNED_LEAST = ("dalian-work-report-2018", "shahekou-14th-fyp")
+
+_SUMS = ("gold_projects", "found_projects", "draft_projects", "right_projects", "gold_mentions", "draft_mentions", "matched",
+         "status_ok", "status_rule_ok", "overridden", "overridden_ok", "zone_ok", "zoned", "quotes_valid", "quotes",
+         "catalog_matches", "catalog_match_right", "seconds", "cpu")
+
+
+def _counts(r: dict) -> dict:
+    mm = round(r["mention_recall"] * r["gold_mentions"])
+    return {**r, "found_projects": round(r["project_recall"] * r["gold_projects"]),
+            "right_projects": round(r["project_precision"] * r["draft_projects"]), "matched": mm,
+            "status_ok": round(r["status"] * mm), "status_rule_ok": round(r["status_rule"] * mm),
+            "zone_ok": round(r["zone"] * r["zoned"])}
+
+
+def _row(label: str, c: dict, extra: str = "") -> str:
+    pct = lambda a, b: f"{a / b:.0%}" if b else "–"  # noqa: E731
+    return (f"| {label} | {pct(c['found_projects'], c['gold_projects'])} / {pct(c['right_projects'], c['draft_projects'])} "
+            f"({c['gold_projects']} / {c['draft_projects']}) "
+            f"| {pct(c['matched'], c['gold_mentions'])} / {pct(c['matched'], c['draft_mentions'])} ({c['gold_mentions']} / {c['draft_mentions']}) "
+            f"| {pct(c['status_rule_ok'], c['matched'])} / {pct(c['status_ok'], c['matched'])} "
+            f"({c['overridden_ok']}/{c['overridden']}) "
+            f"| {pct(c['zone_ok'], c['zoned'])} ({c['zoned']}) | {c['quotes_valid']}/{c['quotes']} "
+            f"| {c['catalog_match_right']}/{c['catalog_matches']} | {c['seconds']:.2f} / {c['cpu']:.2f}{extra} |")
+
+
+def _total(rows: list[dict]) -> dict:
+    return {k: sum(r[k] for r in rows) for k in _SUMS}
 
 
 def main(argv=None) -> int:
@@ -199,26 +279,21 @@ def main(argv=None) -> int:
     tokenizer()  # jieba's dictionary, loaded once
     startup, startup_cpu = time.perf_counter() - t0, time.process_time() - c0
     plans, projects, mentions = gold(data_dir)
-    rows = [run_plan(pid, plans, projects, mentions, data_dir, seeds, pid in args.verbose or "all" in args.verbose) for pid in plans]
-    print("| document | projects R / P (catalog / draft) | mentions R / P (catalog / draft) | status agree | zone agree (pairs) | quotes valid | catalog matches right | s wall / CPU |")
+    rows = [_counts(run_plan(pid, plans, projects, mentions, data_dir, seeds, pid in args.verbose or "all" in args.verbose)) for pid in plans]
+    print("| document | projects R / P (catalog / draft) | mentions R / P (catalog / draft) "
+          "| status agree: rule / reviewed (overrides right) | zone agree (pairs) | quotes valid | catalog matches right | s wall / CPU |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
-    tot = {k: 0 for k in ("gp", "fp", "dp", "rp", "gm", "dm", "mm", "st", "zo", "zn", "qv", "q", "cm", "cr", "s", "c")}
     for r in rows:
-        fp, rp = round(r["project_recall"] * r["gold_projects"]), round(r["project_precision"] * r["draft_projects"])
-        mm = round(r["mention_recall"] * r["gold_mentions"])
-        print(f"| {r['plan']} | {r['project_recall']:.0%} / {r['project_precision']:.0%} ({r['gold_projects']} / {r['draft_projects']}) "
-              f"| {r['mention_recall']:.0%} / {r['mention_precision']:.0%} ({r['gold_mentions']} / {r['draft_mentions']}) "
-              f"| {r['status']:.0%} | {r['zone']:.0%} ({r['zoned']}) | {r['quotes_valid']}/{r['quotes']} "
-              f"| {r['catalog_match_right']}/{r['catalog_matches']} | {r['seconds']:.2f} / {r['cpu']:.2f} |")
-        for k, v in (("gp", r["gold_projects"]), ("fp", fp), ("dp", r["draft_projects"]), ("rp", rp), ("gm", r["gold_mentions"]),
-                     ("dm", r["draft_mentions"]), ("mm", mm), ("st", round(r["status"] * mm)), ("zo", round(r["zone"] * r["zoned"])),
-                     ("zn", r["zoned"]), ("qv", r["quotes_valid"]), ("q", r["quotes"]), ("cm", r["catalog_matches"]),
-                     ("cr", r["catalog_match_right"]), ("s", r["seconds"]), ("c", r["cpu"])):
-            tot[k] += v
-    print(f"| **all five** | {tot['fp'] / tot['gp']:.0%} / {tot['rp'] / tot['dp']:.0%} ({tot['gp']} / {tot['dp']}) "
-          f"| {tot['mm'] / tot['gm']:.0%} / {tot['mm'] / tot['dm']:.0%} ({tot['gm']} / {tot['dm']}) "
-          f"| {tot['st'] / max(1, tot['mm']):.0%} | {tot['zo'] / max(1, tot['zn']):.0%} ({tot['zn']}) | {tot['qv']}/{tot['q']} "
-          f"| {tot['cr']}/{tot['cm']} | {tot['s'] + startup:.2f} / {tot['c'] + startup_cpu:.2f} (incl. jieba start-up {startup:.2f}) |")
+        print(_row(r["plan"], r))
+    groups = (("tuned on", TUNED_ON), ("tuned least", TUNED_LEAST))
+    for label, ids in groups:
+        sub = [r for r in rows if r["plan"] in ids]
+        if sub:
+            print(_row(f"*{label}* ({len(sub)})", _total(sub)))
+    total = _total(rows)
+    total["seconds"] += startup
+    total["cpu"] += startup_cpu
+    print(_row(f"**all {len(rows)}**", total, f" (incl. jieba start-up {startup:.2f})"))
     return 0
 
 
