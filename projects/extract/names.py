@@ -204,12 +204,28 @@ def _name_end(ctx: Ctx, a: int, b: int) -> tuple[int, tuple[str, str, int] | Non
     return b, None, True
 
 
-def _specific(qualifier: str) -> bool:
-    """Whether a name's qualifier says which site (not just 社区养老 or 综合服务)."""
+def _specific(qualifier: str, wide_places: bool = False) -> bool:
+    """Whether a name's qualifier says which site (not just 社区养老 or 综合服务).
+
+    With ``wide_places`` the city's and the country's names count as generic too
+    ("大连东北亚国际航运中心" says which role, not which site).
+    """
     toks = [t for t in tokens(qualifier) if t.word.strip("“”\"·-—（）()")]
     if not toks:
         return False
-    return any(t.word not in rules.GENERIC_WORDS and t.word not in rules.LEAD_WORDS for t in toks)
+    return any(not _generic(t.word, wide_places) and t.word not in rules.LEAD_WORDS for t in toks)
+
+
+@lru_cache(maxsize=4096)
+def _generic(word: str, wide_places: bool = False) -> bool:
+    """A generic word, or one jieba joined from generic words ("国际航运" = 国际 + 航运)."""
+    vocab = rules.GENERIC_WORDS | (rules.WIDE_PLACES if wide_places else set())
+    if word in vocab:
+        return True
+    ok = [True] + [False] * len(word)  # ok[i]: word[:i] splits into generic words
+    for i in range(1, len(word) + 1):
+        ok[i] = any(ok[j] and word[j:i] in vocab for j in range(max(0, i - 4), i - 1))
+    return len(word) >= 4 and ok[-1]
 
 
 _SLOGAN = re.compile(r"“[^”]*[一二三四五六七八九十双百千万\d+][^”]*”")
@@ -234,7 +250,10 @@ def _is_abstract(name: str) -> bool:
 _ZONE_SUBJECT = re.compile(r"[\u4e00-\u9fff“”\-—]{2,16}?(?:片区|功能区|商务区|商业区|商贸区|物流区|文化区|街道|商圈|区)(?:要|将|应)")
 _COUNT_AFTER = re.compile(r"(?:\d+|[一二三四五六七八九十两]+)(?:个|所|家|座|处|项|条|批|万|平方米)")
 _PROGRAMME = ("项目", "工程", "建设工程", "改造项目", "改造工程", "提升改造工程", "升级改造工程")
-_PREDICATES = {"成为", "列入", "获批", "达到", "实现", "入驻", "落户", "落地", "迈进", "取得", "进入", "跃居", "位列", "为", "被", "被评为", "是"}
+_PREDICATES = {"成为", "列入", "获批", "达到", "实现", "入驻", "落户", "落地", "迈进", "取得", "进入", "跃居", "位列", "为", "被", "被评为", "是",
+               "建立", "设立", "开发", "评为", "获评", "入选"}
+_TITLE_VERBS = tuple(sorted(rules.TITLE_VERBS, key=len, reverse=True))
+_ADMIN = {p.removesuffix("区").removesuffix("市").removesuffix("县") for p in rules.ADMIN_PLACES} | set(rules.ADMIN_PLACES)
 _NO_STRIP_AFTER = "路街道区号桥北南东西里园巷湾山"
 
 
@@ -338,6 +357,9 @@ def find_projects(text: str, gazetteer: Gazetteer | None = None) -> list[Candida
                 out.append(cand)
             continue
         zone_list = bool(rules.ZONE_LIST.search(text, items[-1][0], cb))
+        # "A、B等新业态", "发挥A、B的作用": the list says what the items are, and it is not sites.
+        not_sites = category is None and bool(
+            rules.NOT_PROJECT_CATEGORY.search(text, items[-1][0], cb) or rules.ROLE_AFTER.match(text, _name_end_of_last(ctx, items), cb))
         cands = []
         lead_words = None
         for n, (ia, ib) in enumerate(items):
@@ -355,13 +377,25 @@ def find_projects(text: str, gazetteer: Gazetteer | None = None) -> list[Candida
             end, info, clean = _name_end(ctx, a, ib)
             if info:
                 inside = _predicate_inside(ctx, a, end, info[0])
-                if inside is not None:
+                verb = ctx.text[:inside] if inside is not None else ""
+                title = next((v for v in _TITLE_VERBS if verb.endswith(v)), None)
+                if title:
+                    # "X跃居全球最大Y交易所": X is the site, what follows the verb is a title.
+                    end, info, clean = _name_end(ctx, a, inside - len(title))
+                    inside = None
+                rest = suffix_at_end(text[inside:end]) if inside is not None else None
+                if inside is not None and rest is not None and end - inside - len(rest[0]) >= 2:
                     # "X迈进Y广场": the name is the part after the predicate.
                     a = inside
                     end, info, clean = _name_end(ctx, a, ib)
+            m = _DEFINED.match(text, a, end)
+            if m:  # "“三街”是东关街历史文化保护街": the name is what the quoted term stands for
+                a = m.end()
             name = text[a:end].strip("、 ")
             if not name or name.count("“") != name.count("”"):
                 continue  # a name does not cut a quotation in half
+            if text[ca:a].endswith(_TITLE_VERBS):
+                continue  # "被评为全国…示范基地": a title, not a site
             cands.append((a, end, name, info, clean, n))
         strong_sibling = any(c[3] and c[3][2] == 2 and _specific(c[2][: -len(c[3][0])]) for c in cands)
         suffixed = sum(1 for c in cands if c[3] and c[4])
@@ -369,7 +403,7 @@ def find_projects(text: str, gazetteer: Gazetteer | None = None) -> list[Candida
         for a, end, name, info, clean, n in cands:
             after = text[end:cb]
             cand = _judge(name, info, clean, after, header_words is not None, listed,
-                          strong_sibling and len(cands) > 1 and not zone_list, category)
+                          strong_sibling and len(cands) > 1 and not zone_list, category, not_sites=not_sites)
             if cand is None:
                 continue
             cand.start, cand.end = a, end
@@ -484,6 +518,7 @@ def _split_conjunctions(ctx: Ctx, items: list[tuple[int, int]], list_end: int | 
     return out
 
 
+_DEFINED = re.compile(r"“[^”]{1,8}”(?:是指|是|即)")
 _NOT_AFTER = re.compile(r"(?:片区|城区|城市|商圈|功能区|区域|街道)")
 
 
@@ -494,13 +529,41 @@ def _names_site(qualifier: str) -> bool:
     if any(qualifier == w and strength == 2 and len(w) >= 3 for w, _k, strength in _SUFFIXES):
         return True  # 植物园改造工程
     inner = suffix_at_end(qualifier)
-    return inner is not None and inner[2] == 2 and _specific(qualifier[: -len(inner[0])])
+    if inner is not None and inner[2] == 2 and _specific(qualifier[: -len(inner[0])]):
+        return True
+    return _has_site_word(qualifier)
 
 
-def _judge(name: str, info, clean: bool, after: str, header: bool, listed: bool, sibling: bool, category) -> Candidate | None:
-    """Whether a name is a project, with the rules that say so and a confidence."""
-    if len(name) < 2 or len(name) > 40 or _NOT_NAME.search(name) or _QUANTITY.match(name):
+def _has_site_word(qualifier: str) -> bool:
+    """Whether a qualifier contains a physical thing (设施, 地块, 广场 …) as a whole word, or a street."""
+    from projects.extract.places import find_streets
+
+    plain = qualifier.replace("“", "").replace("”", "")
+    if find_streets(plain):
+        return True
+    bounds = {0, len(plain), *(t.end for t in tokens(plain))}
+    for w in rules.SITE_WORDS:
+        at = plain.find(w)
+        while at >= 0:
+            if at + len(w) in bounds:  # a word or the end of one (基础设施)
+                return True
+            at = plain.find(w, at + 1)
+    return False
+
+
+def _judge(name: str, info, clean: bool, after: str, header: bool, listed: bool, sibling: bool, category,
+           not_sites: bool = False) -> Candidate | None:
+    """Whether a name is a project, with the rules that say so and a confidence.
+
+    ``not_sites``: the list says its items are no sites ("等新业态", "的作用"): a generic item is
+    dropped, a named one (宜家, 恒隆广场) still counts.
+    """
+    if not_sites and not header:
+        listed = False
+    if len(name) < 2 or len(name) > 40 or _NOT_NAME.search(name) or _QUANTITY.match(name) or rules.NOT_IN_NAME.search(name):
         return None
+    if name in _ADMIN:
+        return None  # a district or county (普兰店), not a project
     if _is_abstract(name) or _COUNT_AFTER.match(after) or _NOT_AFTER.match(after):
         return None  # an abstract noun, a category counted ("项目16个"), part of a zone's name
     if info:
@@ -512,12 +575,13 @@ def _judge(name: str, info, clean: bool, after: str, header: bool, listed: bool,
             qualifier = core[: core.rfind(suffix)]
         if len(qualifier.strip("“”")) < 2 and qualifier not in ("区", "市") and not listed:
             return None
-        specific = _specific(qualifier)
+        # A weak suffix (…中心, …基地) needs more than the city's or the country's name before it.
+        specific = _specific(qualifier, wide_places=strength == 1)
         site = _names_site(qualifier)
         zone_like = any(name.endswith(z) for z, _ in rules.ZONE_SUFFIXES)
         if zone_like and not (listed or sibling):
             return None  # 奥林匹克现代商业区 is a zone unless a list of sites says otherwise
-        if suffix in _PROGRAMME and (not site or "“" in qualifier):
+        if suffix in _PROGRAMME and (not site or (_SLOGAN.search(qualifier) and not _has_site_word(_SLOGAN.sub("", qualifier)))):
             return None  # 文化惠民工程, 智慧西岗“12311”工程: programmes, campaigns, not sites
         m = re.search(r"和|与|及", qualifier)
         if m and not (suffix_at_end(qualifier[: m.start()]) or _proper(qualifier[: m.start()])):
@@ -529,7 +593,7 @@ def _judge(name: str, info, clean: bool, after: str, header: bool, listed: bool,
             conf = 0.85 if site else 0.7
         elif specific and (site or listed):
             conf, why = 0.6, why + (["list"] if listed else [])
-        elif strength == 2 and (listed or sibling):
+        elif strength == 2 and (listed or sibling) and not not_sites:
             conf, why = 0.5, why + ["list" if listed else "enumerated with a named site"]
         else:
             return None

@@ -111,7 +111,7 @@ LEAD_WORDS: list[str] = [
     "其中", "包括", "如", "通过", "采取", "一批", "一个", "等", "和", "其", "该", "我区", "全区", "全市", "我市",
     "一是", "二是", "三是", "四是", "五是", "六是", "七是", "八是", "九是", "十是", "深入", "初步", "整体", "加速", "新增",
     "增加", "扩大", "健全", "建立", "开展", "突出", "坚持", "跟踪", "引入", "增强", "对标", "配合", "共建", "加快建设",
-    "升级改造", "提升改造", "彻底", "取缔",
+    "升级改造", "提升改造", "彻底", "取缔", "充分", "充分发挥", "申报", "积极申报",
 ]
 # Words after a name that end it (the status phrase or the rest of the clause begins).
 TRAIL_WORDS: list[str] = [
@@ -123,18 +123,46 @@ TRAIL_WORDS: list[str] = [
 # "A、B等一批项目", "A、B等10个项目", "A、B等商业综合体", "A、B等孵化载体".
 ENUM_CATEGORY = re.compile(
     r"等(?:一批|\d+[个家座处项所]|[一二三四五六七八九十]+[个家座处项所])?"
-    r"(?:[^，。；、]{0,8}?)(项目|工程|楼宇|大厦|园区|产业园区|基地|孵化载体|知名平台|公共平台|景区|街区|场馆|综合体|特色市场|科研院所|高校|停车场|公园)"
+    r"(?:[^，。；、为的]{0,8}?)(项目|工程|楼宇|大厦|园区|产业园区|基地|孵化载体|知名平台|公共平台|景区|街区|场馆|综合体|特色市场|科研院所|高校|停车场|公园|老厂房|厂房)"
 )
+# The category nouns after 等 that say the items are *not* sites: "A、B等新业态", "A、B等创建活动",
+# "A、B等各类资源", "A、B等单位". Items without a specific name in such a list are no projects.
+NOT_PROJECT_CATEGORY = re.compile(
+    r"等(?:[^，。；、]{0,8}?)(?:业态|活动|资源|单位|形式|领域|行业|企业|机构|要素|元素|服务|产品|模式|群体|人群|赛事|项目训练|创新载体|载体)"
+)
+# "发挥A、B、C的作用": what the items do, not what is built.
+ROLE_AFTER = re.compile(r"(?:的)?(?:作用|功能|优势|带动作用|示范作用|龙头作用|辐射作用|牵动作用)")
 # An enumeration of zones, not sites: "马栏、南沙、李家、春柳和中山公园五个片区".
 ZONE_LIST = re.compile(r"^[^，。；]{0,12}?(?:[一二三四五六七八九十两\d]+个|等)?(?:片区|街道|商圈|功能区|商务区|核心区)")
 # A list header that gives the status of the items after it: "完工达效项目（22项）：A、B…".
 LIST_HEADER = re.compile(r"^(?:\d+[、.])?(?P<words>[^，。；：:、]{2,10}?)(?:项目|工程)[（(]\d+[项个][）)]$")
+# Physical things: a programme's name (…工程, …项目) that contains one names a site
+# ("教育基础设施提升工程", "人民广场周边行道树景观亮化工程", "站北商圈业态升级工程"); one without
+# ("文化惠民共享工程", "品牌社区建设工程", "学前教育普惠工程") names a programme.
+SITE_WORDS: list[str] = [
+    "设施", "地块", "停车场", "公园", "游园", "广场", "水库", "码头", "医院", "学校", "幼儿园", "中心", "园区", "产业园",
+    "大厦", "大楼", "楼宇", "街区", "管网", "管廊", "道路", "大桥", "隧道", "通道", "岸线", "场馆", "体育馆", "图书馆",
+    "博物馆", "文化馆", "商务区", "物流区", "商业区", "商圈", "空间", "基地", "厂房", "市场", "电站", "铁路", "机场",
+    "港区", "景区", "建筑群", "设计园", "小区", "楼院", "住宅",
+]
 # Names that are not projects: programmes, systems, abstract goals (the end of the name decides).
 NOT_PROJECT_ENDINGS: list[str] = [
     "体系", "机制", "制度", "政策", "工作", "能力", "水平", "环境", "格局", "模式", "理念", "战略", "行动", "计划", "规划",
     "服务业", "产业", "经济", "业态", "功能", "优势", "作用", "活动", "质量", "效益", "目标", "任务", "意识", "精神",
     "专项规划", "课题", "指标", "队伍", "人才", "企业", "机构", "组织", "协会", "品牌", "标准", "示范区", "试验区", "新区",
 ]
+# Verbs that give a title or a rank, not a site: "X被评为Y示范基地", "X跃居全球最大Y交易所".
+TITLE_VERBS: list[str] = ["被评为", "评为", "获评", "入选", "跃居", "成为", "列为", "被列为", "荣获", "命名为", "被命名为", "授予"]
+# Words inside a name that make it a description, a statistic or a category, not a site's name.
+NOT_IN_NAME = re.compile(r"关于|对于|人均|以上|以下|所有|每一|分别|或|最大|最高|最佳|之一|各类|各级")
+# The places of the whole city and beyond: a weak suffix (…中心, …基地) after them names a role
+# ("大连东北亚国际航运中心", "区域性金融中心"), not a site.
+WIDE_PLACES: set[str] = {"大连", "大连市", "东北亚", "中国", "全国", "辽宁", "辽宁省", "东北", "国际", "全球", "世界",
+                         "亚洲", "国家", "省", "市", "东北地区", "环渤海", "东部"}
+# Dalian's districts and counties: a name that is one of them is a place, not a project (普兰店).
+ADMIN_PLACES: list[str] = ["中山区", "西岗区", "沙河口区", "甘井子区", "旅顺口区", "旅顺", "金州区", "金州", "普兰店区", "普兰店",
+                           "瓦房店市", "瓦房店", "庄河市", "庄河", "长海县", "长海", "金普新区", "高新区", "长兴岛", "花园口"]
+
 # Qualifiers too generic to name a site on their own (…中心, …基地 need something specific before them).
 GENERIC_WORDS: set[str] = {
     "社区", "服务", "综合", "公共", "政务", "城市", "城区", "区域", "重点", "现代", "国际", "国家", "省级", "市级", "区级",
@@ -148,11 +176,13 @@ GENERIC_WORDS: set[str] = {
     "中心", "城市中心", "核心", "全国", "全省", "东北", "东北亚", "区域性", "国际化", "现代化", "高端化", "专业化",
     "新", "老", "小", "大型", "高", "惠民", "民心", "便民", "利民", "工业", "农村", "城乡", "海洋", "绿色", "生态", "低碳", "节能", "环保", "投资", "经济",
     "重点经济", "服务业", "新兴", "传统", "地区", "全球", "世界", "一批", "相关", "各级", "各个", "所有", "每一所",
+    "航运", "贸易", "结算", "营销", "研发", "出口", "创投", "众创", "区域内", "有条件", "条件",
 }
 
 # Place words jieba does not always tag as places (大连/d in "大连现代博物馆"); the catalog's
 # streets, zones and districts are added at run time (segment.add_places).
-PLACE_WORDS: list[str] = ["大连", "大连市", "辽宁", "辽宁省", "东北", "旅顺", "金普", "长兴岛", "甘井子", "沙河口", "西岗", "中山", "高新区"]
+PLACE_WORDS: list[str] = ["大连", "大连市", "辽宁", "辽宁省", "东北", "旅顺", "金普", "长兴岛", "甘井子", "沙河口", "西岗", "中山", "高新区",
+                          *ADMIN_PLACES]
 
 # --- Zones, layouts and streets -------------------------------------------------------------------
 # How a zone name ends, and the zone kind it suggests (data/README.md "Zone kinds").
