@@ -340,81 +340,96 @@ def find_projects(text: str, gazetteer: Gazetteer | None = None) -> list[Candida
                 cand.status_words, cand.status_span = _status(ctx, ca, cb, [(first, m.end())], m.end(), text[ca:first] or None, header_words)
                 out.append(cand)
             continue
-        numbered = False
-        items = _split(text, ca, cb, "、", depth)
-        if items and _LIST_NUMBER.match(text[items[0][0]:items[0][1]]) and len(items) > 1:
-            items, numbered = items[1:], True
-        if not items:
-            continue
-        category = rules.ENUM_CATEGORY.search(text, items[-1][0], cb)
-        items = _split_conjunctions(ctx, items, category.start() if category else None)
-        shared = _distribute(ctx, items)
-        if shared:
-            for a, b, name in shared:
-                cand = Candidate(name.replace("“", "").replace("”", ""), a, b, "other", rules=["shared head noun"], confidence=0.55)
-                cand.kind = (suffix_at_end(cand.name) or ("", "other", 0))[1]
-                cand.status_words, cand.status_span = _status(ctx, ca, cb, items, shared[-1][1], text[ca:_strip_lead(ctx, ca, cb)] or None, header_words)
-                out.append(cand)
-            continue
-        zone_list = bool(rules.ZONE_LIST.search(text, items[-1][0], cb))
-        # "A、B等新业态", "发挥A、B的作用": the list says what the items are, and it is not sites.
-        not_sites = category is None and bool(
-            rules.NOT_PROJECT_CATEGORY.search(text, items[-1][0], cb) or rules.ROLE_AFTER.match(text, _name_end_of_last(ctx, items), cb))
-        cands = []
-        lead_words = None
-        for n, (ia, ib) in enumerate(items):
-            a = _strip_lead(ctx, ia, ib)
-            a = _strip_verbs(ctx, a, ib)
-            a = _strip_lead(ctx, a, ib)
-            if n == 0 and a > ia:
-                lead_words = text[ia:a]
-            if "的" in text[a:ib]:
-                # "改造后的小傅家庄公园": a name does not contain 的; it starts after the last one.
-                cut = _name_end(ctx, a, ib)[0]
-                k = text.rfind("的", a, cut)
-                if k >= 0:
-                    a = k + 1
-            end, info, clean = _name_end(ctx, a, ib)
-            if info:
-                inside = _predicate_inside(ctx, a, end, info[0])
-                verb = ctx.text[:inside] if inside is not None else ""
-                title = next((v for v in _TITLE_VERBS if verb.endswith(v)), None)
-                if title:
-                    # "X跃居全球最大Y交易所": X is the site, what follows the verb is a title.
-                    end, info, clean = _name_end(ctx, a, inside - len(title))
-                    inside = None
-                rest = suffix_at_end(text[inside:end]) if inside is not None else None
-                if inside is not None and rest is not None and end - inside - len(rest[0]) >= 2:
-                    # "X迈进Y广场": the name is the part after the predicate.
-                    a = inside
-                    end, info, clean = _name_end(ctx, a, ib)
-            m = _DEFINED.match(text, a, end)
-            if m:  # "“三街”是东关街历史文化保护街": the name is what the quoted term stands for
-                a = m.end()
-            name = text[a:end].strip("、 ")
-            if not name or name.count("“") != name.count("”"):
-                continue  # a name does not cut a quotation in half
-            if text[ca:a].endswith(_TITLE_VERBS):
-                continue  # "被评为全国…示范基地": a title, not a site
-            cands.append((a, end, name, info, clean, n))
-        strong_sibling = any(c[3] and c[3][2] == 2 and _specific(c[2][: -len(c[3][0])]) for c in cands)
-        suffixed = sum(1 for c in cands if c[3] and c[4])
-        listed = header_words is not None or numbered or category is not None or (suffixed >= 2 and not zone_list)
-        for a, end, name, info, clean, n in cands:
-            after = text[end:cb]
-            cand = _judge(name, info, clean, after, header_words is not None, listed,
-                          strong_sibling and len(cands) > 1 and not zone_list, category, not_sites=not_sites)
-            if cand is None:
-                continue
-            cand.start, cand.end = a, end
-            alias = _ALIAS_BRACKET.search(name)
-            if alias:
-                cand.alias = alias.group(1)
-                cand.name = name[: alias.start()]
-            cand.status_words, cand.status_span = _status(ctx, ca, cb, items, end, lead_words, header_words)
-            if header_words is not None:
-                cand.rules.append("list header")
+        lines = _numbered_lines(text, ca, cb)
+        for la, lb, name in lines:
+            cand = Candidate(name, la, lb, "metro", rules=["numbered lines"], confidence=0.8)
+            cand.status_words, cand.status_span = _status(ctx, ca, cb, [(la, lb)], lb, text[ca:_strip_lead(ctx, ca, la)] or None, header_words)
             out.append(cand)
+        for ea, eb in _enumerations(text, ca, cb):
+            numbered = False
+            items = _split(text, ea, eb, "、", depth)
+            if items and _LIST_NUMBER.match(text[items[0][0]:items[0][1]]) and len(items) > 1:
+                items, numbered = items[1:], True
+            if not items:
+                continue
+            category = rules.ENUM_CATEGORY.search(text, items[-1][0], eb)
+            head = _category_head(category)
+            items = _split_conjunctions(ctx, items, category.start() if category else None)
+            shared = _distribute(ctx, items)
+            if shared:
+                for a, b, name in shared:
+                    cand = Candidate(name.replace("“", "").replace("”", ""), a, b, "other", rules=["shared head noun"], confidence=0.55)
+                    cand.kind = (suffix_at_end(cand.name) or ("", "other", 0))[1]
+                    cand.status_words, cand.status_span = _status(ctx, ca, cb, items, shared[-1][1], text[ca:_strip_lead(ctx, ca, cb)] or None, header_words)
+                    out.append(cand)
+                continue
+            zone_list = bool(rules.ZONE_LIST.search(text, items[-1][0], eb))
+            # "A、B等新业态", "发挥A、B的作用": the list says what the items are, and it is not sites.
+            not_sites = category is None and bool(
+                rules.NOT_PROJECT_CATEGORY.search(text, items[-1][0], eb) or rules.ROLE_AFTER.match(text, _name_end_of_last(ctx, items), cb))
+            cands = []
+            lead_words = None
+            for n, (ia, ib) in enumerate(items):
+                a = _strip_lead(ctx, ia, ib)
+                a = _strip_verbs(ctx, a, ib)
+                a = _strip_lead(ctx, a, ib)
+                if n == 0 and a > ia:
+                    lead_words = text[ia:a]
+                if "的" in text[a:ib]:
+                    # "改造后的小傅家庄公园": a name does not contain 的; it starts after the last one.
+                    cut = _name_end(ctx, a, ib)[0]
+                    k = text.rfind("的", a, cut)
+                    if k >= 0:
+                        a = k + 1
+                end, info, clean = _name_end(ctx, a, ib)
+                if info:
+                    inside = _predicate_inside(ctx, a, end, info[0])
+                    verb = ctx.text[:inside] if inside is not None else ""
+                    title = next((v for v in _TITLE_VERBS if verb.endswith(v)), None)
+                    if title:
+                        # "X跃居全球最大Y交易所": X is the site, what follows the verb is a title.
+                        end, info, clean = _name_end(ctx, a, inside - len(title))
+                        inside = None
+                    rest = suffix_at_end(text[inside:end]) if inside is not None else None
+                    if inside is not None and rest is not None and end - inside - len(rest[0]) >= 2:
+                        # "X迈进Y广场": the name is the part after the predicate.
+                        a = inside
+                        end, info, clean = _name_end(ctx, a, ib)
+                m = _DEFINED.match(text, a, end)
+                if m:  # "“三街”是东关街历史文化保护街": the name is what the quoted term stands for
+                    a = m.end()
+                name = text[a:end].strip("、 ")
+                if not name or name.count("“") != name.count("”"):
+                    continue  # a name does not cut a quotation in half
+                if any(a < le and ls < end for ls, le, _ in lines):
+                    continue  # read as numbered lines
+                if head and info is None and 2 <= len(name) <= 5 and not name.endswith(head):
+                    # "旅顺太阳沟、西岗东关街等历史文化街区": each place's site of that kind
+                    name = name + head
+                    info = suffix_at_end(name)
+                if text[ca:a].endswith(_TITLE_VERBS):
+                    continue  # "被评为全国…示范基地": a title, not a site
+                cands.append((a, end, name, info, clean, n))
+            strong_sibling = any(c[3] and c[3][2] == 2 and _specific(c[2][: -len(c[3][0])]) for c in cands)
+            suffixed = sum(1 for c in cands if c[3] and c[4])
+            listed = header_words is not None or numbered or category is not None or (suffixed >= 2 and not zone_list)
+            for a, end, name, info, clean, n in cands:
+                after = text[end:cb]
+                cand = _judge(name, info, clean, after, header_words is not None, listed,
+                              strong_sibling and len(cands) > 1 and not zone_list, category, not_sites=not_sites)
+                if cand is None:
+                    continue
+                cand.start, cand.end = a, end
+                if head and name.endswith(head) and not text[a:end].endswith(head):
+                    cand.rules.append("takes the list's category noun")
+                alias = _ALIAS_BRACKET.search(name)
+                if alias:
+                    cand.alias = alias.group(1)
+                    cand.name = name[: alias.start()]
+                cand.status_words, cand.status_span = _status(ctx, ca, cb, items, end, lead_words, header_words)
+                if header_words is not None:
+                    cand.rules.append("list header")
+                out.append(cand)
     if gazetteer is not None:
         out.extend(_gazetteer_hits(ctx, gazetteer, out, clauses))
     return _unique(out)
@@ -486,7 +501,46 @@ def _distribute(ctx: Ctx, items: list[tuple[int, int]]) -> list[tuple[int, int, 
     head_info = suffix_at_end(plain)
     if not plain or len(plain) > 8 or head_info is None or _specific(re.sub(r"\d", "", plain[: -len(head_info[0])]) or "服务"):
         return None
-    return [(a, b, text[a:b] + head) for a, b in run] + [(la, end, text[la:end])]
+    # "365黄河、拥警、北岗、香川社区家园": a brand or number before the first name belongs to all.
+    brand = re.match(r"[0-9A-Za-z]+(?=[\u4e00-\u9fff])", text[run[0][0]:run[0][1]])
+    prefix = brand.group(0) if brand and not any(re.match(r"[0-9A-Za-z]", text[a:b]) for a, b in [*run[1:], (la, lb)]) else ""
+    return ([(a, b, text[a:b] + head) for a, b in run[:1]] + [(a, b, prefix + text[a:b] + head) for a, b in run[1:]]
+            + [(la, end, prefix + text[la:end])])
+
+
+_LINES = re.compile(rf"(?P<prefix>{'|'.join(rules.LINE_PREFIXES)})(?P<nums>(?:\d+号[、和及与]?){{1,6}})(?P<last>\d+)号线")
+
+
+def _numbered_lines(text: str, ca: int, cb: int) -> list[tuple[int, int, str]]:
+    """"地铁1号、2号线", "地铁4号5号线": one name per line number, sharing the prefix and 号线."""
+    out = []
+    for m in _LINES.finditer(text, ca, cb):
+        nums = re.findall(r"\d+", m.group("nums")) + [m.group("last")]
+        out.extend((m.start(), m.end(), f"{m.group('prefix')}{n}号线") for n in nums)
+    return out
+
+
+def _category_head(category: re.Match | None) -> str | None:
+    """The site noun an enumeration's items share ("等一批特色街区" → 特色街区), when it is one."""
+    if category is None:
+        return None
+    phrase = rules.CATEGORY_LEAD.sub("", category.group(0))
+    info = suffix_at_end(phrase) if len(phrase) >= 3 else None
+    if info is None and phrase in {w for w, _k, st in _SUFFIXES if st == 2 and len(w) >= 3}:
+        info = (phrase, "", 2)
+    return phrase if info and info[2] == 2 and category.group(1) in rules.SHARED_CATEGORIES else None
+
+
+def _enumerations(text: str, ca: int, cb: int) -> list[tuple[int, int]]:
+    """A clause split after each "等<category>" that a conjunction continues ("A、B等街区和C、D等厂房")."""
+    parts, start = [], ca
+    for m in rules.ENUM_CATEGORY.finditer(text, ca, cb):
+        c = re.match(r"和|及|与|以及", text[m.end():cb])
+        if c and m.end() + c.end() < cb:
+            parts.append((start, m.end()))
+            start = m.end() + c.end()
+    parts.append((start, cb))
+    return parts
 
 
 _PAIR_COUNT = re.compile(r"([\u4e00-\u9fff]{2,4})(?:和|与|及)([\u4e00-\u9fff]{2,4})(?:两|二|2)个(.{2,10}?)(?=$|[，。；、])")
@@ -614,6 +668,9 @@ def _judge(name: str, info, clean: bool, after: str, header: bool, listed: bool,
     return Candidate(name, 0, 0, "other", rules=[why], confidence=conf)
 
 
+_MODIFIERS = sorted(rules.STATUS_MODIFIERS, key=len, reverse=True)
+
+
 def _status(ctx: Ctx, ca: int, cb: int, items, end: int, lead_words: str | None, header_words: str | None):
     """Status words of a name: predicate after the list, else the verb before it, else the list header."""
     text = ctx.text
@@ -642,7 +699,16 @@ def _status(ctx: Ctx, ca: int, cb: int, items, end: int, lead_words: str | None,
                 if nxt is None:
                     break
                 stop += len(nxt) + (1 if rest.startswith("并", stop) else 0)
-            after = (after_from, after_from + stop)
+            # The words start at the status word or the modal words and adverbs right before it
+            # (力争, 年内, 相继, 已 …), not at whatever lies between the name and it.
+            begin = pos
+            while True:
+                mod = next((w for w in _MODIFIERS if rest.endswith(w, 0, begin)), None)
+                if mod is None:
+                    break
+                begin -= len(mod)
+            if not re.search(r"[、等]", rest[:begin]):  # another list lies between: not this name's words
+                after = (after_from + begin, after_from + stop)
     if after and text[after[0]:after[1]].strip() not in ("建设", "项目建设"):
         return text[after[0]:after[1]], after
     if lead_words:

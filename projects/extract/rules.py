@@ -119,12 +119,26 @@ TRAIL_WORDS: list[str] = [
     "正在", "相继", "先后", "全面", "顺利", "正式", "基本", "即将", "年内", "早日", "尽早", "尽快", "力争", "已经",
     "进入", "列入", "获批", "达到", "实现", "入驻", "落户", "落地", "开门", "取得", "迈进", "投入", "完成", "建成", "开工",
 ]
+# Modal words, adverbs and time words that belong to the status words after a name: they say
+# whether it is an aim or a fact (力争尽早开工建设, 年内建成投产, 已建成, 相继投产达效).
+STATUS_MODIFIERS: list[str] = [
+    "力争", "争取", "确保", "尽早", "尽快", "早日", "年内", "年底前", "底前", "上半年", "下半年", "计划", "拟", "将",
+    "已经", "已", "正在", "相继", "先后", "全面", "全线", "基本", "即将", "顺利", "正式", "逐步", "陆续", "均已", "均",
+    "加快", "全力", "积极", "稳步", "有序", "如期", "按期", "提前", "率先", "整体", "部分", "主体", "基础工程", "并",
+]
 # The category nouns after 等 that make every item of an enumeration a project:
 # "A、B等一批项目", "A、B等10个项目", "A、B等商业综合体", "A、B等孵化载体".
 ENUM_CATEGORY = re.compile(
     r"等(?:一批|\d+[个家座处项所]|[一二三四五六七八九十]+[个家座处项所])?"
     r"(?:[^，。；、为的]{0,8}?)(项目|工程|楼宇|大厦|园区|产业园区|基地|孵化载体|知名平台|公共平台|景区|街区|场馆|综合体|特色市场|科研院所|高校|停车场|公园|老厂房|厂房)"
 )
+# The words between 等 and a category noun that are no part of it ("等一批特色街区" → 特色街区).
+CATEGORY_LEAD = re.compile(r"^等(?:一批|\d+[个家座处项所]|[一二三四五六七八九十]+[个家座处项所])?(?:周边|其他|多个|各类|一些)?")
+# Categories whose noun each short item takes as its own ("旅顺太阳沟、西岗东关街等历史文化街区" →
+# 旅顺太阳沟历史文化街区): the items are places, the noun says which site of the place.
+SHARED_CATEGORIES = ("街区", "老厂房", "厂房")
+# A line number's prefix: "地铁1号、2号线" is 地铁1号线 and 地铁2号线.
+LINE_PREFIXES = ("地铁", "轨道交通", "轻轨", "快轨", "城轨", "有轨电车")
 # The category nouns after 等 that say the items are *not* sites: "A、B等新业态", "A、B等创建活动",
 # "A、B等各类资源", "A、B等单位". Items without a specific name in such a list are no projects.
 NOT_PROJECT_CATEGORY = re.compile(
