@@ -133,8 +133,8 @@ def _trail_start(ctx: Ctx, pos: int, b: int) -> bool:
     text = ctx.text
     if pos >= b:
         return True
-    if _trail_re().match(text, pos):
-        return True
+    if _trail_re().match(text, pos) or _COUNT_AFTER.match(text, pos):
+        return True  # a status word, a trailing word, a count ("…服务中心1所")
     if text.startswith(("和", "及", "与", "以及"), pos):
         return False  # a conjunction may be inside a name: 黑咀子码头及周边地块改造
     first = ctx.tok_at.get(pos)
@@ -204,6 +204,15 @@ def _name_end(ctx: Ctx, a: int, b: int) -> tuple[int, tuple[str, str, int] | Non
     return b, None, True
 
 
+_SITE_NOUNS = {w for w, _k, st in rules.PROJECT_SUFFIXES if st == 2 and len(w) >= 3}
+
+
+def _own_facility(name: str) -> str | None:
+    """"区" / "市" when a name is the district's or the city's own facility (区图书馆, 市儿童医院)."""
+    toks = tokens(name)
+    return toks[0].word if len(toks) > 1 and toks[0].word in ("区", "市") else None
+
+
 def _specific(qualifier: str, wide_places: bool = False) -> bool:
     """Whether a name's qualifier says which site (not just 社区养老 or 综合服务).
 
@@ -248,6 +257,8 @@ def _is_abstract(name: str) -> bool:
 
 
 _ZONE_SUBJECT = re.compile(r"[\u4e00-\u9fff“”\-—]{2,16}?(?:片区|功能区|商务区|商业区|商贸区|物流区|文化区|街道|商圈|区)(?:要|将|应)")
+_ONE_AFTER = re.compile(r"(?:1|一)(?:个|所|家|座|处)(?!\d)")
+_BUILT_AFTER = re.compile(r"(?:已经|已|相继|先后|正式|全面|顺利|均已)?(?:建成|竣工|投入使用|投入运营|投用|开业|投产|落成|启用|开工建设|建成投用)")
 _COUNT_AFTER = re.compile(r"(?:\d+|[一二三四五六七八九十两]+)(?:个|所|家|座|处|项|条|批|万|平方米)")
 _PROGRAMME = ("项目", "工程", "建设工程", "改造项目", "改造工程", "提升改造工程", "升级改造工程")
 _PREDICATES = {"成为", "列入", "获批", "达到", "实现", "入驻", "落户", "落地", "迈进", "取得", "进入", "跃居", "位列", "为", "被", "被评为", "是",
@@ -368,6 +379,7 @@ def find_projects(text: str, gazetteer: Gazetteer | None = None) -> list[Candida
             not_sites = category is None and bool(
                 rules.NOT_PROJECT_CATEGORY.search(text, items[-1][0], eb) or rules.ROLE_AFTER.match(text, _name_end_of_last(ctx, items), cb))
             cands = []
+            quoted: set[int] = set()
             lead_words = None
             for n, (ia, ib) in enumerate(items):
                 a = _strip_lead(ctx, ia, ib)
@@ -398,6 +410,11 @@ def find_projects(text: str, gazetteer: Gazetteer | None = None) -> list[Candida
                 m = _DEFINED.match(text, a, end)
                 if m:  # "“三街”是东关街历史文化保护街": the name is what the quoted term stands for
                     a = m.end()
+                q = _QUOTED.match(text, a, ib)
+                if q and suffix_at_end(q.group(1)) and not _SLOGAN.match(q.group(0)):
+                    # 打造“非遗传习所”: the quotation marks make it a name
+                    a, end, info, clean = q.start(1), q.end(1), suffix_at_end(q.group(1)), True
+                    quoted.add(a)
                 name = text[a:end].strip("、 ")
                 if not name or name.count("“") != name.count("”"):
                     continue  # a name does not cut a quotation in half
@@ -409,6 +426,10 @@ def find_projects(text: str, gazetteer: Gazetteer | None = None) -> list[Candida
                     info = suffix_at_end(name)
                 if text[ca:a].endswith(_TITLE_VERBS):
                     continue  # "被评为全国…示范基地": a title, not a site
+                if info is None and cands and name in _SITE_NOUNS and _own_facility(cands[-1][2]):
+                    # "区图书馆、文化馆": the district's library and the district's cultural centre
+                    name = _own_facility(cands[-1][2]) + name
+                    info = suffix_at_end(name)
                 cands.append((a, end, name, info, clean, n))
             strong_sibling = any(c[3] and c[3][2] == 2 and _specific(c[2][: -len(c[3][0])]) for c in cands)
             suffixed = sum(1 for c in cands if c[3] and c[4])
@@ -416,7 +437,7 @@ def find_projects(text: str, gazetteer: Gazetteer | None = None) -> list[Candida
             for a, end, name, info, clean, n in cands:
                 after = text[end:cb]
                 cand = _judge(name, info, clean, after, header_words is not None, listed,
-                              strong_sibling and len(cands) > 1 and not zone_list, category, not_sites=not_sites)
+                              strong_sibling and len(cands) > 1 and not zone_list, category, not_sites=not_sites, quoted=a in quoted)
                 if cand is None:
                     continue
                 cand.start, cand.end = a, end
@@ -559,6 +580,8 @@ def _split_conjunctions(ctx: Ctx, items: list[tuple[int, int]], list_end: int | 
             left, right = seg[:m.start()], seg[m.end():]
             if right.startswith(_RELATIONAL) or not left or not right:
                 continue
+            if re.search(r"周边|沿线|附近", right) and suffix_at_end(right):
+                continue  # "理工大学化工学院和化物所周边地块": the plots around both are one site
             left_end = _name_end(ctx, _strip_lead(ctx, a, a + m.start()), a + m.start())
             right_end = _name_end(ctx, a + m.end(), b)
             run_starts = (a, b) != items[-1] and len(right) <= 5 and left_end[1] and left_end[0] == a + m.start()
@@ -572,6 +595,7 @@ def _split_conjunctions(ctx: Ctx, items: list[tuple[int, int]], list_end: int | 
     return out
 
 
+_QUOTED = re.compile(r"“([^“”]{2,20})”(?=$|[，,。；、等的和及与建项工]|$)")
 _DEFINED = re.compile(r"“[^”]{1,8}”(?:是指|是|即)")
 _NOT_AFTER = re.compile(r"(?:片区|城区|城市|商圈|功能区|区域|街道)")
 
@@ -606,7 +630,7 @@ def _has_site_word(qualifier: str) -> bool:
 
 
 def _judge(name: str, info, clean: bool, after: str, header: bool, listed: bool, sibling: bool, category,
-           not_sites: bool = False) -> Candidate | None:
+           not_sites: bool = False, quoted: bool = False) -> Candidate | None:
     """Whether a name is a project, with the rules that say so and a confidence.
 
     ``not_sites``: the list says its items are no sites ("等新业态", "的作用"): a generic item is
@@ -618,7 +642,7 @@ def _judge(name: str, info, clean: bool, after: str, header: bool, listed: bool,
         return None
     if name in _ADMIN:
         return None  # a district or county (普兰店), not a project
-    if _is_abstract(name) or _COUNT_AFTER.match(after) or _NOT_AFTER.match(after):
+    if _is_abstract(name) or (_COUNT_AFTER.match(after) and not _ONE_AFTER.match(after)) or _NOT_AFTER.match(after):
         return None  # an abstract noun, a category counted ("项目16个"), part of a zone's name
     if info:
         suffix, kind, strength = info
@@ -629,8 +653,9 @@ def _judge(name: str, info, clean: bool, after: str, header: bool, listed: bool,
             qualifier = core[: core.rfind(suffix)]
         if len(qualifier.strip("“”")) < 2 and qualifier not in ("区", "市") and not listed:
             return None
-        # A weak suffix (…中心, …基地) needs more than the city's or the country's name before it.
-        specific = _specific(qualifier, wide_places=strength == 1)
+        # A weak suffix (…中心, …基地) needs more than the city's or the country's name before it;
+        # the district's or the city's own facility (区图书馆, 区应急指挥联动中心) is one site.
+        specific = _specific(qualifier, wide_places=strength == 1) or bool(_own_facility(name)) or quoted
         site = _names_site(qualifier)
         zone_like = any(name.endswith(z) for z, _ in rules.ZONE_SUFFIXES)
         if zone_like and not (listed or sibling):
@@ -649,6 +674,16 @@ def _judge(name: str, info, clean: bool, after: str, header: bool, listed: bool,
             conf, why = 0.6, why + (["list"] if listed else [])
         elif strength == 2 and (listed or sibling) and not not_sites:
             conf, why = 0.5, why + ["list" if listed else "enumerated with a named site"]
+        elif listed and _has_site_word(qualifier):
+            conf, why = 0.5, why + ["list", "names a physical thing"]  # 1、教育基础设施提升工程
+        elif category is not None and category.group(1) in ("项目", "工程") and not not_sites:
+            conf, why = 0.5, why + ["等 + category"]  # "国际会议中心、体育中心…等一批重大工程"
+        elif quoted:
+            conf, why = 0.6, why + ["quoted name"]  # 建设“众创空间”
+        elif specific and _BUILT_AFTER.match(after):
+            conf, why = 0.55, why + ["built or opened"]  # "…共性技术创新平台投入使用"
+        elif _ONE_AFTER.match(after):
+            conf, why = 0.5, why + ["counted as one"]  # "区级老年人综合服务中心1所"
         else:
             return None
         return Candidate(name, 0, 0, kind, rules=why, confidence=conf if clean else conf - 0.1)

@@ -60,7 +60,7 @@ PROJECT_SUFFIXES: list[tuple[str, str, int]] = [
     ("保障房", "housing", 2), ("公馆", "housing", 2), ("家园", "housing", 1),
     ("综合体", "complex", 2), ("广场", "square", 2), ("商城", "market", 2), ("商品城", "market", 2), ("汽车城", "market", 2),
     ("购物中心", "complex", 2), ("商业区", "complex", 1), ("商业街", "complex", 2), ("美食广场", "complex", 2),
-    ("市场", "market", 1), ("交易中心", "market", 2), ("交易所", "other", 2),
+    ("市场", "market", 1), ("旧货市场", "market", 2), ("农贸市场", "market", 2), ("批发市场", "market", 2), ("集贸市场", "market", 2), ("交易中心", "market", 2), ("交易所", "other", 2),
     ("店", "building", 1), ("会员店", "building", 2), ("影院", "culture_venue", 2),
     ("大酒店", "hotel", 2), ("酒店", "hotel", 2), ("宾馆", "hotel", 2), ("疗养院", "hotel", 2),
     # parks, streets, tourism
