@@ -612,6 +612,27 @@ def _names_site(qualifier: str) -> bool:
     return _has_site_word(qualifier)
 
 
+def _programme_names_site(suffix: str, qualifier: str, site: bool) -> bool:
+    """Whether a …工程 / …项目 names a site rather than a programme.
+
+    A 工程 must name a physical thing (人民广场周边…亮化工程, 教育基础设施提升工程) or a phase: a
+    proper-looking word is not enough (智慧西岗12311工程, 文明创建工程 are campaigns). A 项目 may be
+    a company's (恒力炼化一体化项目), unless its qualifier is a slogan in quotation marks
+    (“全程式”项目, “订单式”特色文化服务项目).
+    """
+    if suffix.endswith("工程"):
+        return _has_site_word(qualifier) or bool(rules.PHASE.search(qualifier))
+    if "“" in qualifier:
+        return _has_site_word(re.sub(r"“[^”]*”", "", qualifier)) or _has_site_word(qualifier.replace("“", "").replace("”", "")) and not _SLOGAN.search(qualifier)
+    return site
+
+
+# Site words: the table's, and every strong project suffix that is a thing (植物园, 一条街), not a
+# kind of work (改造项目, 建设工程).
+_SITE_WORDS = sorted({*rules.SITE_WORDS, *(w for w, _k, st in rules.PROJECT_SUFFIXES
+                                         if st == 2 and not re.search(r"项目|工程|改造|建设|延伸|拓宽", w))}, key=len, reverse=True)
+
+
 def _has_site_word(qualifier: str) -> bool:
     """Whether a qualifier contains a physical thing (设施, 地块, 广场 …) as a whole word, or a street."""
     from projects.extract.places import find_streets
@@ -620,7 +641,7 @@ def _has_site_word(qualifier: str) -> bool:
     if find_streets(plain):
         return True
     bounds = {0, len(plain), *(t.end for t in tokens(plain))}
-    for w in rules.SITE_WORDS:
+    for w in _SITE_WORDS:
         at = plain.find(w)
         while at >= 0:
             if at + len(w) in bounds:  # a word or the end of one (基础设施)
@@ -660,7 +681,7 @@ def _judge(name: str, info, clean: bool, after: str, header: bool, listed: bool,
         zone_like = any(name.endswith(z) for z, _ in rules.ZONE_SUFFIXES)
         if zone_like and not (listed or sibling):
             return None  # 奥林匹克现代商业区 is a zone unless a list of sites says otherwise
-        if suffix in _PROGRAMME and (not site or (_SLOGAN.search(qualifier) and not _has_site_word(_SLOGAN.sub("", qualifier)))):
+        if suffix in _PROGRAMME and not _programme_names_site(suffix, qualifier, site):
             return None  # 文化惠民工程, 智慧西岗“12311”工程: programmes, campaigns, not sites
         m = re.search(r"和|与|及", qualifier)
         if m and not (suffix_at_end(qualifier[: m.start()]) or _proper(qualifier[: m.start()])):
