@@ -205,6 +205,10 @@ def run_plan(plan_id: str, plans: dict, projects: dict, mentions: list[dict], da
         for di, d in enumerate(drafts):
             if di not in used_d:
                 print(f"  EXTRA {d['_names'][0]} ({d['proposed']['name_as_written']}) | {d['quote']} | {d['proposed']['rules']}")
+        print(f"== {plan_id}: catalog matches to the wrong project")
+        for d, g in catalog_pairs:
+            if d["_catalog"] != g["project"]:
+                print(f"  {d['proposed']['name_as_written']} → {d['_catalog']} ({d['match']['by']} {d['match']['score']}), catalog: {g['project']}")
         print(f"== {plan_id}: status disagreements")
         for d, g in matched:
             if d["proposed"]["status"] != gold_status(g, plan):

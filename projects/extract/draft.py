@@ -23,7 +23,7 @@ from projects.extract import rules
 from projects.extract.errors import ExtractError
 from projects.extract.known import Known, read_known
 from projects.extract.match import NameIndex, name_key, similar
-from projects.extract.names import Candidate, Gazetteer, find_again, find_projects
+from projects.extract.names import Candidate, Gazetteer, find_again, find_projects, is_local_name
 from projects.extract.segment import add_places
 from projects.extract.places import _verbal, find_layouts, find_streets, strip_numbering, zone_kind
 from projects.extract.statuses import read_status
@@ -199,6 +199,13 @@ def _zone_for(s: Sentence, zone_names: dict[str, str | None], prefixes: tuple[st
     return None, None
 
 
+def _is_zone(name: str, zone_names: dict[str, str | None]) -> bool:
+    """A name that is a zone of a layout (this document's or the catalog's) and reads like one
+    (…商业区, …片区, …街道); a street zone (…文化街) may be a project as well."""
+    plain = name.strip("“”\"")
+    return plain in zone_names and zone_kind(plain) not in (None, "street_zone")
+
+
 def _industries(text: str, known: Known) -> list[str]:
     found = []
     for name, ind in sorted(known.industries.items(), key=lambda kv: -len(kv[0])):
@@ -264,6 +271,8 @@ def build_draft(doc: Document, plan_id: str, known: Known, district: str | None 
     for s in doc.sentences:
         cands = find_again(s.text, first[s.index], gazetteer)
         for cand in cands:
+            if _is_zone(cand.name, zone_names):
+                continue  # "新开路金融商业区" is one of the layout's zones: it is drafted as a zone
             quote = _quote(doc, s, cand)
             if quote is None:
                 notes.append(f"line {s.line}: {cand.name}: no verifiable quote ≤ 80 characters; left out")
@@ -294,7 +303,8 @@ def build_draft(doc: Document, plan_id: str, known: Known, district: str | None 
     matches = {}
     local = NameIndex(known.prefixes)
     for m in mentions:
-        hit = known.projects.match(m.cand.name) or (known.projects.match(m.cand.alias) if m.cand.alias else None)
+        hit = (known.projects.match(m.cand.name, plan["district"], is_local_name(m.cand.name))
+               or (known.projects.match(m.cand.alias, plan["district"], is_local_name(m.cand.alias)) if m.cand.alias else None))
         if hit:
             matches[id(m)] = hit
             groups.setdefault(f"catalog:{hit.id}", []).append(m)

@@ -264,6 +264,7 @@ _PROGRAMME = ("项目", "工程", "建设工程", "改造项目", "改造工程"
 _PREDICATES = {"成为", "列入", "获批", "达到", "实现", "入驻", "落户", "落地", "迈进", "取得", "进入", "跃居", "位列", "为", "被", "被评为", "是",
                "建立", "设立", "开发", "评为", "获评", "入选"}
 _TITLE_VERBS = tuple(sorted(rules.TITLE_VERBS, key=len, reverse=True))
+_PREPOSITIONS = {"对", "向", "为", "把", "将", "从", "以", "于", "给", "被", "由"}
 _ADMIN = {p.removesuffix("区").removesuffix("市").removesuffix("县") for p in rules.ADMIN_PLACES} | set(rules.ADMIN_PLACES)
 _NO_STRIP_AFTER = "路街道区号桥北南东西里园巷湾山"
 
@@ -312,6 +313,13 @@ class Gazetteer:
         if self._re is None:
             self._re = re.compile("|".join(map(re.escape, sorted(self.names, key=len, reverse=True))))
         return [(m.start(), m.end(), *self.names[m.group(0)]) for m in self._re.finditer(text)]
+
+
+def is_local_name(name: str) -> bool:
+    """A name that means a different site in each district: the district's own facility
+    (区图书馆, 市民健身中心 …) or a name too generic to say which site (体育中心)."""
+    plain = name.replace("“", "").replace("”", "")
+    return bool(_own_facility(plain)) or not _distinctive(plain)
 
 
 def _distinctive(name: str) -> bool:
@@ -663,6 +671,8 @@ def _judge(name: str, info, clean: bool, after: str, header: bool, listed: bool,
         return None
     if name in _ADMIN:
         return None  # a district or county (普兰店), not a project
+    if any(t.flag == "p" and t.word in _PREPOSITIONS and t.start > 0 for t in tokens(name)):
+        return None  # "楼宇运营商对老旧楼宇", "以深圳为中心": a clause, not a name
     if _is_abstract(name) or (_COUNT_AFTER.match(after) and not _ONE_AFTER.match(after)) or _NOT_AFTER.match(after):
         return None  # an abstract noun, a category counted ("项目16个"), part of a zone's name
     if info:
