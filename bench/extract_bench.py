@@ -213,7 +213,7 @@ def run_plan(plan_id: str, plans: dict, projects: dict, mentions: list[dict], da
         for d, g in matched:
             if d["proposed"]["status"] != gold_status(g, plan):
                 over = " (override)" if g.get("status") and g["status"] != rule_status(g, plan) else ""
-                print(f"  {g['_names'][0]}: draft {d['status_words']!r}→{d['proposed']['status']}, catalog {g.get('status_words')!r}→{gold_status(g, plan)}{over}")
+                print(f"  {g['_names'][0]}: draft {d['status_words']!r}→{d['proposed']['status']}, catalog {g.get('status_words')!r}→{gold_status(g, plan)}{over} | {d['quote']}")
         print(f"== {plan_id}: zone disagreements")
         for d, g in zoned:
             if zone_of(d) != zone_of(g):

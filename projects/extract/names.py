@@ -381,7 +381,10 @@ def find_projects(text: str, gazetteer: Gazetteer | None = None) -> list[Candida
                     cand.kind = (suffix_at_end(cand.name) or ("", "other", 0))[1]
                     cand.status_words, cand.status_span = _status(ctx, ca, cb, items, shared[-1][1], text[ca:_strip_lead(ctx, ca, cb)] or None, header_words)
                     out.append(cand)
-                continue
+                # The items before the run are read on their own ("365社会组织服务园、…以及365黄河、拥警…").
+                items = [it for it in items if it[1] <= shared[0][0]]
+                if not items:
+                    continue
             zone_list = bool(rules.ZONE_LIST.search(text, items[-1][0], eb))
             # "A、B等新业态", "发挥A、B的作用": the list says what the items are, and it is not sites.
             not_sites = category is None and bool(
@@ -411,7 +414,7 @@ def find_projects(text: str, gazetteer: Gazetteer | None = None) -> list[Candida
                         end, info, clean = _name_end(ctx, a, inside - len(title))
                         inside = None
                     rest = suffix_at_end(text[inside:end]) if inside is not None else None
-                    if inside is not None and rest is not None and end - inside - len(rest[0]) >= 2:
+                    if inside is not None and rest is not None and _specific(text[inside:end - len(rest[0])]):
                         # "X迈进Y广场": the name is the part after the predicate.
                         a = inside
                         end, info, clean = _name_end(ctx, a, ib)
@@ -735,6 +738,8 @@ def _judge(name: str, info, clean: bool, after: str, header: bool, listed: bool,
 
 
 _MODIFIERS = sorted(rules.STATUS_MODIFIERS, key=len, reverse=True)
+_COORDINATED = re.compile(r"(?:和|及|与|以及)[^，。；]{1,30}?" + rules.ENUM_CATEGORY.pattern)
+_WHEN = re.compile(r"(?:于|至|到|在)?(?:\d{4}年)?(?:\d{1,2}月)?(?:\d{1,2}日)?(?:前|底|末|以前)?(?=\S)")
 
 
 def _status(ctx: Ctx, ca: int, cb: int, items, end: int, lead_words: str | None, header_words: str | None):
@@ -746,13 +751,25 @@ def _status(ctx: Ctx, ca: int, cb: int, items, end: int, lead_words: str | None,
     if m:
         after_from += m.end()
         rest = text[after_from:cb]
-    m = re.match(r"[（(][^（）()]{0,10}[）)]", rest)
-    if m:  # "景区（点）"
+    m = re.match(r"[（(][^（）()]{0,20}[）)]", rest)
+    if m:  # "景区（点）", "（“十二五”中期评估后新增）"
+        after_from += m.end()
+        rest = text[after_from:cb]
+    m = _COORDINATED.match(rest)
+    if m:  # "A、B等历史文化街区和C、D等老厂房的保护": both lists share the predicate
+        after_from += m.end()
+        rest = text[after_from:cb]
+    m = _WHEN.match(rest)
+    if m:  # "…工程至2017年11月20日全面竣工": the date is not the status
         after_from += m.end()
         rest = text[after_from:cb]
     after = None
+    nominal = False
     keys = _status_words()
     hits = [(rest.find(k), k) for k in keys if k in rest]
+    hits = [(pos, k) for pos, k in hits if pos == 0 or rest[pos - 1] != "为"]  # "以X为主体": a role, no status
+    if any(v in rest[: min((h[0] for h in hits), default=0)] for v in _TITLE_VERBS):
+        hits = []  # "X成为…发展的重要基地": what follows a title verb is no status
     if hits:
         pos, key = min(hits, key=lambda h: (h[0], -len(h[1])))
         if pos <= 12:
@@ -775,7 +792,11 @@ def _status(ctx: Ctx, ca: int, cb: int, items, end: int, lead_words: str | None,
                 begin -= len(mod)
             if not re.search(r"[、等]", rest[:begin]):  # another list lies between: not this name's words
                 after = (after_from + begin, after_from + stop)
-    if after and text[after[0]:after[1]].strip() not in ("建设", "项目建设"):
+                # "推动X的投产使用", "推动A、B特色化、差异化发展": the predicate is a noun the verb in
+                # front governs, so the verb is the status.
+                nominal = rest[:begin].endswith("的") or rest[:begin].endswith("化")
+    lead_has_status = bool(lead_words) and any(k in lead_words for k in keys)
+    if after and text[after[0]:after[1]].strip() not in ("建设", "项目建设") and not (nominal and lead_has_status):
         return text[after[0]:after[1]], after
     if lead_words:
         words = lead_words.strip("，,、 ")

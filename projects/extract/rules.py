@@ -111,7 +111,7 @@ LEAD_WORDS: list[str] = [
     "其中", "包括", "如", "通过", "采取", "一批", "一个", "等", "和", "其", "该", "我区", "全区", "全市", "我市",
     "一是", "二是", "三是", "四是", "五是", "六是", "七是", "八是", "九是", "十是", "深入", "初步", "整体", "加速", "新增",
     "增加", "扩大", "健全", "建立", "开展", "突出", "坚持", "跟踪", "引入", "增强", "对标", "配合", "共建", "加快建设",
-    "升级改造", "提升改造", "彻底", "取缔", "充分", "充分发挥", "申报", "积极申报", "排查",
+    "升级改造", "提升改造", "彻底", "取缔", "充分", "充分发挥", "申报", "积极申报", "排查", "了",
 ]
 # Words after a name that end it (the status phrase or the rest of the clause begins).
 TRAIL_WORDS: list[str] = [
@@ -167,7 +167,8 @@ NOT_PROJECT_ENDINGS: list[str] = [
     "服务", "治理", "管理", "创新", "升级", "改革", "监管", "评估", "发展空间", "新空间", "为中心",
 ]
 # Verbs that give a title or a rank, not a site: "X被评为Y示范基地", "X跃居全球最大Y交易所".
-TITLE_VERBS: list[str] = ["被评为", "评为", "获评", "入选", "跃居", "成为", "列为", "被列为", "荣获", "命名为", "被命名为", "授予"]
+TITLE_VERBS: list[str] = ["被评为", "评为", "获评", "入选", "跃居", "成为", "列为", "被列为", "荣获", "命名为", "被命名为", "授予",
+                          "获批", "列入", "被列入", "位列"]
 # Words inside a name that make it a description, a statistic or a category, not a site's name.
 NOT_IN_NAME = re.compile(r"关于|对于|人均|以上|以下|所有|每一|分别|或|最大|最高|最佳|之一|各类|各级")
 # The places of the whole city and beyond: a weak suffix (…中心, …基地) after them names a role
