@@ -107,3 +107,10 @@ def serve_app(db_url: str, **env_extra) -> tuple[subprocess.Popen, str]:
     pytest.fail(f"zonemap serve did not start: {proc.stdout.read().decode()[-2000:]}")
 
 
+
+
+def assert_ogc_error(response, parameter: str) -> None:
+    """An OGC API exception for a bad parameter: 400 with ``{code, description}`` naming it."""
+    body = response.json()
+    assert response.status_code == 400, (response.status_code, body)
+    assert body.get("code") and parameter in body.get("description", ""), body
