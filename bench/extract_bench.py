@@ -52,7 +52,9 @@ def gold(data_dir: Path) -> tuple[dict, dict, list[dict]]:
     for path in sorted((data_dir / "catalog").glob("*.yaml")):
         doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for p in doc.get("plans") or []:
-            plans[p["id"]] = p
+            plans[p["id"]] = {**p, "_layouts": plans.get(p["id"], {}).get("_layouts", [])}
+        for layout in doc.get("layouts") or []:
+            plans.setdefault(layout["plan"], {}).setdefault("_layouts", []).append(layout)
         for p in doc.get("projects") or []:
             projects[p["id"]] = p
             mentions.extend({**m, "project": p["id"]} for m in p.get("mentions") or [])
@@ -184,6 +186,12 @@ def run_plan(plan_id: str, plans: dict, projects: dict, mentions: list[dict], da
         used_g.add(gi)
         matched.append((drafts[di], golds[gi]))
 
+    plain = lambda n: (n or "").strip("“”\"— ")  # noqa: E731
+    gold_zones = {plain(z["name_zh"]) for layout in plan.get("_layouts", []) for z in layout.get("zones") or []}
+    draft_zones = {plain(z["name_zh"]) for layout in result.draft.get("layouts") or [] for z in layout["zones"]}
+    draft_zones |= {plain(z) for z in result.counts.get("known zones named", [])}
+    if verbose:
+        print(f"== {plan_id}: zones of layouts: missed {sorted(gold_zones - draft_zones)}; extra {sorted(draft_zones - gold_zones)}")
     gold_projects = {g["project"] for g in golds}
     found_projects = {g["project"] for _, g in matched}
     draft_projects = {d["_project"] for d in drafts}
@@ -230,6 +238,7 @@ def run_plan(plan_id: str, plans: dict, projects: dict, mentions: list[dict], da
         "catalog_matches": len(catalog_pairs),
         "catalog_match_right": sum(1 for d, g in catalog_pairs if d["_catalog"] == g["project"]),
         "seconds": seconds, "cpu": cpu,
+        "gold_zones": len(gold_zones), "draft_zones": len(draft_zones), "zones_found": len(gold_zones & draft_zones),
     }
 
 
@@ -242,7 +251,7 @@ TUNED_LEAST = ("dalian-work-report-2018", "shahekou-14th-fyp")
 
 _SUMS = ("gold_projects", "found_projects", "draft_projects", "right_projects", "gold_mentions", "draft_mentions", "matched",
          "status_ok", "status_rule_ok", "overridden", "overridden_ok", "zone_ok", "zoned", "quotes_valid", "quotes",
-         "catalog_matches", "catalog_match_right", "seconds", "cpu")
+         "catalog_matches", "catalog_match_right", "seconds", "cpu", "gold_zones", "draft_zones", "zones_found")
 
 
 def _counts(r: dict) -> dict:
@@ -260,7 +269,8 @@ def _row(label: str, c: dict, extra: str = "") -> str:
             f"| {pct(c['matched'], c['gold_mentions'])} / {pct(c['matched'], c['draft_mentions'])} ({c['gold_mentions']} / {c['draft_mentions']}) "
             f"| {pct(c['status_rule_ok'], c['matched'])} / {pct(c['status_ok'], c['matched'])} "
             f"({c['overridden_ok']}/{c['overridden']}) "
-            f"| {pct(c['zone_ok'], c['zoned'])} ({c['zoned']}) | {c['quotes_valid']}/{c['quotes']} "
+            f"| {pct(c['zone_ok'], c['zoned'])} ({c['zoned']}) "
+            f"| {c['zones_found']}/{c['gold_zones']} ({c['draft_zones']}) | {c['quotes_valid']}/{c['quotes']} "
             f"| {c['catalog_match_right']}/{c['catalog_matches']} | {c['seconds']:.2f} / {c['cpu']:.2f}{extra} |")
 
 
@@ -285,8 +295,9 @@ def main(argv=None) -> int:
     plans, projects, mentions = gold(data_dir)
     rows = [_counts(run_plan(pid, plans, projects, mentions, data_dir, seeds, pid in args.verbose or "all" in args.verbose)) for pid in plans]
     print("| document | projects R / P (catalog / draft) | mentions R / P (catalog / draft) "
-          "| status agree: rule / reviewed (overrides right) | zone agree (pairs) | quotes valid | catalog matches right | s wall / CPU |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+          "| status agree: rule / reviewed (overrides right) | zone agree (pairs) | layout zones found (draft) "
+          "| quotes valid | catalog matches right | s wall / CPU |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for r in rows:
         print(_row(r["plan"], r))
     groups = (("tuned on", TUNED_ON), ("tuned least", TUNED_LEAST))

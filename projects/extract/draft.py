@@ -25,7 +25,7 @@ from projects.extract.known import Known, read_known
 from projects.extract.match import NameIndex, name_key, similar
 from projects.extract.names import Candidate, Gazetteer, find_again, find_projects, is_local_name
 from projects.extract.segment import add_places
-from projects.extract.places import _verbal, find_layouts, find_streets, strip_numbering, zone_kind
+from projects.extract.places import find_layouts, find_streets, strip_numbering, zone_in_heading, zone_kind, zone_subject
 from projects.extract.statuses import read_status
 from projects.extract.text import Document, Sentence, read_document
 
@@ -179,24 +179,43 @@ def _quote(doc: Document, s: Sentence, cand: Candidate) -> str | None:
     return None
 
 
-def _zone_for(s: Sentence, zone_names: dict[str, str | None], prefixes: tuple[str, ...] = ()) -> tuple[str | None, str | None]:
-    """(zone as written, zone id) from the sentence's subject or its nearest zone heading.
+def _zone_for(s: Sentence, zone_names: dict[str, str | None], prefixes: tuple[str, ...] = (),
+              paragraph_zone: tuple[str, str | None] | None = None, project: str | None = None) -> tuple[str | None, str | None]:
+    """(zone as written, zone id), in this order: the sentence's subject ("马栏片区要…"), the subject
+    of its paragraph (a later sentence of "星海湾金融商务区要…。推动保华金融中心…"), its nearest zone
+    heading, a zone's name the project's name starts with (长兴岛石化产业基地 → 长兴岛).
 
-    A heading that reads like a zone ("长春路-八一路经济发展轴：…") is the zone as written even
-    when no zone of that exact name is known; the id is filled when a known zone's name matches.
+    A subject or heading that reads like a zone ("长春路-八一路经济发展轴：…") is the zone as written
+    even when no zone of that name is known; the id is filled when a known zone's name matches.
     """
     for name in sorted(zone_names, key=len, reverse=True):
         if s.text.startswith((name, "——" + name)):
             return name, zone_names[name]
+    subject = zone_subject(s.text)
+    if subject and subject[0] != project:
+        return subject[0], _zone_id(subject[0], zone_names, prefixes)
+    if paragraph_zone:
+        return paragraph_zone
     for heading in reversed(s.headings):
         h = strip_numbering(heading)
         if h in zone_names:
             return h, zone_names[h]
-        if zone_kind(h) and not _verbal(h) and len(h) <= 20:
-            best = max(zone_names, key=lambda z: similar(z, h, prefixes), default=None)
-            zid = zone_names[best] if best is not None and similar(best, h, prefixes) >= 86 else None
-            return h, zid
+        h = zone_in_heading(heading)
+        if h:
+            return h, _zone_id(h, zone_names, prefixes)
+    if project:
+        for name in sorted(zone_names, key=len, reverse=True):
+            if len(name) >= 2 and project.startswith(name) and len(project) > len(name) + 1:
+                return name, zone_names[name]
     return None, None
+
+
+def _zone_id(name: str, zone_names: dict[str, str | None], prefixes: tuple[str, ...]) -> str | None:
+    """The id of the known or drafted zone a zone's name (as written) matches, or None."""
+    if name in zone_names:
+        return zone_names[name]
+    best = max(zone_names, key=lambda z: similar(z, name, prefixes), default=None)
+    return zone_names[best] if best is not None and similar(best, name, prefixes) >= 86 else None
 
 
 def _is_zone(name: str, zone_names: dict[str, str | None]) -> bool:
@@ -268,7 +287,13 @@ def build_draft(doc: Document, plan_id: str, known: Known, district: str | None 
                 if key != c.name and c.name.endswith(key):
                     gazetteer.add(key, c.name, "named elsewhere in the document")
     mentions: list[Mention] = []
+    paragraph: dict[int, tuple[str, str | None]] = {}  # line → the zone its paragraph is about
     for s in doc.sentences:
+        subject = zone_subject(s.text)
+        if subject:  # a new subject ends the last one's paragraph topic
+            paragraph.pop(s.line, None)
+        if subject and subject[1]:
+            paragraph[s.line] = (subject[0], _zone_id(subject[0], zone_names, known.prefixes))
         cands = find_again(s.text, first[s.index], gazetteer)
         for cand in cands:
             if _is_zone(cand.name, zone_names):
@@ -278,7 +303,7 @@ def build_draft(doc: Document, plan_id: str, known: Known, district: str | None 
                 notes.append(f"line {s.line}: {cand.name}: no verifiable quote ≤ 80 characters; left out")
                 continue
             reading = read_status(cand.status_words, quote=quote, plan_kind=plan["kind"])
-            zw, zid = _zone_for(s, zone_names, known.prefixes)
+            zw, zid = _zone_for(s, zone_names, known.prefixes, paragraph.get(s.line), cand.name)
             ca, cb = _clause_bounds(s.text, cand.start)
             inv = rules.INVESTMENT.search(s.text, ca, cb) or (rules.INVESTMENT.search(s.text) if len(cands) == 1 else None)
             fields = {

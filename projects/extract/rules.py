@@ -208,10 +208,17 @@ ZONE_SUFFIXES: list[tuple[str, str]] = [
     ("商务区", "functional_zone"), ("商业区", "functional_zone"), ("物流区", "functional_zone"), ("文化区", "functional_zone"),
     ("商贸区", "functional_zone"), ("功能区", "functional_zone"), ("集聚区", "functional_zone"), ("度假区", "functional_zone"),
     ("保护街", "street_zone"), ("文化街", "street_zone"), ("新区", "city_area"), ("开发区", "city_area"), ("高新区", "city_area"),
+    ("试验区", "city_area"), ("实验区", "city_area"), ("示范区", "city_area"), ("先导区", "city_area"), ("核心区", "core_zone"),
+    ("西岗段", "bay"),
 ]
+# The spatial nouns of a layout's parts ("两区" of 两区五片一湾线, "三街" of 一轴、两湾、三街、四片区).
+LAYOUT_PART_NOUNS = "轴|湾线|湾|带|核|心|翼|区|片区|片|圈|域|街|廊|环|岸|线|组团|中心"
+# A layout named by the document itself for a list of areas it does not name ("金普新区、高新区、
+# 长兴岛、花园口、旅顺开发区等…"): the reviewer renames it.
+AREA_LIST_LAYOUT = "重点区域"
 # "一轴六区", "两区五片一湾线", "一核两翼": numerals alternating with spatial nouns.
 _NUM = "一二三四五六七八九十两"
-LAYOUT_NAME = re.compile(rf"[“\"]((?:[{_NUM}\d]+(?:轴|湾线|湾|带|核|心|翼|区|片区|片|圈|域|街|廊|环|岸|线|组团|中心)[、，,]?){{2,6}})[”\"]")
+LAYOUT_NAME = re.compile(rf"[“\"]((?:[{_NUM}\d]+(?:{LAYOUT_PART_NOUNS})[、，,]?){{2,6}})[”\"]")
 # "“六区”是指A、B、C" / "“三街”是A、B" — the members of one part of a layout.
 LAYOUT_PART = re.compile(rf"[“\"]([{_NUM}\d]+(?:轴|湾|带|核|区|片区|片|圈|域|街|廊))[”\"]是(?:指)?(?:以)?(?P<members>[^。；]+)")
 # "X区：重点发展…" — a zone defined by what it should develop.
