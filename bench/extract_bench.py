@@ -189,7 +189,7 @@ def run_plan(plan_id: str, plans: dict, projects: dict, mentions: list[dict], da
     plain = lambda n: (n or "").strip("“”\"— ")  # noqa: E731
     gold_zones = {plain(z["name_zh"]) for layout in plan.get("_layouts", []) for z in layout.get("zones") or []}
     draft_zones = {plain(z["name_zh"]) for layout in result.draft.get("layouts") or [] for z in layout["zones"]}
-    draft_zones |= {plain(z) for z in result.counts.get("known zones named", [])}
+    draft_zones |= {plain(z) for z in result.linked_zones}
     if verbose:
         print(f"== {plan_id}: zones of layouts: missed {sorted(gold_zones - draft_zones)}; extra {sorted(draft_zones - gold_zones)}")
     gold_projects = {g["project"] for g in golds}
@@ -201,6 +201,10 @@ def run_plan(plan_id: str, plans: dict, projects: dict, mentions: list[dict], da
     overridden = [(d, g) for d, g in matched if g.get("status") and g["status"] != rule_status(g, plan)]
     zoned = [(d, g) for d, g in matched if zone_of(d) or zone_of(g)]
     zone_ok = sum(1 for d, g in zoned if zone_of(d) == zone_of(g))
+    # Zone ids: where the catalog's zone is one the held-out catalog still has (another plan's).
+    known_ids = {z["id"] for zs in known.zones.values() for z in zs}
+    id_pairs = [(d, g) for d, g in matched if g.get("zone") in known_ids]
+    zone_ids_ok = sum(1 for d, g in id_pairs if d.get("zone") == g["zone"])
     quotes_ok = sum(1 for d in drafts if len(d["quote"]) <= MAX_QUOTE and normalise_text(d["quote"]) in doc.normalised)
     catalog_pairs = [(d, g) for d, g in matched if d["_catalog"]]
     if verbose:
@@ -238,6 +242,7 @@ def run_plan(plan_id: str, plans: dict, projects: dict, mentions: list[dict], da
         "catalog_matches": len(catalog_pairs),
         "catalog_match_right": sum(1 for d, g in catalog_pairs if d["_catalog"] == g["project"]),
         "seconds": seconds, "cpu": cpu,
+        "zone_ids": len(id_pairs), "zone_ids_ok": zone_ids_ok,
         "gold_zones": len(gold_zones), "draft_zones": len(draft_zones), "zones_found": len(gold_zones & draft_zones),
     }
 
@@ -251,7 +256,7 @@ TUNED_LEAST = ("dalian-work-report-2018", "shahekou-14th-fyp")
 
 _SUMS = ("gold_projects", "found_projects", "draft_projects", "right_projects", "gold_mentions", "draft_mentions", "matched",
          "status_ok", "status_rule_ok", "overridden", "overridden_ok", "zone_ok", "zoned", "quotes_valid", "quotes",
-         "catalog_matches", "catalog_match_right", "seconds", "cpu", "gold_zones", "draft_zones", "zones_found")
+         "catalog_matches", "catalog_match_right", "seconds", "cpu", "zone_ids", "zone_ids_ok", "gold_zones", "draft_zones", "zones_found")
 
 
 def _counts(r: dict) -> dict:
@@ -269,7 +274,7 @@ def _row(label: str, c: dict, extra: str = "") -> str:
             f"| {pct(c['matched'], c['gold_mentions'])} / {pct(c['matched'], c['draft_mentions'])} ({c['gold_mentions']} / {c['draft_mentions']}) "
             f"| {pct(c['status_rule_ok'], c['matched'])} / {pct(c['status_ok'], c['matched'])} "
             f"({c['overridden_ok']}/{c['overridden']}) "
-            f"| {pct(c['zone_ok'], c['zoned'])} ({c['zoned']}) "
+            f"| {pct(c['zone_ok'], c['zoned'])} ({c['zoned']}); ids {c['zone_ids_ok']}/{c['zone_ids']} "
             f"| {c['zones_found']}/{c['gold_zones']} ({c['draft_zones']}) | {c['quotes_valid']}/{c['quotes']} "
             f"| {c['catalog_match_right']}/{c['catalog_matches']} | {c['seconds']:.2f} / {c['cpu']:.2f}{extra} |")
 
@@ -295,7 +300,7 @@ def main(argv=None) -> int:
     plans, projects, mentions = gold(data_dir)
     rows = [_counts(run_plan(pid, plans, projects, mentions, data_dir, seeds, pid in args.verbose or "all" in args.verbose)) for pid in plans]
     print("| document | projects R / P (catalog / draft) | mentions R / P (catalog / draft) "
-          "| status agree: rule / reviewed (overrides right) | zone agree (pairs) | layout zones found (draft) "
+          "| status agree: rule / reviewed (overrides right) | zone agree (pairs); known zone ids right | layout zones found (draft) "
           "| quotes valid | catalog matches right | s wall / CPU |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for r in rows:

@@ -55,6 +55,7 @@ class ExtractResult:
     counts: dict = field(default_factory=dict)
     seconds: float = 0.0
     document: Document | None = None
+    linked_zones: list[str] = field(default_factory=list)  # zones found in the text that the catalog has
 
 
 def slugify(text: str, limit: int = 48) -> str:
@@ -218,6 +219,18 @@ def _zone_id(name: str, zone_names: dict[str, str | None], prefixes: tuple[str, 
     return zone_names[best] if best is not None and similar(best, name, prefixes) >= 86 else None
 
 
+def _known_here(known: Known, district: str | None) -> dict[str, dict]:
+    """The catalog's zones (name → entries) and layouts (name → entries) of ``district`` and of
+    the whole city: the ones a document of that district may name."""
+    def here(entry) -> bool:
+        d = (known.plans.get(entry.get("plan")) or {}).get("district")
+        return d in (district, "大连市") or district in (None, "大连市")
+
+    zones = {n: [z for z in zs if here(z)] for n, zs in known.zones.items()}
+    layouts = {n: [la for la in ls if here(la)] for n, ls in known.layouts.items()}
+    return {"zones": {n: zs for n, zs in zones.items() if zs}, "layouts": {n: ls for n, ls in layouts.items() if ls}}
+
+
 def _is_zone(name: str, zone_names: dict[str, str | None]) -> bool:
     """A name that is a zone of a layout (this document's or the catalog's) and reads like one
     (…商业区, …片区, …街道); a street zone (…文化街) may be a project as well."""
@@ -244,19 +257,26 @@ def build_draft(doc: Document, plan_id: str, known: Known, district: str | None 
     plan = guess_plan(doc, plan_id, district)
     notes = list(doc.notes)
 
-    # Layouts and zones first: mentions name their zone.
-    layouts_out, zone_names = [], {}
+    # Layouts and zones first: mentions name their zone. Zones and layouts the catalog already has
+    # for this district (or the whole city) are not proposed again: mentions name the known ones.
+    here = _known_here(known, plan["district"])
+    zone_names: dict[str, str | None] = {name: zones[-1]["id"] for name, zones in here["zones"].items()}
+    layouts_out, linked = [], []
     for layout in find_layouts(doc):
         lq = doc.quote(*layout.span, keep=layout.span) if layout.zones or layout.name else None
         if lq is None:
             continue
+        new_zones = [z for z in layout.zones if z.name not in here["zones"]]
+        linked.extend(z.name for z in layout.zones if z.name in here["zones"])
+        if layout.name in here["layouts"] or (layout.zones and not new_zones):
+            continue  # the catalog has this layout (the 2016 report's 一轴六区 is the 13th plan's)
         entry = {
             "id": ids.new("layouts", f"{plan_id}-{slugify(layout.name, 24)}"), "plan": plan_id,
             "name_zh": layout.name, "name_en": english(layout.name),
             "cite": {"plan": plan_id, "section": layout.sentence.section, "quote": _sentence_quote(doc, layout.sentence, layout.span)},
             "review": "pending", "confidence": 0.6 if layout.zones else 0.4, "zones": [],
         }
-        for z in layout.zones:
+        for z in new_zones:
             zq = _sentence_quote(doc, z.sentence, z.span)
             if zq is None:
                 continue
@@ -269,8 +289,6 @@ def build_draft(doc: Document, plan_id: str, known: Known, district: str | None 
             })
             zone_names[z.name] = zid
         layouts_out.append(entry)
-    for name, zones in known.zones.items():
-        zone_names.setdefault(name, zones[-1]["id"])
 
     # Mentions, sentence by sentence: the rules first, then every sentence again for the names
     # the catalog and this document's own lists gave (a name once listed is found again).
@@ -395,7 +413,7 @@ def build_draft(doc: Document, plan_id: str, known: Known, district: str | None 
         "mentions of catalog projects": len(catalog_mentions), "layouts": len(layouts_out),
         "zones": sum(len(l["zones"]) for l in layouts_out), "new streets": len(streets_out),
     }
-    return ExtractResult(draft, notes, counts, document=doc)
+    return ExtractResult(draft, notes, counts, document=doc, linked_zones=sorted(set(linked)))
 
 
 def _sentence_quote(doc: Document, s: Sentence, span: tuple[int, int]) -> str | None:

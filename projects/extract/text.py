@@ -212,7 +212,7 @@ _RUNIN_COLON = re.compile(r"^(?:——)?((?:[^，,。；;：:、！？\n“”\"
 # A numbered title run into its paragraph: "1、空间布局。“一轴”是…", "（二）优化布局：…". It heads the
 # paragraphs after it too, like a heading on its own line.
 _NUMBERED_RUNIN = re.compile(r"^((?:\d{1,2}[、.．]|[（(][一二三四五六七八九十\d]{1,2}[）)])[^，,。；;：:！？\n“”\"]{2,14})[。：:](?=.{20,})")
-_RUNIN_STOP = re.compile(r"^(?:——)?([^，,。；;：:、！？\n“”\"]{2,14})。(?=.)")
+_RUNIN_STOP = re.compile(r"^(?:——)?([^，,。；;：:、！？\n“”\"]{2,20})。(?=.)")
 
 
 def heading_kind(line: str) -> str | None:
