@@ -17,6 +17,8 @@ from pathlib import Path
 
 import yaml
 from pypinyin import lazy_pinyin
+from pypinyin.constants import PHRASES_DICT
+from pypinyin.seg.mmseg import seg as _pinyin_seg
 
 from geo.records import SLUG
 from projects.extract import rules
@@ -58,10 +60,23 @@ class ExtractResult:
     linked_zones: list[str] = field(default_factory=list)  # zones found in the text that the catalog has
 
 
+def syllables(text: str) -> list[str]:
+    """Pinyin syllables of a name: pypinyin's phrase dictionary where a phrase covers a character,
+    else the reading the character has in place names (rules.PLACE_READINGS: 黑咀子 → hei zui zi,
+    长白街 → chang bai jie; pypinyin alone reads ju, zhang)."""
+    out: list[str] = []
+    for part in _pinyin_seg.cut(text):
+        if len(part) == 1 and part in rules.PLACE_READINGS and part not in PHRASES_DICT:
+            out.append(rules.PLACE_READINGS[part])
+        else:
+            out.extend(lazy_pinyin(part, errors=lambda s: [s]))
+    return out
+
+
 def slugify(text: str, limit: int = 48) -> str:
     """An ASCII id from a Chinese name (pinyin syllables joined by '-')."""
     parts = []
-    for syl in lazy_pinyin(text, errors=lambda s: [s]):
+    for syl in syllables(text):
         syl = re.sub(r"[^a-z0-9]+", "-", syl.lower()).strip("-")
         if syl:
             parts.append(syl)
@@ -75,15 +90,32 @@ def slugify(text: str, limit: int = 48) -> str:
 
 
 def english(text: str) -> str:
-    """A transliteration for a required English name the reviewer should improve: one word per jieba word."""
+    """A placeholder for a required English name, for the reviewer to improve: the common words
+    translated (rules.ENGLISH_WORDS; kinds of place only at the end: 星海湾 stays Xinghaiwan), the
+    rest in pinyin, one word per run of untranslated words ("黑咀子码头" → "Heizuizi Wharf")."""
     from projects.extract.segment import tokens
 
-    words = []
-    for t in tokens(text):
-        syl = "".join(lazy_pinyin(t.word, errors=lambda s: [s]))
-        syl = re.sub(r"[^A-Za-z0-9·-]+", "", syl)
-        if syl:
-            words.append(syl[:1].upper() + syl[1:])
+    if re.search(r"[-—－]", text):
+        return "-".join(english(part) for part in re.split(r"[-—－]+", text) if part)
+    toks = [t.word for t in tokens(text)]
+    words: list[str] = []
+    run = ""
+    i = 0
+    while i < len(toks):
+        for j in range(min(len(toks), i + 3), i, -1):
+            word = "".join(toks[i:j])
+            if word in rules.ENGLISH_WORDS and (j == len(toks) or word not in rules.ENGLISH_KINDS_AT_END):
+                if run:
+                    words.append(run[:1].upper() + run[1:])
+                    run = ""
+                words.append(rules.ENGLISH_WORDS[word])
+                i = j
+                break
+        else:
+            run += re.sub(r"[^A-Za-z0-9·]+", "", "".join(syllables(toks[i])))
+            i += 1
+    if run:
+        words.append(run[:1].upper() + run[1:])
     return " ".join(words) or text
 
 

@@ -230,6 +230,34 @@ STREET_STOP = {"一路", "沿路", "思路", "出路", "之路", "门路", "大�
 STREET_NOT_ENDINGS = ("道路", "马路", "线路", "铁路", "公路", "网路", "电路", "后街", "商业街", "步行街", "风情街", "文化街",
                       "一条街", "美食街", "特色街", "好吃街")
 
+# --- Ids and English placeholders -----------------------------------------------------------------
+# Readings a character has in place names where pypinyin, without a phrase to go by, gives another
+# (its default reading): 黑咀子 hei-zui-zi, not hei-ju-zi; 长白街 chang-bai-jie, not zhang-bai-jie.
+PLACE_READINGS: dict[str, str] = {"咀": "zui", "长": "chang", "堡": "pu", "夹": "jia", "厦": "sha", "乐": "le"}
+
+# English words for the placeholders of required English names (zones, layouts, streets): the
+# kinds of place and the common words of their names; everything else is pinyin, one word per run
+# of untranslated words ("黑咀子码头" → "Heizuizi Wharf"). A reviewer writes the real name.
+ENGLISH_WORDS: dict[str, str] = {
+    "大连": "Dalian", "大连市": "Dalian", "西岗": "Xigang", "西岗区": "Xigang District", "沙河口": "Shahekou",
+    "沙河口区": "Shahekou District", "中山区": "Zhongshan District", "甘井子区": "Ganjingzi District",
+    "经济发展轴": "Economic Axis", "发展轴": "Axis", "核心轴线": "Core Axis", "轴线": "Axis", "轴": "Axis",
+    "湾线": "Bay Line", "海湾": "Bay", "商圈": "Business Circle", "片区": "Area", "街道": "Subdistrict",
+    "商务区": "Business District", "商业区": "Commercial District", "商贸区": "Trade District", "物流区": "Logistics District",
+    "文化区": "Cultural District", "功能区": "Functional Zone", "集聚区": "Cluster", "度假区": "Resort",
+    "新区": "New Area", "开发区": "Development Zone", "高新区": "High-tech Zone", "试验区": "Pilot Zone",
+    "实验区": "Pilot Zone", "示范区": "Demonstration Zone", "先导区": "Pilot Area", "核心区": "Core Zone",
+    "国际": "International", "现代": "Modern", "金融": "Finance", "商务": "Business", "商贸": "Trade", "物流": "Logistics",
+    "文化": "Culture", "旅游": "Tourism", "休闲": "Leisure", "科技": "Technology", "创新": "Innovation", "历史": "Historic",
+    "历史文化": "Historic and Cultural", "保护": "Conservation", "特色": "Feature", "时尚": "Fashion", "中央": "Central",
+    "活力": "Vitality", "生态": "Ecological", "宜居": "Liveable", "滨海": "Seaside", "南部": "Southern", "北部": "Northern",
+    "东部": "Eastern", "西部": "Western", "健康": "Health", "服务": "Services", "产业": "Industry", "高端": "High-end",
+    "路": "Road", "街": "Street", "大街": "Street", "大道": "Avenue", "巷": "Lane", "文化街": "Culture Street",
+    "重点区域": "Key Areas", "承载街道": "Host Subdistricts", "码头": "Wharf", "广场": "Plaza", "公园": "Park",
+}
+
+ENGLISH_KINDS_AT_END = {w for w in ENGLISH_WORDS if w.endswith(("区", "湾", "线", "轴", "圈", "道")) and w not in ("大道",)}
+
 # --- Other mention fields --------------------------------------------------------------------------
 INVESTMENT = re.compile(r"(?:总投资|计划投资|投资总额|投资)(?:约|达|超过|逾)?\s*\d+(?:\.\d+)?\s*(?:万|亿)元")
 YEAR = re.compile(r"((?:19|20)\d{2})年")
