@@ -192,6 +192,11 @@ def run_plan(plan_id: str, plans: dict, projects: dict, mentions: list[dict], da
     draft_zones |= {plain(z) for z in result.linked_zones}
     if verbose:
         print(f"== {plan_id}: zones of layouts: missed {sorted(gold_zones - draft_zones)}; extra {sorted(draft_zones - gold_zones)}")
+    fields = ("title_zh", "district", "date", "year", "period", "kind")
+    drafted = result.draft["plans"][0]
+    plan_ok = [f for f in fields if str(drafted.get(f) or "") == str(plan.get(f) or "")]
+    if verbose:
+        print(f"== {plan_id}: plan entry: " + ", ".join(f"{f} {drafted.get(f)!r} vs {plan.get(f)!r}" for f in fields if f not in plan_ok))
     gold_projects = {g["project"] for g in golds}
     found_projects = {g["project"] for _, g in matched}
     draft_projects = {d["_project"] for d in drafts}
@@ -242,6 +247,7 @@ def run_plan(plan_id: str, plans: dict, projects: dict, mentions: list[dict], da
         "catalog_matches": len(catalog_pairs),
         "catalog_match_right": sum(1 for d, g in catalog_pairs if d["_catalog"] == g["project"]),
         "seconds": seconds, "cpu": cpu,
+        "plan_fields": len(fields), "plan_fields_ok": len(plan_ok),
         "zone_ids": len(id_pairs), "zone_ids_ok": zone_ids_ok,
         "gold_zones": len(gold_zones), "draft_zones": len(draft_zones), "zones_found": len(gold_zones & draft_zones),
     }
@@ -256,7 +262,7 @@ TUNED_LEAST = ("dalian-work-report-2018", "shahekou-14th-fyp")
 
 _SUMS = ("gold_projects", "found_projects", "draft_projects", "right_projects", "gold_mentions", "draft_mentions", "matched",
          "status_ok", "status_rule_ok", "overridden", "overridden_ok", "zone_ok", "zoned", "quotes_valid", "quotes",
-         "catalog_matches", "catalog_match_right", "seconds", "cpu", "zone_ids", "zone_ids_ok", "gold_zones", "draft_zones", "zones_found")
+         "catalog_matches", "catalog_match_right", "seconds", "cpu", "plan_fields", "plan_fields_ok", "zone_ids", "zone_ids_ok", "gold_zones", "draft_zones", "zones_found")
 
 
 def _counts(r: dict) -> dict:
@@ -275,7 +281,8 @@ def _row(label: str, c: dict, extra: str = "") -> str:
             f"| {pct(c['status_rule_ok'], c['matched'])} / {pct(c['status_ok'], c['matched'])} "
             f"({c['overridden_ok']}/{c['overridden']}) "
             f"| {pct(c['zone_ok'], c['zoned'])} ({c['zoned']}); ids {c['zone_ids_ok']}/{c['zone_ids']} "
-            f"| {c['zones_found']}/{c['gold_zones']} ({c['draft_zones']}) | {c['quotes_valid']}/{c['quotes']} "
+            f"| {c['zones_found']}/{c['gold_zones']} ({c['draft_zones']}) | {c['plan_fields_ok']}/{c['plan_fields']} "
+            f"| {c['quotes_valid']}/{c['quotes']} "
             f"| {c['catalog_match_right']}/{c['catalog_matches']} | {c['seconds']:.2f} / {c['cpu']:.2f}{extra} |")
 
 
@@ -301,8 +308,8 @@ def main(argv=None) -> int:
     rows = [_counts(run_plan(pid, plans, projects, mentions, data_dir, seeds, pid in args.verbose or "all" in args.verbose)) for pid in plans]
     print("| document | projects R / P (catalog / draft) | mentions R / P (catalog / draft) "
           "| status agree: rule / reviewed (overrides right) | zone agree (pairs); known zone ids right | layout zones found (draft) "
-          "| quotes valid | catalog matches right | s wall / CPU |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+          "| plan fields | quotes valid | catalog matches right | s wall / CPU |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for r in rows:
         print(_row(r["plan"], r))
     groups = (("tuned on", TUNED_ON), ("tuned least", TUNED_LEAST))

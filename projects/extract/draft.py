@@ -140,26 +140,35 @@ def guess_plan(doc: Document, plan_id: str, district: str | None = None) -> dict
     """The plan entry: title, district, date, year and kind, as far as the text gives them."""
     head = [l.strip() for l in doc.text.split("\n")[:25] if l.strip()]
     joined = "".join(head)
-    quoted = re.search(r"《([^《》]{4,60}(?:规划|纲要|报告|计划|方案)[^《》]{0,10})》", joined)
-    if quoted:
-        title = quoted.group(1)
-    else:
-        title = None
-        for i, line in enumerate(head):
-            if re.search(r"规划|纲要|报告|计划|方案", line) and len(line) <= 40 and not re.search(r"[，,。；]", line):
-                prev = head[i - 1] if i else ""
-                title = prev + line if prev and len(prev) <= 24 and not re.search(r"[，,。；：:]", prev) and not re.search(r"\d{4}年", prev) else line
-                break
-        title = title or (head[0] if head else doc.path.stem)
+    # The title is a short line above the text ("2018年大连市政府工作报告（全文）"); a title in 《》
+    # further down names another document more often than this one.
+    first = doc.sentences[0].start if doc.sentences else len(doc.text)
+    top = [l.strip() for l in doc.text[:first].split("\n") if l.strip()]
+    title = None
+    for i, line in enumerate(top):
+        line = re.sub(r"[（(]全文[）)]$", "", line)
+        if re.search(r"规划|纲要|报告|计划|方案", line) and len(line) <= 60 and not re.search(r"[，,。；>]", line):
+            prev = top[i - 1] if i else ""
+            joins = prev and len(prev) <= 24 and not re.search(r"[，,。；：:>]", prev) and not re.search(r"\d{4}年|日期", prev)
+            title = prev + line if joins and not re.search(r"规划|纲要|报告", prev) else line
+            inner = re.search(r"《([^《》]{4,60})》", title)
+            title = inner.group(1) if inner else title  # 关于印发《…规划纲要》的通知
+            break
+    if title is None:
+        quoted = re.search(r"《([^《》]{4,60}(?:规划|纲要|报告|计划|方案)[^《》]{0,10})》", joined)
+        title = quoted.group(1) if quoted else (head[0] if head else doc.path.stem)
     m = re.search(r"(大连市)?([\u4e00-\u9fff]{2,4}区)", " ".join(head[:5]))
     if district is None:
         district = m.group(2) if m and m.group(2) not in ("城区", "市区", "社区") else ("大连市" if "大连市" in title else None)
     date = None
-    dm = re.search(r"((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日", "\n".join(head))
+    # The date above the text, or a date standing on a line of its own (a notice's signature).
+    date_re = r"((?:19|20)\d{2})(?:年|-)(\d{1,2})(?:月|-)(\d{1,2})日?"
+    dm = re.search(date_re, "\n".join(top)) or next(
+        (m for line in head if (m := re.fullmatch(rf"(?:发布日期[:：])?{date_re}", line))), None)
     if dm:
         date = f"{int(dm.group(1)):04d}-{int(dm.group(2)):02d}-{int(dm.group(3)):02d}"
     ym = re.search(r"((?:19|20)\d{2})年", title)
-    year = int(dm.group(1)) if dm else (int(ym.group(1)) if ym else None)
+    year = int(ym.group(1)) if ym else (int(dm.group(1)) if dm else None)
     if "工作报告" in title or "政府工作报告" in doc.text[:200]:
         kind = "work_report"
     elif re.search(r"国民经济和社会发展|五年规划纲要", title):
@@ -168,8 +177,14 @@ def guess_plan(doc: Document, plan_id: str, district: str | None = None) -> dict
         kind = "sector_plan"
     period = None
     pm = re.search(r"((?:19|20)\d{2})\s*[-—–至]\s*((?:19|20)\d{2})", doc.text[:3000])
-    if pm and kind != "work_report":
+    fyp = _FYP.search(title)
+    if fyp and kind != "work_report":  # the n-th five-year plan covers 1951+5n … 1955+5n (13th: 2016–2020)
+        n = _cn_number(fyp.group(1))
+        period = f"{1951 + 5 * n}-{1955 + 5 * n}" if n else None
+    elif pm and kind != "work_report":
         period = f"{pm.group(1)}-{pm.group(2)}"
+    if year is not None and date is not None:
+        period = None  # data/README.md: a period only for a plan that gives no date
     kind_en = {"work_report": "Government Work Report", "five_year_plan": "Five-Year Plan", "sector_plan": "Sector Plan"}[kind]
     place = "Dalian" if district in (None, "大连市") else f"{english(district[:-1]).replace(' ', '')} District"
     return {
@@ -177,6 +192,56 @@ def guess_plan(doc: Document, plan_id: str, district: str | None = None) -> dict
         "district": district or "大连市", "date": date, "year": year, "period": period, "kind": kind,
         "source_file": doc.path.name,
     }
+
+
+_FYP = re.compile(r"第?([一二三四五六七八九十]{1,3})(?:个五年|五)")
+_REVIEW_HEADING = re.compile(r"回顾|成效|成就|成果|发展基础|过去|完成情况|荣誉|情况$")
+
+
+def _cn_number(text: str) -> int | None:
+    """十三 → 13, 十四 → 14, 九 → 9."""
+    digits = {c: i for i, c in enumerate("零一二三四五六七八九")}
+    if text.startswith("十"):
+        return 10 + (digits.get(text[1:], 0) if text[1:] else 0)
+    if "十" in text:
+        a, b = text.split("十", 1)
+        return digits.get(a, 0) * 10 + (digits.get(b, 0) if b else 0)
+    return digits.get(text)
+
+
+def propose_parts(doc: Document, plan: dict) -> list[dict]:
+    """The parts of the document, one per top-level section: ``review`` (a look back: 回顾, 成效,
+    发展基础, 完成情况 …) or ``plan`` (tasks), with the year a review's facts hold by and a plan's
+    targets aim at. ``projects.status.classify`` reads a mention as a fact or a target by its part."""
+    year, period = plan.get("year"), plan.get("period")
+    start, end = (int(y) for y in period.split("-")) if period else (None, None)
+    parts, seen = [], set()
+    for s in doc.sentences:
+        top = s.headings[0] if s.headings else None
+        if not top or top in seen:
+            continue
+        seen.add(top)
+        stated = rules.YEAR.search(top)
+        if _REVIEW_HEADING.search(top):
+            kind = "review"
+            when = int(stated.group(1)) if stated else (start - 1 if start else (year - 1 if year else None))
+        else:
+            kind = "plan"
+            if stated:
+                when = int(stated.group(1))
+            elif end:
+                when = end
+            elif re.search(r"今后五年|五年", top) and year:
+                when = year + 4
+            else:
+                when = year
+        parts.append({"section": top, "part": kind, "year": when})
+    return parts
+
+
+def part_of(parts: list[dict], section: str | None) -> str | None:
+    """The part (review | plan) a section belongs to: the first part its name starts with."""
+    return next((p["part"] for p in parts if (section or "").startswith(p["section"])), None)
 
 
 def sentence_year(s: Sentence) -> int | None:
@@ -287,6 +352,8 @@ def build_draft(doc: Document, plan_id: str, known: Known, district: str | None 
     ids = Ids(known)
     ids.used["plans"] = {plan_id}
     plan = guess_plan(doc, plan_id, district)
+    parts = propose_parts(doc, plan)
+    plan["parts"] = parts
     notes = list(doc.notes)
 
     # Layouts and zones first: mentions name their zone. Zones and layouts the catalog already has
@@ -352,7 +419,7 @@ def build_draft(doc: Document, plan_id: str, known: Known, district: str | None 
             if quote is None:
                 notes.append(f"line {s.line}: {cand.name}: no verifiable quote ≤ 80 characters; left out")
                 continue
-            reading = read_status(cand.status_words, quote=quote, plan_kind=plan["kind"])
+            reading = read_status(cand.status_words, quote=quote, plan_kind=plan["kind"], part=part_of(parts, s.section))
             zw, zid = _zone_for(s, zone_names, known.prefixes, paragraph.get(s.line), cand.name)
             ca, cb = _clause_bounds(s.text, cand.start)
             inv = rules.INVESTMENT.search(s.text, ca, cb) or (rules.INVESTMENT.search(s.text) if len(cands) == 1 else None)
