@@ -177,10 +177,8 @@ def guess_plan(doc: Document, plan_id: str, district: str | None = None) -> dict
         kind = "sector_plan"
     period = None
     pm = re.search(r"((?:19|20)\d{2})\s*[-—–至]\s*((?:19|20)\d{2})", doc.text[:3000])
-    fyp = _FYP.search(title)
-    if fyp and kind != "work_report":  # the n-th five-year plan covers 1951+5n … 1955+5n (13th: 2016–2020)
-        n = _cn_number(fyp.group(1))
-        period = f"{1951 + 5 * n}-{1955 + 5 * n}" if n else None
+    if kind != "work_report" and _fyp_period(title):
+        period = _fyp_period(title)
     elif pm and kind != "work_report":
         period = f"{pm.group(1)}-{pm.group(2)}"
     if year is not None and date is not None:
@@ -198,6 +196,13 @@ _FYP = re.compile(r"第?([一二三四五六七八九十]{1,3})(?:个五年|五)
 _REVIEW_HEADING = re.compile(r"回顾|成效|成就|成果|发展基础|过去|完成情况|荣誉|情况$")
 
 
+def _fyp_period(title: str) -> str | None:
+    """The years of the n-th five-year plan a title names: 1951+5n … 1955+5n (十三五: 2016-2020)."""
+    m = _FYP.search(title or "")
+    n = _cn_number(m.group(1)) if m else None
+    return f"{1951 + 5 * n}-{1955 + 5 * n}" if n else None
+
+
 def _cn_number(text: str) -> int | None:
     """十三 → 13, 十四 → 14, 九 → 9."""
     digits = {c: i for i, c in enumerate("零一二三四五六七八九")}
@@ -213,7 +218,8 @@ def propose_parts(doc: Document, plan: dict) -> list[dict]:
     """The parts of the document, one per top-level section: ``review`` (a look back: 回顾, 成效,
     发展基础, 完成情况 …) or ``plan`` (tasks), with the year a review's facts hold by and a plan's
     targets aim at. ``projects.status.classify`` reads a mention as a fact or a target by its part."""
-    year, period = plan.get("year"), plan.get("period")
+    year = plan.get("year")
+    period = plan.get("period") or (_fyp_period(plan.get("title_zh")) if plan.get("kind") != "work_report" else None)
     start, end = (int(y) for y in period.split("-")) if period else (None, None)
     parts, seen = [], set()
     for s in doc.sentences:
