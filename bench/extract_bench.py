@@ -124,14 +124,29 @@ def part_of(plan: dict, section: str | None) -> str | None:
     return None
 
 
+def rule_reading(m: dict, plan: dict):
+    """What the status rules read from the catalog's own words, quote and part (no reviewer override)."""
+    return read_status(m.get("status_words"), quote=m.get("quote"), part=part_of(plan, m.get("section")))
+
+
 def rule_status(m: dict, plan: dict) -> str:
-    """What the status rules read from the catalog's own words (no reviewer override)."""
-    return read_status(m.get("status_words"), quote=m.get("quote"), part=part_of(plan, m.get("section"))).status
+    return rule_reading(m, plan).status
 
 
 def gold_status(m: dict, plan: dict) -> str:
-    """The reviewed catalog's status: an explicit override (with its note) wins over the rule."""
-    return m.get("status") or rule_status(m, plan)
+    """The reviewed catalog's status: an explicit override (with its note) wins over the rule; an
+    overridden statement (fact/target) is read as that statement."""
+    if m.get("status"):
+        return m["status"]
+    if m.get("statement") and m["statement"] != rule_reading(m, plan).statement:
+        from projects.status import read_as
+
+        return read_as(m.get("status_words"), m["statement"]).status.value
+    return rule_status(m, plan)
+
+
+def gold_statement(m: dict, plan: dict) -> str | None:
+    return m.get("statement") or rule_reading(m, plan).statement
 
 
 def zone_of(m: dict) -> str | None:
@@ -203,7 +218,8 @@ def run_plan(plan_id: str, plans: dict, projects: dict, mentions: list[dict], da
     right_projects = {d["_project"] for d, _ in matched}
     status_rule = sum(1 for d, g in matched if d["proposed"]["status"] == rule_status(g, plan))
     status_ok = sum(1 for d, g in matched if d["proposed"]["status"] == gold_status(g, plan))
-    overridden = [(d, g) for d, g in matched if g.get("status") and g["status"] != rule_status(g, plan)]
+    overridden = [(d, g) for d, g in matched if gold_status(g, plan) != rule_status(g, plan)]
+    statement_ok = sum(1 for d, g in matched if d["proposed"].get("statement") == gold_statement(g, plan))
     zoned = [(d, g) for d, g in matched if zone_of(d) or zone_of(g)]
     zone_ok = sum(1 for d, g in zoned if zone_of(d) == zone_of(g))
     # Zone ids: where the catalog's zone is one the held-out catalog still has (another plan's).
@@ -229,7 +245,7 @@ def run_plan(plan_id: str, plans: dict, projects: dict, mentions: list[dict], da
         print(f"== {plan_id}: status disagreements")
         for d, g in matched:
             if d["proposed"]["status"] != gold_status(g, plan):
-                over = " (override)" if g.get("status") and g["status"] != rule_status(g, plan) else ""
+                over = " (override)" if gold_status(g, plan) != rule_status(g, plan) else ""
                 print(f"  {g['_names'][0]}: draft {d['status_words']!r}→{d['proposed']['status']}, catalog {g.get('status_words')!r}→{gold_status(g, plan)}{over} | {d['quote']}")
         print(f"== {plan_id}: zone disagreements")
         for d, g in zoned:
@@ -242,7 +258,8 @@ def run_plan(plan_id: str, plans: dict, projects: dict, mentions: list[dict], da
         "gold_mentions": len(golds), "draft_mentions": len(drafts),
         "mention_recall": len(matched) / max(1, len(golds)), "mention_precision": len(matched) / max(1, len(drafts)),
         "status": status_ok / max(1, len(matched)), "status_rule": status_rule / max(1, len(matched)),
-        "overridden": len(overridden), "overridden_ok": sum(1 for d, g in overridden if d["proposed"]["status"] == g["status"]), "zone": zone_ok / max(1, len(zoned)), "zoned": len(zoned),
+        "overridden": len(overridden), "overridden_ok": sum(1 for d, g in overridden if d["proposed"]["status"] == gold_status(g, plan)),
+        "statement": statement_ok / max(1, len(matched)), "zone": zone_ok / max(1, len(zoned)), "zoned": len(zoned),
         "quotes_valid": quotes_ok, "quotes": len(drafts),
         "catalog_matches": len(catalog_pairs),
         "catalog_match_right": sum(1 for d, g in catalog_pairs if d["_catalog"] == g["project"]),
@@ -261,7 +278,7 @@ TUNED_ON = ("xigang-13th-fyp", "xigang-services-14th", "xigang-work-report-2016"
 TUNED_LEAST = ("dalian-work-report-2018", "shahekou-14th-fyp")
 
 _SUMS = ("gold_projects", "found_projects", "draft_projects", "right_projects", "gold_mentions", "draft_mentions", "matched",
-         "status_ok", "status_rule_ok", "overridden", "overridden_ok", "zone_ok", "zoned", "quotes_valid", "quotes",
+         "status_ok", "status_rule_ok", "statement_ok", "overridden", "overridden_ok", "zone_ok", "zoned", "quotes_valid", "quotes",
          "catalog_matches", "catalog_match_right", "seconds", "cpu", "plan_fields", "plan_fields_ok", "zone_ids", "zone_ids_ok", "gold_zones", "draft_zones", "zones_found")
 
 
@@ -270,6 +287,7 @@ def _counts(r: dict) -> dict:
     return {**r, "found_projects": round(r["project_recall"] * r["gold_projects"]),
             "right_projects": round(r["project_precision"] * r["draft_projects"]), "matched": mm,
             "status_ok": round(r["status"] * mm), "status_rule_ok": round(r["status_rule"] * mm),
+            "statement_ok": round(r["statement"] * mm),
             "zone_ok": round(r["zone"] * r["zoned"])}
 
 
@@ -279,7 +297,7 @@ def _row(label: str, c: dict, extra: str = "") -> str:
             f"({c['gold_projects']} / {c['draft_projects']}) "
             f"| {pct(c['matched'], c['gold_mentions'])} / {pct(c['matched'], c['draft_mentions'])} ({c['gold_mentions']} / {c['draft_mentions']}) "
             f"| {pct(c['status_rule_ok'], c['matched'])} / {pct(c['status_ok'], c['matched'])} "
-            f"({c['overridden_ok']}/{c['overridden']}) "
+            f"({c['overridden_ok']}/{c['overridden']}); fact/target {pct(c['statement_ok'], c['matched'])} "
             f"| {pct(c['zone_ok'], c['zoned'])} ({c['zoned']}); ids {c['zone_ids_ok']}/{c['zone_ids']} "
             f"| {c['zones_found']}/{c['gold_zones']} ({c['draft_zones']}) | {c['plan_fields_ok']}/{c['plan_fields']} "
             f"| {c['quotes_valid']}/{c['quotes']} "
@@ -307,7 +325,7 @@ def main(argv=None) -> int:
     plans, projects, mentions = gold(data_dir)
     rows = [_counts(run_plan(pid, plans, projects, mentions, data_dir, seeds, pid in args.verbose or "all" in args.verbose)) for pid in plans]
     print("| document | projects R / P (catalog / draft) | mentions R / P (catalog / draft) "
-          "| status agree: rule / reviewed (overrides right) | zone agree (pairs); known zone ids right | layout zones found (draft) "
+          "| status agree: rule / reviewed (overrides right); fact/target agree | zone agree (pairs); known zone ids right | layout zones found (draft) "
           "| plan fields | quotes valid | catalog matches right | s wall / CPU |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for r in rows:

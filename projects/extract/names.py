@@ -738,6 +738,7 @@ def _judge(name: str, info, clean: bool, after: str, header: bool, listed: bool,
 
 
 _MODIFIERS = sorted(rules.STATUS_MODIFIERS, key=len, reverse=True)
+_GENERIC_TRAIL = ("建设", "项目建设")
 _COORDINATED = re.compile(r"(?:和|及|与|以及)[^，。；]{1,30}?" + rules.ENUM_CATEGORY.pattern)
 _WHEN = re.compile(r"(?:于|至|到|在)?(?:\d{4}年)?(?:\d{1,2}月)?(?:\d{1,2}日)?(?:前|底|末|以前)?(?=\S)")
 
@@ -747,8 +748,12 @@ def _status(ctx: Ctx, ca: int, cb: int, items, end: int, lead_words: str | None,
     text = ctx.text
     after_from = max(end, _name_end_of_last(ctx, items))
     rest = text[after_from:cb]
+    category = None  # "等前期项目": a category that itself says the stage
     m = rules.ENUM_CATEGORY.match(rest)
     if m:
+        phrase = re.sub(r"^等(?:一批|\d+[个家座处项所]|[一二三四五六七八九十]+[个家座处项所])?", "", m.group(0))
+        if any(k in phrase for k in _status_words()):
+            category = (after_from + m.end() - len(phrase), after_from + m.end())
         after_from += m.end()
         rest = text[after_from:cb]
     m = re.match(r"[（(][^（）()]{0,20}[）)]", rest)
@@ -795,14 +800,28 @@ def _status(ctx: Ctx, ca: int, cb: int, items, end: int, lead_words: str | None,
                 # "推动X的投产使用", "推动A、B特色化、差异化发展": the predicate is a noun the verb in
                 # front governs, so the verb is the status.
                 nominal = rest[:begin].endswith("的") or rest[:begin].endswith("化")
-    lead_has_status = bool(lead_words) and any(k in lead_words for k in keys)
-    if after and text[after[0]:after[1]].strip() not in ("建设", "项目建设") and not (nominal and lead_has_status):
-        return text[after[0]:after[1]], after
-    if lead_words:
+    lead = None
+    if lead_words and any(k in lead_words for k in keys):
         words = lead_words.strip("，,、 ")
-        if any(k in words for k in keys):
-            start = text.find(words, ca)
-            return words, (start, start + len(words))
+        start = text.find(words, ca)
+        lead = (words, (start, start + len(words)))
+    if category:
+        # "推进A、B等前期项目" → 推进…前期项目; "A等8个前期项目加快推进" → 前期项目加快推进
+        cs, ce = category
+        if after and after[0] == ce:
+            ce = after[1]
+        words = text[cs:ce]
+        if lead:
+            return f"{lead[0]}…{words}", (lead[1][0], ce)
+        return words, (cs, ce)
+    trail = text[after[0]:after[1]] if after else None
+    if trail and trail.strip() not in _GENERIC_TRAIL and not (nominal and lead):
+        return trail, after
+    if lead and trail and trail.strip() in _GENERIC_TRAIL:
+        # "全面启动X建设": the verb in front says the stage, 建设 what it is about (全面启动…建设)
+        return f"{lead[0]}…{trail}", (lead[1][0], after[1])
+    if lead:
+        return lead
     if after:
         return text[after[0]:after[1]], after
     if header_words:

@@ -35,7 +35,11 @@ def test_name_with_suffix_and_the_predicate_after_it():
 
 
 def test_verb_in_front_is_the_status_when_nothing_follows():
-    assert names("推进大同街地下人行通道建设,") == {"大同街地下人行通道": "推进"}
+    # 建设 after the name says what the verb is about: the words join with "…" (data/README.md)
+    assert names("推进大同街地下人行通道建设,") == {"大同街地下人行通道": "推进…建设"}
+    assert names("重点实施大同街地下人行通道") == {"大同街地下人行通道": "重点实施"}
+    assert names("推进一二九街周边地块改造、畅通街周边区域改造等前期项目") == {
+        "一二九街周边地块改造": "推进…前期项目", "畅通街周边区域改造": "推进…前期项目"}
 
 
 def test_enumeration_closed_by_a_category_makes_every_item_a_project():
