@@ -418,6 +418,8 @@ def find_projects(text: str, gazetteer: Gazetteer | None = None) -> list[Candida
                         # "X迈进Y广场": the name is the part after the predicate.
                         a = inside
                         end, info, clean = _name_end(ctx, a, ib)
+                        if n == 0:
+                            lead_words = text[ia:a]
                 m = _DEFINED.match(text, a, end)
                 if m:  # "“三街”是东关街历史文化保护街": the name is what the quoted term stands for
                     a = m.end()
@@ -739,8 +741,11 @@ def _judge(name: str, info, clean: bool, after: str, header: bool, listed: bool,
 
 _MODIFIERS = sorted(rules.STATUS_MODIFIERS, key=len, reverse=True)
 _GENERIC_TRAIL = ("建设", "项目建设")
+_NOT_STATUS_VERBS = {"对", "在", "将", "把", "以", "与", "和", "及", "并", "由", "经", "向", "为", "围绕", "依托", "利用", "通过",
+                     "采取", "结合", "借助", "发挥", "充分发挥", "按照", "根据", "其中", "包括", "如", "等", "是", "有"}
+_VERB_AFTER = re.compile(r"[\u4e00-\u9fff]{2,6}?(?=$|[，,。；;、])")
 _COORDINATED = re.compile(r"(?:和|及|与|以及)[^，。；]{1,30}?" + rules.ENUM_CATEGORY.pattern)
-_WHEN = re.compile(r"(?:于|至|到|在)?(?:\d{4}年)?(?:\d{1,2}月)?(?:\d{1,2}日)?(?:前|底|末|以前)?(?=\S)")
+_WHEN = re.compile(r"(?:于|至|到|在)?(?:\d{4}年(?:\d{1,2}月)?|\d{1,2}月)(?:\d{1,2}日)?(?:前|底|末|以前)?(?=\S)")
 
 
 def _status(ctx: Ctx, ca: int, cb: int, items, end: int, lead_words: str | None, header_words: str | None):
@@ -787,6 +792,8 @@ def _status(ctx: Ctx, ca: int, cb: int, items, end: int, lead_words: str | None,
                 if nxt is None:
                     break
                 stop += len(nxt) + (1 if rest.startswith("并", stop) else 0)
+            if rest.startswith("工作", stop):
+                stop += 2  # 前期工作, 征收工作: the work the stage names
             # The words start at the status word or the modal words and adverbs right before it
             # (力争, 年内, 相继, 已 …), not at whatever lies between the name and it.
             begin = pos
@@ -800,33 +807,63 @@ def _status(ctx: Ctx, ca: int, cb: int, items, end: int, lead_words: str | None,
                 # "推动X的投产使用", "推动A、B特色化、差异化发展": the predicate is a noun the verb in
                 # front governs, so the verb is the status.
                 nominal = rest[:begin].endswith("的") or rest[:begin].endswith("化")
-    lead = None
-    if lead_words and any(k in lead_words for k in keys):
-        words = lead_words.strip("，,、 ")
-        start = text.find(words, ca)
-        lead = (words, (start, start + len(words)))
+    # The verbs in front of the list: "采取社会投资方式完成" → 完成. With a status keyword they say
+    # the stage; without one (深化, 做大做强, 重点加强) they are still the words a reviewer reads.
+    lead, strong = _lead_verbs(ctx, ca, lead_words), False
+    if lead:
+        strong = any(k in lead[0] for k in keys)
     if category:
         # "推进A、B等前期项目" → 推进…前期项目; "A等8个前期项目加快推进" → 前期项目加快推进
         cs, ce = category
         if after and after[0] == ce:
             ce = after[1]
         words = text[cs:ce]
-        if lead:
+        if lead and strong:
             return f"{lead[0]}…{words}", (lead[1][0], ce)
         return words, (cs, ce)
     trail = text[after[0]:after[1]] if after else None
-    if trail and trail.strip() not in _GENERIC_TRAIL and not (nominal and lead):
+    if lead and trail and trail.endswith("工作") and after[0] == after_from:
+        # "积极推进X前期工作": the verb in front and the work it is about (积极推进…前期工作)
+        return f"{lead[0]}…{trail}", (lead[1][0], after[1])
+    if trail and trail.strip() not in _GENERIC_TRAIL and not (nominal and lead and strong):
         return trail, after
     if lead and trail and trail.strip() in _GENERIC_TRAIL:
         # "全面启动X建设": the verb in front says the stage, 建设 what it is about (全面启动…建设)
         return f"{lead[0]}…{trail}", (lead[1][0], after[1])
-    if lead:
+    if lead and (strong or nominal):
         return lead
     if after:
         return text[after[0]:after[1]], after
     if header_words:
         return header_words, None
+    m = _VERB_AFTER.match(text, after_from, cb)
+    if m and ctx.tok_at.get(after_from) and ctx.tok_at[after_from].flag == "v":
+        return m.group(0), (m.start(), m.end())  # "…等重点楼宇升级提档": words the rules do not know
+    if lead:
+        return lead
     return None, None
+
+
+def _lead_verbs(ctx: Ctx, ca: int, lead_words: str | None) -> tuple[str, tuple[int, int]] | None:
+    """The run of verbs and adverbs that ends the words in front of a list ("采取社会投资方式完成" → 完成)."""
+    if not lead_words:
+        return None
+    words = lead_words.rstrip("，,、 ")
+    start = ctx.text.find(words, ca)
+    if start < 0:
+        return None
+    end = start + len(words)
+    begin = end
+    for t in reversed([t for t in ctx.toks if start <= t.start and t.end <= end]):
+        if t.end != begin:
+            break
+        if t.flag[:1] in ("v", "d") or t.flag in ("ad", "vd", "vn") or t.word in rules.LEAD_WORDS or t.word in rules.STATUS_MODIFIERS:
+            if t.word in _NOT_STATUS_VERBS:
+                break  # 围绕, 依托, 采取 …: how, not what stage
+            begin = t.start
+        else:
+            break
+    return (ctx.text[begin:end], (begin, end)) if begin < end else None
 
 
 def _name_end_of_last(ctx: Ctx, items) -> int:
