@@ -112,7 +112,13 @@ def english(text: str) -> str:
                 i = j
                 break
         else:
-            run += re.sub(r"[^A-Za-z0-9·]+", "", "".join(syllables(toks[i])))
+            tok = toks[i]
+            kind = next((k for k in sorted(rules.ENGLISH_KINDS_AT_END, key=len, reverse=True)
+                         if i == len(toks) - 1 and tok.endswith(k) and len(tok) > len(k)), None)
+            if kind:  # "金普新区" is one word for jieba: Jinpu New Area
+                toks[i:i + 1] = [tok[: -len(kind)], kind]
+                continue
+            run += re.sub(r"[^A-Za-z0-9·]+", "", "".join(syllables(tok)))
             i += 1
     if run:
         words.append(run[:1].upper() + run[1:])
@@ -379,7 +385,7 @@ def build_draft(doc: Document, plan_id: str, known: Known, district: str | None 
             "id": ids.new("layouts", f"{plan_id}-{slugify(layout.name, 24)}"), "plan": plan_id,
             "name_zh": layout.name, "name_en": english(layout.name),
             "cite": {"plan": plan_id, "section": layout.sentence.section, "quote": _sentence_quote(doc, layout.sentence, layout.span)},
-            "review": "pending", "confidence": 0.6 if layout.zones else 0.4, "zones": [],
+            "review": "pending", "confidence": 0.6 if layout.zones else 0.4, "proposed": {"rule": layout.rule}, "zones": [],
         }
         for z in new_zones:
             zq = _sentence_quote(doc, z.sentence, z.span)
@@ -406,6 +412,8 @@ def build_draft(doc: Document, plan_id: str, known: Known, district: str | None 
         for c in cands:
             if c.confidence >= 0.6 and c.rules and c.rules[0] != "shared head noun":
                 gazetteer.add(c.name, c.name, "named elsewhere in the document")
+                if c.alias:  # "…激光科学研究装置——“大连光源”": found again by its other name
+                    gazetteer.add(f"“{c.alias}”", c.name, "named elsewhere in the document")
                 key = name_key(c.name, known.prefixes)
                 if key != c.name and c.name.endswith(key):
                     gazetteer.add(key, c.name, "named elsewhere in the document")
@@ -438,6 +446,7 @@ def build_draft(doc: Document, plan_id: str, known: Known, district: str | None 
                     "name_as_written": cand.name, "status": reading.status,
                     **({"statement": reading.statement} if reading.statement else {}),
                     **({"target_status": reading.target_status} if reading.target_status else {}),
+                    **({"status_rule": reading.reason} if reading.reason else {}),
                     "rules": cand.rules, "line": s.line,
                 },
             }

@@ -460,6 +460,9 @@ def find_projects(text: str, gazetteer: Gazetteer | None = None) -> list[Candida
                 if alias:
                     cand.alias = alias.group(1)
                     cand.name = name[: alias.start()]
+                other = _OTHER_NAME.match(text, end)
+                if other and not cand.alias:  # "…科学研究装置——“大连光源”建成运行"
+                    cand.alias = other.group(1)
                 cand.status_words, cand.status_span = _status(ctx, ca, cb, items, end, lead_words, header_words)
                 if header_words is not None:
                     cand.rules.append("list header")
@@ -491,8 +494,8 @@ def _gazetteer_hits(ctx: Ctx, gazetteer: Gazetteer, found: list[Candidate], clau
     out = []
     taken = [(c.start, c.end) for c in found]
     for a, b, name, why in gazetteer.find(ctx.text):
-        if any(a < e and s < b for s, e in taken):
-            continue  # the rules already read this place
+        if any(a < e and s < b for s, e in taken) or any(c.name == name for c in found):
+            continue  # the rules already read this place, or this project in this sentence
         if (a not in ctx.bounds or b not in ctx.bounds) and not ctx.text[a:b].startswith("“"):
             continue  # inside a longer word
         ca, cb = next(((x, y) for x, y in clauses if x <= a < y), (a, b))
@@ -609,6 +612,7 @@ def _split_conjunctions(ctx: Ctx, items: list[tuple[int, int]], list_end: int | 
 
 
 _QUOTED = re.compile(r"“([^“”]{2,20})”(?=$|[，,。；、等的和及与建项工]|$)")
+_OTHER_NAME = re.compile(r"——“([^“”]{2,12})”")
 _DEFINED = re.compile(r"“[^”]{1,8}”(?:是指|是|即)")
 _NOT_AFTER = re.compile(r"(?:片区|城区|城市|商圈|功能区|区域|街道)")
 
@@ -741,6 +745,7 @@ def _judge(name: str, info, clean: bool, after: str, header: bool, listed: bool,
 
 _MODIFIERS = sorted(rules.STATUS_MODIFIERS, key=len, reverse=True)
 _GENERIC_TRAIL = ("建设", "项目建设")
+_REPRESENTATIVE = re.compile(r"”?为代表的(?:一批)?[^，,。；]{0,14}?(?:平台|项目|工程|企业|园区|基地|载体)")
 _NOT_STATUS_VERBS = {"对", "在", "将", "把", "以", "与", "和", "及", "并", "由", "经", "向", "为", "围绕", "依托", "利用", "通过",
                      "采取", "结合", "借助", "发挥", "充分发挥", "按照", "根据", "其中", "包括", "如", "等", "是", "有"}
 _VERB_AFTER = re.compile(r"[\u4e00-\u9fff]{2,6}?(?=$|[，,。；;、])")
@@ -767,6 +772,10 @@ def _status(ctx: Ctx, ca: int, cb: int, items, end: int, lead_words: str | None,
         rest = text[after_from:cb]
     m = _COORDINATED.match(rest)
     if m:  # "A、B等历史文化街区和C、D等老厂房的保护": both lists share the predicate
+        after_from += m.end()
+        rest = text[after_from:cb]
+    m = _REPRESENTATIVE.match(rest)
+    if m:  # "以“大连光源”为代表的一批科技创新公共平台投入使用": the category it stands for
         after_from += m.end()
         rest = text[after_from:cb]
     m = _WHEN.match(rest)
