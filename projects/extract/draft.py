@@ -29,7 +29,7 @@ from projects.extract.names import Candidate, Gazetteer, find_again, find_projec
 from projects.extract.segment import add_places
 from projects.extract.places import find_layouts, find_streets, strip_numbering, zone_in_heading, zone_kind, zone_subject
 from projects.extract.statuses import read_status
-from projects.extract.text import Document, Sentence, read_document
+from projects.extract.text import MAX_QUOTE, Document, Sentence, read_document
 
 HEADER = """\
 # Draft catalog entries drafted by `zonemap extract` from {source} for plan {plan}.
@@ -531,13 +531,20 @@ def build_draft(doc: Document, plan_id: str, known: Known, district: str | None 
 
 
 def _sentence_quote(doc: Document, s: Sentence, span: tuple[int, int]) -> str | None:
-    return doc.quote(s.start, s.end if s.text[-1:] not in "。；;！？" else s.end - 1, keep=span)
+    """The sentence, or when it is too long the clauses around ``span`` (cleaned-text offsets)."""
+    end = s.end if s.text[-1:] not in "。；;！？" else s.end - 1
+    q = doc.quote(s.start, end, keep=span) if end - s.start <= MAX_QUOTE else None
+    if q is None:
+        a, _ = _clause_bounds(s.text, max(0, span[0] - s.start))
+        _, b = _clause_bounds(s.text, max(0, span[1] - s.start - 1))
+        q = doc.quote(s.start + a, min(s.start + b, end), keep=span)
+    return q or doc.quote(s.start, end, keep=span)
 
 
 def _street_en(name: str) -> str:
     for zh, en in (("大街", "Street"), ("大道", "Avenue"), ("路", "Road"), ("街", "Street"), ("巷", "Lane")):
         if name.endswith(zh):
-            return f"{english(name[: -len(zh)]).replace(' ', '')} {en}"
+            return f"{english(name[: -len(zh)])} {en}"
     return english(name)
 
 

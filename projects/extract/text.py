@@ -234,6 +234,8 @@ def runin_heading(line: str) -> str | None:
     if m:
         return m.group(1)
     m = _RUNIN_STOP.match(line)
+    if m and re.match(r"[一二三四五六七八九十]+是", m.group(1)):
+        return None  # "七是北水南调入连工程全面竣工通水。": an enumerated finding, a sentence
     return m.group(1) if m and len(line) - m.end() >= 40 else None
 
 
