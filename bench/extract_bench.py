@@ -295,7 +295,8 @@ def _row(label: str, c: dict, extra: str = "") -> str:
     pct = lambda a, b: f"{a / b:.0%}" if b else "–"  # noqa: E731
     return (f"| {label} | {pct(c['found_projects'], c['gold_projects'])} / {pct(c['right_projects'], c['draft_projects'])} "
             f"({c['gold_projects']} / {c['draft_projects']}) "
-            f"| {pct(c['matched'], c['gold_mentions'])} / {pct(c['matched'], c['draft_mentions'])} ({c['gold_mentions']} / {c['draft_mentions']}) "
+            f"| {pct(c['matched'], c['gold_mentions'])} / {pct(c['matched'], c['draft_mentions'])} "
+            f"({c['matched']} of {c['gold_mentions']} / {c['draft_mentions']}) "
             f"| {pct(c['status_rule_ok'], c['matched'])} / {pct(c['status_ok'], c['matched'])} "
             f"({c['overridden_ok']}/{c['overridden']}); fact/target {pct(c['statement_ok'], c['matched'])} "
             f"| {pct(c['zone_ok'], c['zoned'])} ({c['zoned']}); ids {c['zone_ids_ok']}/{c['zone_ids']} "
@@ -324,7 +325,7 @@ def main(argv=None) -> int:
     startup, startup_cpu = time.perf_counter() - t0, time.process_time() - c0
     plans, projects, mentions = gold(data_dir)
     rows = [_counts(run_plan(pid, plans, projects, mentions, data_dir, seeds, pid in args.verbose or "all" in args.verbose)) for pid in plans]
-    print("| document | projects R / P (catalog / draft) | mentions R / P (catalog / draft) "
+    print("| document | projects R / P (catalog / draft) | mentions R / P (paired of catalog / draft) "
           "| status agree: rule / reviewed (overrides right); fact/target agree | zone agree (pairs); known zone ids right | layout zones found (draft) "
           "| plan fields | quotes valid | catalog matches right | s wall / CPU |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")

@@ -467,9 +467,30 @@ def find_projects(text: str, gazetteer: Gazetteer | None = None) -> list[Candida
                 if header_words is not None:
                     cand.rules.append("list header")
                 out.append(cand)
+    out.extend(_next_phases(ctx, out, clauses))
     if gazetteer is not None:
         out.extend(_gazetteer_hits(ctx, gazetteer, out, clauses))
     return _unique(out)
+
+
+_BARE_PHASE = re.compile(r"(?:推进|启动|实施|加快|开工|建设)?([一二三四五六七八九十\d]+期)(?:工程|项目)?(?=建设|开工|工程|项目|$|[，,。；])")
+
+
+def _next_phases(ctx: Ctx, found: list[Candidate], clauses) -> list[Candidate]:
+    """"充分发挥X电站一期的示范作用，积极推进二期建设": the phase named alone is X's next phase."""
+    text, out = ctx.text, []
+    phased = [c for c in found if rules.PHASE.search(c.name)]
+    for c in phased:
+        base = rules.PHASE.sub("", c.name).rstrip("（(")
+        for ca, cb in clauses:
+            if ca < c.end:
+                continue
+            m = _BARE_PHASE.match(text, _strip_lead(ctx, ca, cb), cb)
+            if m and m.group(1) not in c.name:
+                cand = Candidate(base + m.group(1), m.start(1), m.end(1), c.kind, rules=[f"next phase of {c.name}"], confidence=0.55)
+                cand.status_words, cand.status_span = _status(ctx, ca, cb, [(m.start(1), m.end(1))], m.end(1), text[ca:m.start(1)] or None, None)
+                out.append(cand)
+    return out
 
 
 def find_again(text: str, found: list[Candidate], gazetteer: Gazetteer) -> list[Candidate]:
