@@ -8,13 +8,20 @@ extraction on its document against that catalog, and compare the draft with the 
 
 - mentions: a draft mention and a catalog mention agree when their quotes lie in the same
   sentence and they name the same project (the catalog project the draft matched, or a name
-  similar to the project's name or aliases); pairs are one-to-one;
+  similar to the project's name or aliases, an editorial bracket left out); pairs are one-to-one,
+  a tie going to the mention whose quote covers the same words;
 - projects: a catalog project is found when one of its mentions is; a draft project is right when
   one of its mentions agrees;
-- status: the normalised status of paired mentions (projects.status on both sides);
-- zone: paired mentions where either side states a zone, and they state the same one;
+- status of paired mentions: against the rule (projects.status read on the catalog's own words,
+  quote and part) and against the reviewed catalog (its overrides, counted apart: a draft cannot
+  know a reviewer's override); fact/target agreement;
+- zone: paired mentions where either side states a zone, and they state the same one; zone ids
+  where the catalog's zone is one the held-out catalog still has;
+- layout zones: the held-out plan's zone names among the draft's zones (or the known zones it links);
+- plan fields: title, district, date, year, period and kind of the drafted plan entry;
 - quotes: draft quotes that are verbatim (the loader's rule) and at most 80 characters;
-- seconds: reading, matching and drafting, per document (jieba's start-up counted once, in total).
+- seconds: reading, matching and drafting, per document (jieba's start-up counted once, in total);
+- subtotals for the documents the rules were tuned on and the ones tuned least (TUNED_ON below).
 
 The numbers go into the issue's closing note, not into tests.
 """
