@@ -229,7 +229,8 @@ def propose_parts(doc: Document, plan: dict) -> list[dict]:
     start, end = (int(y) for y in period.split("-")) if period else (None, None)
     parts, seen = [], set()
     for s in doc.sentences:
-        top = s.headings[0] if s.headings else None
+        # Sentences above the first heading are cited under the document's title (section_of).
+        top = s.headings[0] if s.headings else plan.get("title_zh")
         if not top or top in seen:
             continue
         seen.add(top)
@@ -438,7 +439,7 @@ def build_draft(doc: Document, plan_id: str, known: Known, district: str | None 
             ca, cb = _clause_bounds(s.text, cand.start)
             inv = rules.INVESTMENT.search(s.text, ca, cb) or (rules.INVESTMENT.search(s.text) if len(cands) == 1 else None)
             fields = {
-                "plan": plan_id, "section": s.section, "status_words": cand.status_words,
+                "plan": plan_id, "section": s.section or plan["title_zh"], "status_words": cand.status_words,
                 "year": sentence_year(s), "zone_as_written": zw, "zone": zid,
                 "industries": _industries(quote, known), "investment": inv.group(0) if inv else None, "quote": quote,
                 "confidence": round(cand.confidence, 2),
