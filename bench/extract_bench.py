@@ -164,7 +164,7 @@ def zone_of(m: dict) -> str | None:
 def run_plan(plan_id: str, plans: dict, projects: dict, mentions: list[dict], data_dir: Path, seeds: Path, verbose: bool) -> dict:
     plan = plans[plan_id]
     with tempfile.TemporaryDirectory() as tmp:
-        without_plan(data_dir, Path(tmp), plan_id)
+        without_plan(data_dir, Path(tmp), plan_id, seeds)
         t0, c0 = time.perf_counter(), time.process_time()
         doc = read_document(seeds / plan["source_file"])
         known = read_known(Path(tmp) / "catalog")

@@ -163,7 +163,7 @@ def test_held_out_document_reaches_the_api(tmp_path, seeds, databases):
     """The done-when test: a document the catalog has not seen goes extract → review → load → API."""
     plan = "xigang-work-report-2016"
     data = tmp_path / "data"
-    without_plan(DATA_DIR, data, plan)
+    without_plan(DATA_DIR, data, plan, seeds)
     document = seeds / "002_fc2554f0bbfd893b.txt"
     r = run("extract", document, "--plan", plan, "--data-dir", data)
     assert r.returncode == 0, r.stderr
