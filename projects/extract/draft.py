@@ -456,7 +456,7 @@ def build_draft(doc: Document, plan_id: str, known: Known, district: str | None 
             }
             mentions.append(Mention(cand, s, quote, fields))
     if not mentions:
-        raise ExtractError(f"{doc.path}: no project found in {len(doc.sentences)} sentences: nothing written")
+        raise ExtractError(f"{doc.path}: no project found in {len(doc.sentences)} sentences (is it a plan document?)")
 
     # Group: catalog matches become mentions of catalog projects; the rest become new projects.
     projects_out, catalog_mentions, streets_out = [], [], {}
@@ -570,22 +570,50 @@ def dump_draft(draft: dict, header: str = "") -> str:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that the file is either the old one or the whole new one."""
+    """Write ``text`` to ``path`` so that the file is either the old one or the whole new one.
+
+    The new file keeps the old one's permissions (else the usual ones for a new file, not the
+    temporary file's 0600); a folder that cannot be written raises ExtractError naming it.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    check_writable(path)
     try:
+        mode = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
-    except BaseException:
-        try:
+    except OSError as exc:
+        raise ExtractError(f"{path}: cannot write it ({exc.strerror or exc})") from None
+    finally:
+        if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+
+
+def check_writable(path: Path) -> None:
+    """Raise ExtractError unless ``path`` can be written: not a folder, in a folder one may write."""
+    path = Path(path)
+    if path.is_dir():
+        raise ExtractError(f"{path} is a folder: expected a file name such as {path / 'draft.yaml'}")
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent  # the first folder that exists is the one a new one is made in
+    if not folder.is_dir():
+        raise ExtractError(f"{path}: {folder} is not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ExtractError(f"{path}: the folder {folder} is not writable (permission denied)")
+    if path.exists() and not os.access(path, os.W_OK) and not os.access(path.parent, os.W_OK):
+        raise ExtractError(f"{path}: not writable (permission denied)")
 
 
 def write_draft(path: Path, result: ExtractResult, plan_id: str) -> None:

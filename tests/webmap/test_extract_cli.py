@@ -90,6 +90,55 @@ def test_gbk_document_is_converted_with_a_note(small, tmp_path, capsys):
     assert any(p["name_zh"].startswith("黑咀子码头") for p in draft["projects"])
 
 
+def test_missing_document_and_outputs_that_cannot_be_written(small, tmp_path, capsys):
+    seeds, data = small
+    doc = seeds / "small-2017.txt"
+
+    def extract(document, out):
+        code = zonemap(["extract", str(document), "--plan", "small-2017", "--data-dir", str(data), "--out", str(out)])
+        return code, capsys.readouterr().err
+
+    code, err = extract(tmp_path / "missing.txt", tmp_path / "d.yaml")
+    assert code == 1 and "missing.txt: no such file" in err
+    code, err = extract(doc, tmp_path)  # a folder, not a file
+    assert code == 1 and "is a folder" in err
+    (tmp_path / "plain").write_text("x", encoding="utf-8")
+    code, err = extract(doc, tmp_path / "plain" / "d.yaml")  # inside a file
+    assert code == 1 and "is not a folder" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "plain", "seeds"]  # the fixture's and ours
+    assert not list((data / "catalog").glob("draft-*"))
+
+
+def test_an_unwritable_folder_is_named_before_any_work(small, tmp_path, capsys):
+    seeds, data = small
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        if os.access(locked, os.W_OK):
+            pytest.skip("running as a user whose writes ignore folder permissions (root)")
+        code = zonemap(["extract", str(seeds / "small-2017.txt"), "--plan", "small-2017", "--data-dir", str(data),
+                        "--out", str(locked / "d.yaml")])
+        assert code == 1 and "not writable" in capsys.readouterr().err and not list(locked.iterdir())
+    finally:
+        locked.chmod(0o755)
+
+
+def test_drafts_get_ordinary_permissions_and_keep_a_files_own(small, tmp_path):
+    seeds, data = small
+    out = tmp_path / "d.yaml"
+    args = ["extract", str(seeds / "small-2017.txt"), "--plan", "small-2017", "--data-dir", str(data), "--out", str(out)]
+    umask = os.umask(0o022)
+    try:
+        assert zonemap(args) == 0
+        assert out.stat().st_mode & 0o777 == 0o644  # not mkstemp's 0600
+        out.chmod(0o640)
+        assert zonemap([*args, "--force"]) == 0
+        assert out.stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(umask)
+
+
 def test_an_interrupted_write_leaves_the_old_file(tmp_path):
     path = tmp_path / "draft.yaml"
     path.write_text("review: kept\n", encoding="utf-8")
