@@ -21,6 +21,7 @@ from pypinyin.constants import PHRASES_DICT
 from pypinyin.seg.mmseg import seg as _pinyin_seg
 
 from geo.records import SLUG
+from projects.dataset import normalise_text
 from projects.extract import rules
 from projects.extract.errors import ExtractError
 from projects.extract.known import Known, read_known
@@ -452,6 +453,8 @@ def build_draft(doc: Document, plan_id: str, known: Known, district: str | None 
                     **({"target_status": reading.target_status} if reading.target_status else {}),
                     **({"status_rule": reading.reason} if reading.reason else {}),
                     "rules": cand.rules, "line": s.line,
+                    # The whole sentence, for the reviewer, when the quote is only part of it.
+                    **({"sentence": s.text} if normalise_text(s.text) != normalise_text(quote) else {}),
                 },
             }
             mentions.append(Mention(cand, s, quote, fields))

@@ -78,7 +78,7 @@ def describe(e: Entry) -> str:
     lines = []
     if e.section == "projects":
         lines.append(f"new project {r.get('id')}  ({conf})")
-        lines.append(f"  {r.get('name_zh')}   kind {r.get('kind')}   district {r.get('district')}")
+        lines.append(f"  {r.get('name_zh')}   English {r.get('name_en') or '(none yet)'}   kind {r.get('kind')}   district {r.get('district')}")
         if r.get("aliases"):
             lines.append(f"  also written: {'、'.join(r['aliases'])}")
         if r.get("streets"):
@@ -121,16 +121,29 @@ def _mention_lines(m: dict, label: str) -> list[str]:
     zone = m.get("zone_as_written")
     if zone and m.get("zone"):
         zone = f"{zone} = {m['zone']}"
-    out = [f"  {label}: {m.get('section') or '(no section)'}",
-           f"    status words {m.get('status_words')!r} → {status}   year {m.get('year')}   zone {zone}"]
+    where = f"line {p['line']}, " if p.get("line") else ""
+    conf = f"   confidence {m['confidence']}" if m.get("confidence") is not None else ""
+    out = [f"  {label}: {where}{m.get('section') or '(no section)'}{conf}"]
+    if p.get("name_as_written"):
+        out.append(f"    name as written: {p['name_as_written']}")
+    out.append(f"    status words {m.get('status_words')!r} → {status}   year {m.get('year')}   zone {zone}")
     if p.get("status_rule"):
-        out.append(f"    status rule: {p['status_rule']}")
+        out.append(f"    why: {p['status_rule']}")
     if p.get("rules"):
         out.append(f"    found by: {', '.join(p['rules'])}")
     if m.get("investment"):
         out.append(f"    investment {m['investment']}")
-    out.append(f"    “{m.get('quote')}”")
+    out.append(f"    sentence: {_marked(p.get('sentence'), m.get('quote'))}")
     return out
+
+
+def _marked(sentence: str | None, quote: str | None) -> str:
+    """The sentence with the quote in 【】, or the quote alone (when it is the whole sentence)."""
+    if not sentence:
+        return f"【{quote}】"
+    if quote and quote in sentence:
+        return sentence.replace(quote, f"【{quote}】", 1)
+    return f"{sentence}\n    quote: 【{quote}】"
 
 
 def check_entry(e: Entry, doc: dict, document_text: str | None) -> list[str]:
