@@ -111,7 +111,8 @@ def cmd_extract(args) -> int:
             check_writable(Path(args.write_utf8))
         if out.exists() and not args.force:
             raise ExtractError(f"{out} exists (it may hold review decisions): choose another --out, or --force to replace it")
-        result = extract(Path(args.document), args.plan, data_dir / "catalog", district=args.district)
+        result = extract(Path(args.document), args.plan, data_dir / "catalog", district=args.district,
+                         replacing=out if args.force else None)
         for note in result.document.notes:
             print(f"note: {note}", file=sys.stderr)
         if result.document.encoding != "utf-8" or result.document.raw.startswith("\ufeff"):

@@ -555,11 +555,15 @@ def _street_en(name: str) -> str:
     return english(name)
 
 
-def extract(document: Path, plan_id: str, catalog_dir: Path, district: str | None = None) -> ExtractResult:
-    """Read ``document`` and draft its catalog entries against the catalog in ``catalog_dir``."""
+def extract(document: Path, plan_id: str, catalog_dir: Path, district: str | None = None,
+            replacing: Path | None = None) -> ExtractResult:
+    """Read ``document`` and draft its catalog entries against the catalog in ``catalog_dir``.
+
+    ``replacing``: the draft file the result will replace, left out of the catalog read.
+    """
     t0 = time.perf_counter()
     doc = read_document(Path(document))
-    known = read_known(catalog_dir)
+    known = read_known(catalog_dir, replacing=replacing)
     result = build_draft(doc, plan_id, known, district)
     result.seconds = time.perf_counter() - t0
     return result

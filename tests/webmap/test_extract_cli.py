@@ -72,6 +72,15 @@ def test_plan_ids_and_existing_drafts_are_checked(small, tmp_path, capsys):
     out.write_text("# decisions\n", encoding="utf-8")
     assert zonemap(["extract", str(doc), "--plan", "small-2017", "--data-dir", str(data), "--out", str(out)]) == 1
     assert "exists" in capsys.readouterr().err and out.read_text(encoding="utf-8") == "# decisions\n"
+    # --force replaces a draft in the catalog folder whose plan entry was already accepted: the
+    # draft being replaced is not the catalog (else its own plan would be "already there").
+    args = ["extract", str(doc), "--plan", "small-2017", "--data-dir", str(data)]
+    assert zonemap(args) == 0
+    draft = data / "catalog" / "draft-small-2017.yaml"
+    draft.write_text(draft.read_text(encoding="utf-8").replace("review: pending", "review: accepted", 1), encoding="utf-8")
+    assert zonemap(args) == 1 and "exists" in capsys.readouterr().err
+    assert zonemap([*args, "--force"]) == 0, capsys.readouterr().err
+    assert "review: accepted" not in draft.read_text(encoding="utf-8")
 
 
 def test_gbk_document_is_converted_with_a_note(small, tmp_path, capsys):
