@@ -15,6 +15,7 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
+from projects.dataset import normalise_text
 from projects.extract.draft import write_atomic
 from projects.extract.holdout import without_plan
 from webmap.app import create_app
@@ -218,19 +219,29 @@ def test_review_edits_in_the_editor_and_refuses_a_bad_quote(small, tmp_path):
 
 
 def test_held_out_document_reaches_the_api(tmp_path, seeds, databases):
-    """The done-when test: a document the catalog has not seen goes extract → review → load → API."""
+    """The done-when test: a document the catalog has not seen goes extract → review → load → API and map."""
     plan = "xigang-work-report-2016"
     data = tmp_path / "data"
     without_plan(DATA_DIR, data, plan, seeds)
     document = seeds / "002_fc2554f0bbfd893b.txt"
+    # Held out: nothing in the catalog names the plan, and no project keeps a name only it writes.
+    catalog_text = "".join(f.read_text(encoding="utf-8") for f in (data / "catalog").glob("*.yaml"))
+    assert plan not in catalog_text and "002_fc2554f0bbfd893b" not in catalog_text
+    held = normalise_text(document.read_text(encoding="utf-8"))
+    others = "".join(normalise_text(f.read_text(encoding="utf-8")) for f in seeds.glob("00[0134]_*.txt"))
+    for f in (data / "catalog").glob("*.yaml"):
+        for p in yaml.safe_load(f.read_text(encoding="utf-8")).get("projects") or []:
+            for name in [p["name_zh"], *(p.get("aliases") or [])]:
+                assert not (normalise_text(name) in held and normalise_text(name) not in others), (p["id"], name)
     r = run("extract", document, "--plan", plan, "--data-dir", data)
     assert r.returncode == 0, r.stderr
     path = data / "catalog" / f"draft-{plan}.yaml"
 
-    # A real terminal: accept everything the checks allow, reject the first new project.
+    # A real terminal: accept everything the checks allow, reject the first new project, give the
+    # second an English name (inline edit), then accept it.
     child = pexpect.spawn(ZONEMAP[0], [*ZONEMAP[1:], "review", str(path), "--seeds-dir", str(seeds), "--inline"],
                           encoding="utf-8", timeout=60, env={**os.environ, "EDITOR": ""})
-    rejected, seen, total, failed = None, set(), 0, False
+    rejected, edited, seen, total, failed = None, None, set(), 0, False
     while True:
         i = child.expect([r"\[(\d+)/(\d+)\] ([^\r\n]*)", r"cannot accept", pexpect.EOF])
         if i == 2:
@@ -241,14 +252,27 @@ def test_held_out_document_reaches_the_api(tmp_path, seeds, databases):
         n, total, header = int(child.match.group(1)), int(child.match.group(2)), child.match.group(3)
         seen.add(n)
         child.expect(r"\[\?\] > ")
+        screen = child.before
         if failed or (rejected is None and header.startswith("new project")):
             rejected = rejected or header.split()[2]
             failed = False
             child.sendline("r")
+        elif edited is None and header.startswith("new project"):
+            assert "sentence: " in screen and "why: " in screen and "confidence" in header
+            edited = header.split()[2]
+            child.sendline("e")
+            child.expect("edit> ")
+            child.sendline("name_en=Reviewed Name")
+            child.expect("edit> ")
+            child.sendline("")
+            child.expect(rf"\[{n}/{total}\] ")  # the entry again, as edited
+            child.expect(r"\[\?\] > ")
+            assert "English Reviewed Name" in child.before
+            child.sendline("a")
         else:
             child.sendline("a")
     child.close()
-    assert seen == set(range(1, total + 1)) and rejected
+    assert seen == set(range(1, total + 1)) and rejected and edited
     draft = yaml.safe_load(path.read_text(encoding="utf-8"))
     states = [e["review"] for section in ("plans", "layouts", "streets", "projects", "mentions") for e in draft.get(section) or []]
     assert "pending" not in states and states.count("accepted") > 50
@@ -260,12 +284,17 @@ def test_held_out_document_reaches_the_api(tmp_path, seeds, databases):
         served = client.get("/api/projects", params={"plan": plan})
         assert served.status_code == 200
         ids = {f["properties"]["id"] for f in served.json()["features"]}
+        assert client.get(f"/api/projects/{edited}").json()["properties"]["name_en"] == "Reviewed Name"
+        feed = client.get("/map/projects.json").json()  # what the map draws
     accepted_new = {p["id"] for p in draft["projects"] if p["review"] == "accepted"}
     accepted_catalog = {m["project"] for m in draft["mentions"] if m["review"] == "accepted"}
     assert accepted_new <= ids and accepted_catalog <= ids
     assert ids == accepted_new | accepted_catalog  # nothing else claims this plan, nothing unreviewed
     assert rejected not in ids
     assert "heizuizi-wharf-redevelopment" in ids  # a catalog project, matched by name from another document
+    col, code = feed["fields"].index("plans"), feed["codes"]["plan"].index(plan)
+    on_map = {row[0] for row in feed["projects"] if code in row[col]}
+    assert on_map == ids
 
 
 @pytest.fixture(autouse=True)
