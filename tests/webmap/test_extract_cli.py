@@ -100,6 +100,17 @@ def test_gbk_document_is_converted_with_a_note(small, tmp_path, capsys):
     assert any(p["name_zh"].startswith("黑咀子码头") for p in draft["projects"])
 
 
+def test_a_gbk_document_left_unconverted_is_named_by_the_loader(small, tmp_path):
+    seeds, data = small
+    (seeds / "small-gbk.txt").write_bytes(SMALL_DOC.encode("gbk"))
+    assert run("extract", seeds / "small-gbk.txt", "--plan", "small-gbk", "--data-dir", data).returncode == 0
+    draft = data / "catalog" / "draft-small-gbk.yaml"
+    draft.write_text(draft.read_text(encoding="utf-8").replace("review: pending", "review: accepted"), encoding="utf-8")
+    r = run("load", "--data-dir", data, "--seeds-dir", seeds, "--database-url", f"sqlite:///{tmp_path / 'x.sqlite'}")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "catalog/draft-small-gbk.yaml: small-gbk: field 'source_file': small-gbk.txt is not UTF-8 text" in r.stderr
+
+
 def test_missing_document_and_outputs_that_cannot_be_written(small, tmp_path, capsys):
     seeds, data = small
     doc = seeds / "small-2017.txt"
