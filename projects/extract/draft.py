@@ -508,6 +508,7 @@ def build_draft(doc: Document, plan_id: str, known: Known, district: str | None 
                 sid = streets_out[street]["id"]
             street_ids.append(sid)
         kinds = [m.cand.kind for m in ms if m.cand.kind != "other"]
+        near = next(filter(None, (known.projects.near(n, plan["district"]) for n in [name, *aliases])), None)
         projects_out.append({
             "id": ids.new("projects", slugify(re.sub(r"(项目|工程)$", "", name))),
             "name_zh": name, "name_en": None, "aliases": aliases,
@@ -516,6 +517,8 @@ def build_draft(doc: Document, plan_id: str, known: Known, district: str | None 
             "district": plan["district"], "industries": [], "streets": street_ids,
             "review": "pending",
             "confidence": round(max(m.fields["confidence"] for m in ms), 2),
+            # The closest catalog project below the match threshold: the reviewer may know better.
+            **({"proposed": {"near": {"project": near.id, "name": near.name, "score": near.score}}} if near else {}),
             "mentions": [m.fields for m in ms],
         })
 

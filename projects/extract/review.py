@@ -83,6 +83,10 @@ def describe(e: Entry) -> str:
             lines.append(f"  also written: {'、'.join(r['aliases'])}")
         if r.get("streets"):
             lines.append(f"  streets: {', '.join(r['streets'])}")
+        near = (r.get("proposed") or {}).get("near")
+        if near:
+            lines.append(f"  closest catalog project: {near.get('project')} ({near.get('name')}), score {near.get('score')} — "
+                         "below the match threshold; if it is the same site, reject this and add the mentions to it")
         for n, m in enumerate(r.get("mentions") or [], start=1):
             lines.extend(_mention_lines(m, f"mention {n}"))
     elif e.section == "mentions":

@@ -150,6 +150,13 @@ def test_matching_by_name_alias_and_fuzzily_but_never_across_numbers():
     assert fuzzy is not None and fuzzy.id == "dongguan"
     assert index.match("悦泰·福里（三期）") is None
     assert name_key("原旧货市场地块改造") == "旧货市场地块改造"
+    # Below the threshold, the closest entry is only shown to the reviewer of the new project.
+    index.add("olympic", "奥林匹克广场升级改造")
+    assert index.match("奥林匹克广场") is None
+    near = index.near("奥林匹克广场")
+    assert near.id == "olympic" and near.by == "near" and 60 <= near.score < 86
+    assert index.near("恒隆广场") is None  # a match, not a near miss
+    assert index.near("香炉礁物流园区") is None  # nothing close
 
 
 # --- the review field, as the loader reads it -----------------------------------------------------------
