@@ -214,6 +214,36 @@ def test_review_with_piped_answers_keeps_each_decision(small):
     assert path.read_text(encoding="utf-8").startswith("# Draft catalog entries")
 
 
+def test_review_merges_a_new_project_into_a_catalog_project(small):
+    """A new project the reviewer knows is in the catalog: its mentions become that project's."""
+    from projects.extract.review import Review
+
+    seeds, data = small
+    assert run("extract", seeds / "small-2017.txt", "--plan", "small-2017", "--data-dir", data).returncode == 0
+    path = data / "catalog" / "draft-small-2017.yaml"
+    screens: list[str] = []
+    ids = iter(["no-such-project", "park-c"])  # a wrong id first: refused, asked again
+
+    def ask(prompt: str) -> str:
+        if prompt.startswith("catalog project id"):
+            return next(ids)
+        screen = screens[-1]
+        if "new project" in screen and "黑咀子码头" in screen and "[m]erge" in prompt:
+            return "m"
+        return "q" if "mention of catalog project park-c" in screen else "s"
+
+    Review(path, seeds, ask=ask, say=screens.append).run()
+    out = "\n".join(screens)
+    assert "no project 'no-such-project' in the catalog beside this draft" in out
+    assert "merged: 1 mention(s) of park-c added for review" in out
+    assert "merged by the reviewer from the new project '黑咀子码头及周边地块改造项目'" in out  # reviewed in the same session
+    draft = yaml.safe_load(path.read_text(encoding="utf-8"))
+    [project] = [p for p in draft["projects"] if p["name_zh"] == "黑咀子码头及周边地块改造项目"]
+    assert project["review"] == "rejected" and project["proposed"]["merged_into"] == "park-c"
+    [mention] = [m for m in draft["mentions"] if m["project"] == "park-c"]
+    assert mention["review"] == "pending" and mention["status_words"] == "开工建设" and mention["quote"] in SMALL_DOC
+
+
 def test_review_edits_in_the_editor_and_refuses_a_bad_quote(small, tmp_path):
     seeds, data = small
     assert run("extract", seeds / "small-2017.txt", "--plan", "small-2017", "--data-dir", data).returncode == 0
