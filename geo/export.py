@@ -8,6 +8,7 @@ segmentation fault in the test suite). The child gets GeoJSON on stdin and write
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -51,32 +52,73 @@ def csv_text(features: list[dict]) -> str:
     return out.getvalue()
 
 
-def geopackage_bytes(layers: dict[str, list[dict]]) -> bytes:
-    """A GeoPackage (GPKG 1.3, for older GDAL/QGIS) holding one table per named layer."""
+def geopackage_bytes(layers: dict[str, list[dict]], tables: dict[str, list[dict]] | None = None,
+                     styles: dict | None = None) -> bytes:
+    """A GeoPackage (GPKG 1.3, for older GDAL/QGIS) holding one table per named layer.
+
+    ``tables`` are written as attribute (non-spatial) tables, one row per dict. ``styles`` maps a
+    layer name to its default QGIS style (``geo.qgis_style.LayerStyle``), stored in the
+    ``layer_styles`` table as QGIS itself stores styles "in the database" (QML + SLD, one row per
+    layer, ``useAsDefault`` set): QGIS applies them when the layer is opened.
+    """
+    rows = []
+    for layer, style in (styles or {}).items():
+        if layers.get(layer):
+            rows.append({"f_table_catalog": "", "f_table_schema": "", "f_table_name": layer,
+                         "f_geometry_column": GEOMETRY_COLUMN, "styleName": style.name, "styleQML": style.qml(),
+                         "styleSLD": style.sld(layer), "useAsDefault": True, "description": style.description,
+                         "owner": "zonemap", "ui": None, "update_time": _UPDATE_TIME})
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "zonemap.gpkg"
-        payload = json.dumps({"path": str(path), "layers": layers}, ensure_ascii=False)
-        subprocess.run([sys.executable, "-m", "geo.export"], input=payload.encode("utf-8"),
-                       check=True, capture_output=True, timeout=120)
+        payload = json.dumps({"path": str(path), "layers": layers, "tables": tables or {}, "styles": rows},
+                             ensure_ascii=False, default=str)
+        # GDAL stamps gpkg_contents with the time unless told a date: a fixed one keeps builds of
+        # equal data byte-equal.
+        env = {**os.environ, "OGR_CURRENT_DATE": _UPDATE_TIME}
+        done = subprocess.run([sys.executable, "-m", "geo.export"], input=payload.encode("utf-8"),
+                              capture_output=True, timeout=300, env=env)
+        if done.returncode != 0:
+            raise RuntimeError(f"writing the GeoPackage failed: {done.stderr.decode('utf-8', 'replace')[-2000:]}")
         return path.read_bytes()
 
 
-def _write_geopackage(path: str, layers: dict[str, list[dict]]) -> None:
+GEOMETRY_COLUMN = "geom"  # GDAL's default for GeoPackage; layer_styles rows name it
+# A fixed time for the styles' rows: equal data give byte-equal files.
+_UPDATE_TIME = "2000-01-01T00:00:00.000Z"
+
+
+def _write_geopackage(path: str, layers: dict[str, list[dict]], tables: dict[str, list[dict]], styles: list[dict]) -> None:
     import geopandas as gpd
+    import pandas as pd
     from shapely.geometry import shape
 
     first = True
+
+    def options():
+        nonlocal first
+        out = {"VERSION": "1.3"} if first else {}
+        first = False
+        return out
+
     for name, features in layers.items():
         if not features:
             continue
         rows = [flat_properties(f["properties"]) for f in features]
         geoms = [shape(f["geometry"]) if f["geometry"] else None for f in features]
         gdf = gpd.GeoDataFrame(rows, geometry=geoms, crs=f"EPSG:{SRID}")
-        options = {"VERSION": "1.3"} if first else {}
-        gdf.to_file(path, layer=name, driver="GPKG", engine="pyogrio", **options)
-        first = False
+        gdf.to_file(path, layer=name, driver="GPKG", engine="pyogrio", **options())
+    import pyogrio
+
+    for name, records in tables.items():
+        if records:
+            pyogrio.write_dataframe(pd.DataFrame([flat_properties(r) for r in records]), path, layer=name, driver="GPKG", **options())
+    if styles:
+        # The columns, their order and the "id" key of the table QGIS creates itself.
+        frame = pd.DataFrame(styles)
+        frame["update_time"] = pd.to_datetime(frame["update_time"], utc=True)
+        pyogrio.write_dataframe(frame, path, layer="layer_styles", driver="GPKG", layer_options={"FID": "id"}, **options())
 
 
 if __name__ == "__main__":
     job = json.loads(sys.stdin.buffer.read().decode("utf-8"))
-    _write_geopackage(job["path"], job["layers"])
+    _write_geopackage(job["path"], job["layers"], job.get("tables", {}), job.get("styles", []))

@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     # district outlines stand in for it and the page requests nothing from elsewhere.
     basemap_url: str = ""
     basemap_attribution: str = ""
+    # Built downloads (the GeoPackage), one file per data fingerprint, shared by the server's
+    # workers and kept across restarts. Empty: kept in memory only.
+    cache_dir: Path | None = REPO_ROOT / "var" / "cache"
 
     # --- HTTP (webmap/app.py, webmap/middleware.py) ---
     # The address the service is reached at from outside, e.g. https://maps.example.org/zonemap.
@@ -64,6 +67,11 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [v.strip() for v in value.split(",") if v.strip()]
         return value
+
+    @field_validator("cache_dir", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value):
+        return None if value == "" else value
 
     @field_validator("public_base_url")
     @classmethod

@@ -176,7 +176,7 @@ def test_geopackage_export(mini_client, tmp_path):
     path.write_bytes(r.content)
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA application_id").fetchone()[0] == 0x47504B47  # 'GPKG'
-    contents = dict(db.execute("SELECT table_name, srs_id FROM gpkg_contents").fetchall())
+    contents = dict(db.execute("SELECT table_name, srs_id FROM gpkg_contents WHERE data_type = 'features'").fetchall())
     assert contents == {"zones": 4326, "streets": 4326, "projects": 4326, "districts": 4326}
     geom_types = dict(db.execute("SELECT table_name, geometry_type_name FROM gpkg_geometry_columns").fetchall())
     assert geom_types["projects"] == "POINT" and geom_types["streets"] == "MULTILINESTRING"

@@ -13,6 +13,7 @@ Structure (for whoever adds an endpoint here):
 
 from __future__ import annotations
 
+import threading
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Query, Request
@@ -343,23 +344,70 @@ def _layer_features(conn, layer: str) -> list[dict]:
     return feats
 
 
-@router.get("/export/zonemap.gpkg", summary="Every layer in one GeoPackage (for QGIS)",
+@router.get("/export/zonemap.gpkg", summary="Every layer in one GeoPackage (for QGIS), styled",
             responses={200: {"content": {"application/geopackage+sqlite3": {"schema": {"type": "string", "format": "binary"}}},
                              "description": "a GeoPackage 1.3 file"}})
 def export_geopackage(request: Request, conn: ConnDep):
-    """Zones, streets, projects (points; unlocated ones without geometry) and district outlines.
-    Built once per loaded data version (a few seconds), then served from memory."""
-    from geo.export import geopackage_bytes
-
-    fingerprint = request.app.state.data_version.get()
-    cache = request.app.state.exports
-    data = cache.get(("gpkg", fingerprint)) if fingerprint else None
-    if data is None:
-        data = geopackage_bytes({layer: _layer_features(conn, layer) for layer in EXPORT_LAYERS})
-        cache.clear()
-        cache[("gpkg", fingerprint)] = data
+    """Zones, streets, projects (points; unlocated ones without geometry) and district outlines,
+    each with its default QGIS style (zones per zone, projects by status, labels), in the
+    `layer_styles` table QGIS reads. Built once per loaded data version (a few seconds), then
+    served from a cache shared by the server's workers."""
+    data = _cached_geopackage(request, conn)
     return Response(data, media_type=MEDIA_TYPES[Format.gpkg],
                     headers={"Content-Disposition": 'attachment; filename="zonemap.gpkg"'})
+
+
+_GPKG_LOCK = threading.Lock()
+
+
+def _cached_geopackage(request: Request, conn) -> bytes:
+    """The GeoPackage of the loaded data: from memory, else from the cache folder (another worker
+    or an earlier run built it), else built once (one build at a time per process)."""
+    fingerprint = request.app.state.data_version.get()
+    memory = request.app.state.exports
+    key = ("gpkg", fingerprint)
+    if fingerprint and key in memory:
+        return memory[key]
+    with _GPKG_LOCK:
+        if fingerprint and key in memory:
+            return memory[key]
+        folder = request.app.state.settings.cache_dir
+        path = folder / f"zonemap-{fingerprint}.gpkg" if fingerprint and folder else None
+        if path is not None and path.is_file():
+            data = path.read_bytes()
+        else:
+            data = _build_geopackage(conn)
+            if path is not None:
+                _store(path, data)
+        memory.clear()
+        memory[key] = data
+        return data
+
+
+def _store(path, data: bytes) -> None:
+    """Write a cache file atomically (a reader never sees half of it); stale ones are removed.
+    The cache is an optimisation: a folder that cannot be written is skipped."""
+    import os
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+        for old in path.parent.glob("zonemap-*.gpkg"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def _build_geopackage(conn) -> bytes:
+    from geo.export import geopackage_bytes
+    from projects.palette import geopackage_styles
+
+    layers = {layer: _layer_features(conn, layer) for layer in EXPORT_LAYERS}
+    styles = geopackage_styles(layers["zones"], [lay["id"] for lay in zq.list_layouts(conn)])
+    return geopackage_bytes(layers, styles=styles)
 
 
 @router.get("/export/{layer}.csv", summary="One layer as CSV (UTF-8 with BOM; lon/lat or WKT)",
