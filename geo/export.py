@@ -119,6 +119,50 @@ def _write_geopackage(path: str, layers: dict[str, list[dict]], tables: dict[str
         pyogrio.write_dataframe(frame, path, layer="layer_styles", driver="GPKG", layer_options={"FID": "id"}, **options())
 
 
+def read_geopackage(path: Path, layer: str | None) -> dict:
+    """One layer of a GeoPackage as ``{"layer", "layers", "crs", "features"}`` (GeoJSON features
+    in the layer's own coordinates, x/y order; ``crs`` as ``EPSG:n``, or WKT when it has no EPSG
+    code; ``layers``: every layer of the file). Read by GDAL in a child process, as it is written.
+    ``layer`` None: the file's only layer. Raises ``ValueError`` with a message for a person."""
+    done = subprocess.run([sys.executable, "-m", "geo.export", "read", str(path), layer or ""],
+                          capture_output=True, timeout=300)
+    if done.returncode != 0:
+        raise ValueError(f"not a readable GeoPackage: {done.stderr.decode('utf-8', 'replace').strip().splitlines()[-1:]}")
+    out = json.loads(done.stdout.decode("utf-8"))
+    if "error" in out:
+        raise ValueError(out["error"])
+    return out
+
+
+def _read_layer(path: str, layer: str) -> dict:
+    import pyogrio
+
+    try:
+        layers = [str(name) for name, _ in pyogrio.list_layers(path)]
+    except Exception as exc:  # GDAL's errors carry their own text
+        return {"error": f"not a readable GeoPackage: {exc}"}
+    spatial = [name for name, kind in pyogrio.list_layers(path) if kind]
+    if not layer:
+        if len(spatial) != 1:
+            return {"error": f"the file holds {len(spatial)} layers with geometry ({', '.join(map(str, spatial))}): name one"}
+        layer = str(spatial[0])
+    if layer not in layers:
+        return {"error": f"no layer {layer!r} in the file; it holds {', '.join(layers)}"}
+    info = pyogrio.read_info(path, layer=layer)
+    crs = info.get("crs")
+    if crs and not crs.upper().startswith("EPSG:"):
+        from pyproj import CRS
+
+        code = CRS.from_user_input(crs).to_epsg()
+        crs = f"EPSG:{code}" if code else crs
+    frame = pyogrio.read_dataframe(path, layer=layer)
+    features = json.loads(frame.to_json(na="null", drop_id=True)) if len(frame) else {"features": []}
+    return {"layer": layer, "layers": layers, "crs": crs, "features": features["features"]}
+
+
 if __name__ == "__main__":
-    job = json.loads(sys.stdin.buffer.read().decode("utf-8"))
-    _write_geopackage(job["path"], job["layers"], job.get("tables", {}), job.get("styles", []))
+    if sys.argv[1:2] == ["read"]:
+        sys.stdout.write(json.dumps(_read_layer(sys.argv[2], sys.argv[3]), ensure_ascii=False))
+    else:
+        job = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+        _write_geopackage(job["path"], job["layers"], job.get("tables", {}), job.get("styles", []))
