@@ -21,6 +21,7 @@ from geo.crs import buffer_metres
 from geo.errors import DataError, DataProblem
 from geo.geojson import read_layer
 from geo.geometry import normalise
+from projects.extract.fields import reviewed
 from projects.catalog import check_industry, check_industry_group, check_mention, check_project
 from projects import history
 from projects.history import latest
@@ -74,7 +75,8 @@ def read_catalog_files(catalog_dir: Path, problems: list[DataProblem]) -> dict[s
             if not isinstance(records, list):
                 problems.append(DataProblem(label, None, key, "expected a list of entries"))
                 continue
-            sections[key].extend((label, r) for r in records)
+            # Draft entries (zonemap extract): pending ones are errors, rejected ones are skipped.
+            sections[key].extend((label, r) for r in reviewed(key, label, records, problems))
     return sections
 
 

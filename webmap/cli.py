@@ -1,4 +1,4 @@
-"""The ``zonemap`` command: load, check, serve."""
+"""The ``zonemap`` command: load, check, serve; extract and review drafts of new plan documents."""
 
 from __future__ import annotations
 
@@ -63,6 +63,61 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def cmd_extract(args) -> int:
+    """Draft catalog entries for a new plan document (nothing is loaded: the draft waits for review)."""
+    from projects.extract.draft import extract, write_draft
+    from projects.extract.errors import ExtractError
+
+    settings = get_settings()
+    data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir
+    out = Path(args.out) if args.out else data_dir / "catalog" / f"draft-{args.plan}.yaml"
+    try:
+        if out.exists() and not args.force:
+            raise ExtractError(f"{out} exists (it may hold review decisions): choose another --out, or --force to replace it")
+        result = extract(Path(args.document), args.plan, data_dir / "catalog", district=args.district)
+        for note in result.document.notes:
+            print(f"note: {note}", file=sys.stderr)
+        if result.document.encoding != "utf-8" or result.document.raw.startswith("\ufeff"):
+            print("note: the loader checks quotes against UTF-8 documents: save the document as UTF-8 "
+                  f"in the plan documents folder ({settings.seeds_dir or 'ZONEMAP_SEEDS_DIR'}) before `zonemap load`", file=sys.stderr)
+        if args.write_utf8:
+            from projects.extract.draft import write_atomic
+
+            write_atomic(Path(args.write_utf8), result.document.raw)
+            result.draft["plans"][0]["source_file"] = Path(args.write_utf8).name
+            print(f"note: UTF-8 copy written to {args.write_utf8}; the plan's source_file names it", file=sys.stderr)
+        write_draft(out, result, args.plan)
+    except ExtractError as exc:
+        print(f"zonemap extract: nothing written. {exc}", file=sys.stderr)
+        return 1
+    counts = ", ".join(f"{v} {k}" for k, v in result.counts.items())
+    print(f"zonemap extract: {counts} → {out} ({result.seconds:.1f} s)")
+    print(f"next: zonemap review {out}")
+    return 0
+
+
+def cmd_review(args) -> int:
+    """Walk a draft's pending entries: accept, edit, reject, skip; each decision saved at once."""
+    import os
+
+    from projects.extract.errors import ExtractError
+    from projects.extract.review import Review
+
+    settings = get_settings()
+    seeds = Path(args.seeds_dir) if args.seeds_dir else settings.seeds_dir
+    editor = None if args.inline else (os.environ.get("VISUAL") or os.environ.get("EDITOR"))
+    try:
+        session = Review(Path(args.file), seeds, ask=input, say=print, editor=editor)
+        counts = session.run()
+    except ExtractError as exc:
+        print(f"zonemap review: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nzonemap review: stopped; every decision so far is saved", file=sys.stderr)
+        return 130
+    return 0 if not counts.get("pending") else 3
+
+
 def _safe_url(url: str) -> str:
     import sqlalchemy as sa
 
@@ -82,6 +137,20 @@ def main(argv: list[str] | None = None) -> int:
         if name == "load":
             p.add_argument("--database-url", help="overrides DATABASE_URL")
         p.set_defaults(func=func)
+    p = sub.add_parser("extract", help="draft catalog entries for a new plan document (for review)")
+    p.add_argument("document", help="the plan document: plain text (UTF-8; GBK and a BOM are converted)")
+    p.add_argument("--plan", required=True, help="the new plan's id, an ASCII slug such as xigang-work-report-2017")
+    p.add_argument("--out", help="draft file (default: data/catalog/draft-<plan>.yaml)")
+    p.add_argument("--district", help="the plan's district as written (default: from the document's title)")
+    p.add_argument("--data-dir", help="data folder whose catalog the draft is matched against (default: data/)")
+    p.add_argument("--write-utf8", metavar="FILE", help="also write the document as UTF-8 to FILE (for a GBK document)")
+    p.add_argument("--force", action="store_true", help="replace an existing draft file")
+    p.set_defaults(func=cmd_extract)
+    p = sub.add_parser("review", help="review a draft: accept, edit or reject each entry")
+    p.add_argument("file", help="the draft file written by zonemap extract")
+    p.add_argument("--seeds-dir", help="folder of the plan documents, to check quotes (default: ../shared/seeds)")
+    p.add_argument("--inline", action="store_true", help="edit fields inline even when $EDITOR is set")
+    p.set_defaults(func=cmd_review)
     p = sub.add_parser("serve", help="serve the map and API on 127.0.0.1:$PORT")
     p.add_argument("--port", type=int)
     p.set_defaults(func=cmd_serve)

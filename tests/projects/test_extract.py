@@ -1,0 +1,159 @@
+"""zonemap extract's rules, on real sentences of the plan documents; decoding, cleaning, quotes,
+catalog matching and the review field the loader applies."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.errors import DataProblem
+from projects.dataset import normalise_text
+from projects.extract.errors import ExtractError
+from projects.extract.fields import reviewed
+from projects.extract.match import NameIndex, name_key
+from projects.extract.names import find_projects
+from projects.extract.places import find_streets
+from projects.extract.statuses import read_status
+from projects.extract.text import clean, decode, read_document
+from projects.status import normalise_status
+
+
+def names(sentence: str) -> dict[str, str | None]:
+    return {c.name: c.status_words for c in find_projects(sentence)}
+
+
+# --- names, on sentences from the five documents ----------------------------------------------------
+
+def test_list_header_gives_every_item_its_status():
+    s = "完工达效项目（22项）：大连恒隆广场、沃尔玛山姆会员店、迈世汽车城、长江杰座、沈铁·铭悦、悦泰·福里（一、二期）。"
+    found = names(s)
+    assert list(found) == ["大连恒隆广场", "沃尔玛山姆会员店", "迈世汽车城", "长江杰座", "沈铁·铭悦", "悦泰·福里（一、二期）"]
+    assert set(found.values()) == {"完工达效"}
+
+
+def test_name_with_suffix_and_the_predicate_after_it():
+    assert names("黑咀子码头及周边地块改造项目开工建设，“钻石海湾”西岗段的商务功能逐步完善。") == {"黑咀子码头及周边地块改造项目": "开工建设"}
+
+
+def test_verb_in_front_is_the_status_when_nothing_follows():
+    assert names("推进大同街地下人行通道建设,") == {"大同街地下人行通道": "推进"}
+
+
+def test_enumeration_closed_by_a_category_makes_every_item_a_project():
+    found = names("推进英特尔、融科储能、新源动力、松下电池等项目实现规模扩张和技术突破。")
+    assert list(found) == ["英特尔", "融科储能", "新源动力", "松下电池"]
+    assert set(found.values()) == {"推进"}
+
+
+def test_programmes_and_abstract_nouns_are_not_projects():
+    assert names("实施文化惠民工程。") == {}
+    assert names("1、食品药品安全应急工程；") == {}
+    assert names("深入实施智慧西岗“12311”工程。") == {}
+    assert names("推进建设重点经济项目48个，其中亿元以上大项目42个，总投资350亿元。") == {}
+
+
+def test_zones_are_not_projects():
+    s = "马栏片区要加大业态调整升级的力度,提升马栏广场周边商贸服务业发展水平"
+    assert "马栏片区" not in names(s)
+    assert names("“六区”是指站北商贸商务文化区、香炉礁国际商贸物流区、新开路金融商业区。") == {}
+
+
+def test_short_names_share_the_head_noun_of_the_last_item():
+    found = names("推动社区服务模式家庭化，建成黄河、北岗、拥警、香川“365社区家园”。")
+    assert set(found) == {"黄河365社区家园", "北岗365社区家园", "拥警365社区家园", "香川365社区家园"}
+    assert set(found.values()) == {"建成"}
+
+
+def test_two_sites_joined_by_he_each_keep_their_name():
+    assert set(names("强化大连现代博物馆和大连自然博物馆社会服务功能。")) == {"大连现代博物馆", "大连自然博物馆"}
+
+
+def test_a_predicate_inside_does_not_glue_two_names():
+    # "跃居" separates the exchange from what it became.
+    assert "大连商品交易所跃居全球最大农产品交易所" not in names("大连商品交易所跃居全球最大农产品交易所")
+
+
+def test_streets_in_project_names():
+    assert find_streets("高尔基路-凤鸣街地块改造") == ["高尔基路", "凤鸣街"]
+    assert find_streets("大连湾海底隧道及光明路延伸工程") == ["光明路"]
+    assert find_streets("俄罗斯风情街") == [] and find_streets("金普城际铁路") == []
+
+
+def test_status_comes_from_the_one_status_module():
+    for words in ("开工建设", "完工达效", "前期推进", "加快推进", None):
+        assert read_status(words).status == normalise_status(words).value
+
+
+# --- decoding and cleaning ------------------------------------------------------------------------------
+
+def test_gbk_and_bom_are_converted_with_a_note():
+    text = "大连恒隆广场项目开门纳客。"
+    t, enc, notes = decode(text.encode("gbk"), "x.txt")
+    assert (t, enc) == (text, "gbk") and "GBK" in notes[0]
+    t, enc, notes = decode(b"\xef\xbb\xbf" + text.encode("utf-8"), "x.txt")
+    assert t == text and "byte-order mark" in notes[0]
+
+
+@pytest.mark.parametrize("data, expected", [
+    (b"", "empty"), (b"  \n\n", "empty"), (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+    (bytes(range(256)) * 4, "binary"), (b"Only English text here.", "no Chinese text"),
+])
+def test_bad_input_is_named(data, expected):
+    with pytest.raises(ExtractError, match=expected):
+        decode(data, "bad.txt")
+
+
+def test_cleaning_removes_noise_and_keeps_offsets():
+    raw = "[bookmark: _Toc1]二、区域功能优化提升\n黑咀子码头 项目<strong>开工</strong>建设。"
+    text, offsets = clean(raw)
+    assert text == "二、区域功能优化提升\n黑咀子码头项目开工建设。"
+    assert all(raw[o] == ch for o, ch in zip(offsets, text))
+
+
+def test_sections_and_quotes_of_a_real_document(seeds):
+    doc = read_document(seeds / "000_d559e79bf937d935.txt")
+    s = next(s for s in doc.sentences if s.text.startswith("完工达效项目（22项）"))
+    assert s.section == "专栏1 重点经济项目建设情况 完工达效项目（22项）"
+    # Every quote the document can give is verbatim and within the loader's limit.
+    q = doc.quote(s.start, s.end, keep=(s.start + 12, s.start + 18))
+    assert q is not None and len(q) <= 80 and normalise_text(q) in doc.normalised and "大连恒隆广场" in q
+    work = read_document(seeds / "002_fc2554f0bbfd893b.txt")
+    s = next(s for s in work.sentences if "交付使用条" in s.text)
+    q = work.quote(s.start, s.end - 1)
+    assert "条 件" in q  # cut from the original, page-break space and all
+
+
+# --- matching -------------------------------------------------------------------------------------------
+
+def test_matching_by_name_alias_and_fuzzily_but_never_across_numbers():
+    index = NameIndex(("大连市", "大连", "西岗区", "西岗"))
+    index.add("hanglung", "大连恒隆广场")
+    index.add("dongguan", "东关街旧城区改造项目")
+    index.add("dongguan", "东关街区域", "alias")
+    index.add("yuetai-12", "悦泰·福里（一、二期）")
+    assert index.match("恒隆广场").by == "name"  # the city prefix is dropped
+    assert index.match("东关街旧城区改造").id == "dongguan"  # 项目 dropped
+    assert index.match("东关街区域").by == "alias"
+    fuzzy = index.match("东关街旧城区改造工程项目")
+    assert fuzzy is not None and fuzzy.id == "dongguan"
+    assert index.match("悦泰·福里（三期）") is None
+    assert name_key("原旧货市场地块改造") == "旧货市场地块改造"
+
+
+# --- the review field, as the loader reads it -----------------------------------------------------------
+
+def test_reviewed_refuses_pending_skips_rejected_and_strips_draft_fields():
+    problems: list[DataProblem] = []
+    records = [
+        {"id": "a", "name_zh": "甲", "review": "pending", "confidence": 0.8},
+        {"id": "b", "name_zh": "乙", "review": "rejected"},
+        {"id": "c", "name_zh": "丙", "review": "accepted", "confidence": 0.5,
+         "mentions": [{"quote": "丙", "confidence": 0.5, "proposed": {"status": "planned"}}]},
+        {"project": "d", "quote": "丁", "match": {"by": "alias"}},
+        {"id": "e", "name_zh": "戊"},  # hand-written: no draft fields
+    ]
+    out = reviewed("projects", "catalog/draft-x.yaml", records, problems)
+    assert [r.get("id") for r in out] == ["c", "e"]
+    assert out[0] == {"id": "c", "name_zh": "丙", "mentions": [{"quote": "丙"}]}
+    assert [(p.file, p.item, p.field) for p in problems] == [
+        ("catalog/draft-x.yaml", "a", "review"), ("catalog/draft-x.yaml", "mention of d", "review")]
+    assert "zonemap review" in problems[0].message
