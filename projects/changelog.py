@@ -180,3 +180,87 @@ def change_rows(changes: list[dict]) -> list[dict]:
                 "moved_m": f.get("moved_m"), "before": f.get("before"), "after": f.get("after"), "details": details,
             })
     return rows
+
+
+# Generated layer → (file stem in data/geometry/, geometry type): where an override must be applied.
+_GENERATED = {"zones": ("zones", "MultiPolygon"), "corridors": ("zone_lines", "MultiLineString"), "streets": ("streets", "MultiLineString")}
+
+
+def check_overrides(data_dir: Path, changes: list[dict], problems: list[DataProblem]) -> None:
+    """Every override is well formed, names a logged change, and is applied: the generated file
+    carries its geometry and provenance (else the script was re-run without it, or the file was
+    edited by hand since)."""
+    from geo.geometry import parse_geometry
+    from geo.overrides import METADATA, OVERRIDE_FILES, OVERRIDE_FOLDER, PROVENANCE
+
+    folder = Path(data_dir) / "geometry" / OVERRIDE_FOLDER
+    if not folder.is_dir():
+        return
+    known = {name for name, _ in OVERRIDE_FILES.values()}
+    for path in sorted(folder.iterdir()):
+        if path.name not in known:
+            problems.append(DataProblem(f"geometry/{OVERRIDE_FOLDER}/{path.name}", None, None,
+                                        f"not an override file; they are {', '.join(sorted(known))}"))
+    ids = {c["id"] for c in changes}
+    for layer, (name, id_property) in OVERRIDE_FILES.items():
+        path = folder / name
+        if not path.exists():
+            continue
+        label = f"geometry/{OVERRIDE_FOLDER}/{name}"
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            features = doc["features"]
+            assert isinstance(features, list) and features
+        except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, AssertionError):
+            problems.append(DataProblem(label, None, None, "expected a GeoJSON FeatureCollection with at least one override "
+                                        "(delete an empty file)"))
+            continue
+        stem, expected = _GENERATED[layer]
+        generated = {}
+        for gpath in sorted((Path(data_dir) / "geometry").glob("*.geojson")):
+            if gpath.stem == stem or gpath.stem.startswith(stem + "_"):
+                for f in json.loads(gpath.read_text(encoding="utf-8")).get("features", []):
+                    generated[(f.get("properties") or {}).get(id_property)] = (f"geometry/{gpath.name}", f)
+        for n, f in enumerate(features, start=1):
+            props = (f or {}).get("properties") or {}
+            fid = props.get(id_property)
+            item = fid if isinstance(fid, str) and fid else f"feature #{n}"
+            if not isinstance(fid, str) or not fid:
+                problems.append(DataProblem(label, item, id_property, "missing: every override names the feature it replaces"))
+                continue
+            unknown = sorted(set(props) - {id_property, "name_zh", *PROVENANCE, *METADATA})
+            for key in unknown:
+                problems.append(DataProblem(label, item, key, "unknown property of an override"))
+            if props.get("change") not in ids:
+                problems.append(DataProblem(label, item, "change", f"no change {props.get('change')!r} in data/changes/"))
+            for key in ("author", "note"):
+                problem = check_text(key, props.get(key), MAX_NOTE)
+                if problem:
+                    problems.append(DataProblem(label, item, key, problem))
+            try:
+                dt.date.fromisoformat(str(props.get("date")))
+            except ValueError:
+                problems.append(DataProblem(label, item, "date", f"expected an ISO date YYYY-MM-DD, found {props.get('date')!r}"))
+            try:
+                parse_geometry(f.get("geometry"), expected)
+            except ValueError as exc:
+                problems.append(DataProblem(label, item, "geometry", str(exc)))
+            target = generated.get(fid)
+            if target is None:
+                problems.append(DataProblem(label, item, id_property, f"no generated feature {fid!r} in geometry/{stem}*.geojson "
+                                            "to replace"))
+                continue
+            gfile, gfeat = target
+            gprops = gfeat.get("properties") or {}
+            if gfeat.get("geometry") != f.get("geometry") or any(gprops.get(k) != props.get(k) for k in PROVENANCE):
+                problems.append(DataProblem(gfile, fid, "geometry", f"does not carry the override of {label} (change "
+                                            f"{props.get('change')}): re-run the script that writes {gfile} (it applies the "
+                                            "overrides), or revert the change"))
+
+
+def load_rows(data_dir: Path, problems: list[DataProblem]) -> list[dict]:
+    """For ``zonemap load``/``check``: the change log validated, the overrides checked, and the
+    rows of the ``changes`` table."""
+    changes = read_changes(data_dir, problems)
+    check_overrides(data_dir, changes, problems)
+    return change_rows(changes)

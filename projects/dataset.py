@@ -23,7 +23,7 @@ from geo.geojson import read_layer
 from geo.geometry import normalise
 from projects.extract.fields import reviewed
 from projects.catalog import check_industry, check_industry_group, check_mention, check_project
-from projects import history
+from projects import changelog, history
 from projects.history import latest
 from zones.catalog import check_layout, check_plan, check_street
 
@@ -47,6 +47,7 @@ class Dataset:
     project_industries: list[dict] = field(default_factory=list)
     project_streets: list[dict] = field(default_factory=list)
     mentions: list[dict] = field(default_factory=list)
+    changes: list[dict] = field(default_factory=list)  # the change log (projects.changelog), one row per changed feature
 
     def plans_by_id(self) -> dict[str, dict]:
         return {p["id"]: p for p in self.plans}
@@ -183,6 +184,7 @@ def read_dataset(data_dir: Path, seeds_dir: Path | None = None) -> Dataset:
         if z["geom"] is not None and z["unmapped_reason"]:
             problems.append(DataProblem(z["_file"], z["id"], "unmapped_reason", "the zone has geometry now: remove the reason it had none"))
     _read_districts(ds, data_dir, problems)
+    ds.changes = changelog.load_rows(data_dir, problems)
 
     if problems:
         raise DataError(problems)

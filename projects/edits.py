@@ -441,6 +441,8 @@ def _build(data_dir: Path, seeds_dir: Path | None, change: dict, ops: list[FileO
             w = _shift_warning(f["id"], b, a)
             if w:
                 warnings.append(w)
+    # the copy's record was written before the measures: the rows to load carry them too
+    ds_after.changes = [r for r in ds_after.changes if r["change_id"] != change["id"]] + changelog.change_rows([change])
     return Plan(data_dir, change, texts, originals, diff, warnings, ds_after)
 
 

@@ -12,6 +12,7 @@ from geoalchemy2.shape import from_shape
 
 from geo.db import SRID, Base, is_sqlite, make_engine
 from projects import models as pm
+from projects.changelog import Change
 from projects.dataset import Dataset
 from projects.join import compute_project_zones
 from zones import models as zm
@@ -26,6 +27,7 @@ TABLES = [
     ("industry_group_members", pm.industry_group_members), ("zone_industries", pm.zone_industries),
     ("projects", pm.Project.__table__), ("project_industries", pm.project_industries),
     ("project_streets", pm.project_streets), ("mentions", pm.Mention.__table__),
+    ("changes", Change.__table__),
 ]
 # dataset_info is written last, by write_rows.
 
