@@ -292,3 +292,133 @@ def test_every_shared_point_says_it_is_shared(real_dataset):
             for other in group:
                 if other is not p:
                     assert other["name_zh"] in p["placement"], f"{p['id']} should name {other['id']}"
+
+
+# ---- 长春路 and the 长春路 axis (see data/geometry/SOURCES.md, section 长春路) ------------------------------
+# Every record that places something on 长春路, as written in its source (lng, lat) and read in its own datum.
+def _gcj(lng, lat):
+    return crs.gcj02_to_wgs84(lng, lat)
+
+
+CHANGCHUN_NORTH = {  # north of 中山路: name -> WGS84 via geo.crs
+    "长春路小学 (dump all_public, BD-09)": _bd(121.613, 38.9272),
+    "长春花园 (Lianjia, BD-09)": _bd(121.61440213982, 38.925840463421),
+    "中央复兴里 长江路与长春路交汇处 (Lianjia, BD-09)": _bd(121.616415, 38.923377),
+    "长江路与长春路交叉路口东方国际大厦 (山海 map, GCJ-02)": _gcj(121.608551, 38.918266),
+    "长春路50号 (山海 map, GCJ-02)": _gcj(121.609824, 38.916066),
+    "大连时尚百盛 = 长春路百盛 (dump all_public, BD-09)": _bd(121.616, 38.9168),
+    "万达影城华府店 中山路281号 近长春路 (Maoyan, GCJ-02)": _gcj(121.60831, 38.91072),
+}
+CHANGCHUN_SOUTH = {
+    "34中长春路 (Lianjia, BD-09)": _bd(121.621938, 38.910145),
+    "亿达天琴山 长春路南段 (dump loupan, BD-09)": _bd(121.626, 38.9047),
+    "长春路（石道街商圈） (Lianjia, BD-09)": _bd(121.630196, 38.902927),
+}
+JIANCHA_CHANGCHUN = _bd(121.639, 38.894)          # 大连市检察机关便民工作站(长春路), dump all_public
+BAYI_COMPOUND = _bd(121.644053, 38.889192)         # Lianjia 八一路（八一路商圈）
+WEST_STATION = (121.60374, 38.92217)               # zh.wikipedia 大连西站 (小岗子), WGS84
+DUMP_ZHONGYANG_FUXINGLI = _bd(121.625, 38.9245)    # the record 长春路 was drawn on before
+
+
+def _direction(line):
+    _, normal = line
+    return np.array([normal[1], -normal[0]])
+
+
+def _meet(line_a, line_b) -> tuple[float, float]:
+    """Where two fitted lines cross, as WGS84 (lon, lat)."""
+    (ca, na), (cb, nb) = line_a, line_b
+    xy = np.linalg.solve(np.array([na, nb]), np.array([na @ ca, nb @ cb]))
+    g = crs.to_wgs84(Point(*xy))
+    return (g.x, g.y)
+
+
+def test_new_sources_are_read_in_their_datums():
+    """The two GCJ-02 sources agree with independent records of the same places only when read as GCJ-02."""
+    olympic_dump = _bd(121.616, 38.9155)                        # 奥林匹克广场-人防掩蔽工程 (dump)
+    assert _metres(_gcj(121.60872, 38.909687), olympic_dump) < 100      # 山海 map: 奥林店 (奥林匹克广场负二层)
+    assert _metres(_bd(121.60872, 38.909687), olympic_dump) > 800
+    hanglung_bjs = (121.604341, 38.906194)                      # buildings.js 恒隆广场
+    assert _metres(_gcj(121.60824, 38.90762), hanglung_bjs) < 150       # Maoyan: 恒隆广场 cinema
+    assert _metres(_bd(121.60824, 38.90762), hanglung_bjs) > 800
+    # the Wikipedia coordinate of the old station is WGS84: a Lianjia compound on its yard lies next to it
+    assert _metres(WEST_STATION, _bd(121.614443, 38.92751)) < 200       # Lianjia 铁路西站
+
+
+def test_changchun_road_records_agree_on_one_course(real_dataset):
+    """Ten records from five sources fall on two straight lines that meet at 中山路; the south line, extended,
+    passes the two further records named after 长春路 and 八一路; the one record used before lies far off."""
+    north, south = _fit_line(list(CHANGCHUN_NORTH.values())), _fit_line(list(CHANGCHUN_SOUTH.values()))
+    assert max(abs(_offset(north, p)) for p in CHANGCHUN_NORTH.values()) < 130
+    assert max(abs(_offset(south, p)) for p in CHANGCHUN_SOUTH.values()) < 100
+    assert abs(_offset(south, JIANCHA_CHANGCHUN)) < 30 and abs(_offset(south, BAYI_COMPOUND)) < 40
+    assert abs(_offset(north, WEST_STATION)) < 120, "the old 大连西站 (铁路西站地块) lies on the north line"
+    assert abs(_offset(north, DUMP_ZHONGYANG_FUXINGLI)) > 800
+    streets = {s["id"]: s["geom"] for s in real_dataset.streets}
+    bend = Point(*_meet(north, south))
+    assert crs.to_metric(streets["zhongshan-road"]).distance(crs.to_metric(bend)) < 150, "the lines meet at 中山路"
+    tram = _fit_line([(121.601511, 38.917654), (121.607882, 38.918301)])   # CP 大同街, 北京街: 长江路
+    crossing = _meet(north, tram)
+    assert _metres(crossing, CHANGCHUN_NORTH["长江路与长春路交叉路口东方国际大厦 (山海 map, GCJ-02)"]) < 60
+    assert _metres(crossing, CHANGCHUN_NORTH["中央复兴里 长江路与长春路交汇处 (Lianjia, BD-09)"]) < 200
+
+
+def test_changchun_road_is_drawn_on_its_records(real_dataset):
+    street = next(s for s in real_dataset.streets if s["id"] == "changchun-road")
+    line = crs.to_metric(street["geom"])
+    records = [*CHANGCHUN_NORTH.values(), *CHANGCHUN_SOUTH.values(), JIANCHA_CHANGCHUN]
+    assert max(line.distance(crs.to_metric(Point(*p))) for p in records) <= street["accuracy_m"]
+    assert line.distance(crs.to_metric(Point(*DUMP_ZHONGYANG_FUXINGLI))) > 800
+    assert street["confidence"] != "high", "no survey-grade record: POIs and housing records only"
+    bayi = next(s for s in real_dataset.streets if s["id"] == "bayi-road")["geom"]
+    assert crs.to_metric(bayi).distance(crs.to_metric(Point(*BAYI_COMPOUND))) < 40
+
+
+def test_axis_follows_changchun_road_inside_xigang(real_dataset, pairs):
+    zones = {z["id"]: z for z in real_dataset.zones}
+    xigang = next(d["geom"] for d in real_dataset.districts if d["name_zh"] == "西岗区")
+    for zid in ("xg13-axis", "xg14-axis"):
+        axis = zones[zid]
+        assert "长春路" in axis["placement"] and axis["confidence"] != "low"
+        corridor = axis["geom"]
+        assert all(corridor.contains(Point(*p)) for p in [*CHANGCHUN_NORTH.values(), *CHANGCHUN_SOUTH.values()])
+        # 长春路 runs ~200 m from the 沙河口 line: the corridor stays in 西岗区 (to the metre)
+        outside = crs.to_metric(corridor).difference(crs.to_metric(xigang).buffer(1.0))
+        assert outside.area < 1.0, f"{zid} reaches {outside.area:.0f} m² outside 西岗区"
+        assert ("railway-west-station-plot-redevelopment", zid) in pairs
+    assert not Point(*DUMP_ZHONGYANG_FUXINGLI).within(zones["xg13-axis"]["geom"])
+
+
+# points placed on 长春路 or 八一路: they lie on the street as drawn
+ON_THE_STREET = {
+    "changchun-road-streetscape-upgrade": "changchun-road",
+    "changchun-road-243-plot-redevelopment": "changchun-road",
+    "poly-xiyue": "changchun-road",
+    "bayi-road-food-street": "bayi-road",
+    "bayi-road-commercial-street-upgrade": "bayi-road",
+    "zhongxiacun-gas-station-plot-redevelopment": "bayi-road",
+}
+
+
+@pytest.mark.parametrize("project", ON_THE_STREET)
+def test_points_on_changchun_and_bayi_road_lie_on_them(real_dataset, points, project):
+    street = next(s for s in real_dataset.streets if s["id"] == ON_THE_STREET[project])["geom"]
+    assert crs.to_metric(street).distance(crs.to_metric(points[project]["geom"])) < 1.0
+
+
+def test_changchun_road_midpoint_points_cover_the_road(real_dataset, points):
+    street = crs.to_metric(next(s for s in real_dataset.streets if s["id"] == "changchun-road")["geom"])
+    for pid in ("changchun-road-streetscape-upgrade", "changchun-road-243-plot-redevelopment"):
+        p = points[pid]
+        assert p["location_accuracy_m"] >= street.length / 2
+        assert street.project(crs.to_metric(p["geom"])) == pytest.approx(street.length / 2, abs=5)
+
+
+def test_zhongyang_fuxingli_uses_the_record_the_others_support(points):
+    p = points["nanbei-fuxingli-renewal"]
+    assert _metres(_xy(p), _bd(121.616415, 38.923377)) < 5, "the Lianjia record"
+    assert _metres(_xy(p), CHANGCHUN_NORTH["长江路与长春路交叉路口东方国际大厦 (山海 map, GCJ-02)"]) <= p["location_accuracy_m"]
+    assert _metres(_xy(p), DUMP_ZHONGYANG_FUXINGLI) > p["location_accuracy_m"]
+    # 保利熙悦's own record lies off 长春路, which its address puts it on: the radius covers the record
+    poly = points["poly-xiyue"]
+    assert _metres(_xy(poly), _bd(121.63, 38.9077)) <= poly["location_accuracy_m"]

@@ -59,10 +59,10 @@ CP = {  # OSM control points (exact)
     "黑石礁": (121.554761, 38.875486),
 }
 A = {  # converted BD-09 POIs (see BD()) and buildings.js points
-    "中央复兴里 (长江路与长春路交汇处)": BD(38.9245, 121.625),
+    "中央复兴里 (长江路与长春路交汇处)": BD(38.9245, 121.625),   # not used: 870 m off 长春路 as fitted (see CHANGCHUN)
     "亿达天琴山 (长春路南段)": BD(38.9047, 121.626),
-    "保利熙悦 (长春路新风街北行200米)": BD(38.9077, 121.63),
-    "八一路派出所/社区卫生服务中心": (121.6325, 38.8855),          # converted by an earlier helper (project_points_xigang-2016)
+    "保利熙悦 (长春路新风街北行200米)": BD(38.9077, 121.63),       # not used: 390 m off 长春路 as fitted (see CHANGCHUN)
+    "八一路派出所/社区卫生服务中心": (121.6325, 38.8855),          # converted by an earlier helper; named after 八一路街道, 180 m off 八一路
     "天源秀景 (威华街南 石道街附近)": BD(38.8944, 121.632),
     "长江杰座 (黄河路越秀大厦对面)": BD(38.9275, 121.613),
     "汇智云顶 (胜利路与茂田巷交汇处)": BD(38.9133, 121.629),
@@ -104,6 +104,12 @@ def PET(lng: float, lat: float) -> tuple[float, float]:
     return (round(lon, 6), round(la, 6))
 
 
+def GCJ(lng: float, lat: float) -> tuple[float, float]:
+    """A GCJ-02 coordinate (Tencent/WeChat map) -> WGS84 (lon, lat), via geo.crs."""
+    lon, la = crs.gcj02_to_wgs84(lng, lat)
+    return (round(lon, 6), round(la, 6))
+
+
 A3 = {
     # 黄河路, east part: three POIs with 黄河路 in their name or address, from two sources, and the Lianjia
     # compound 越秀大厦 named in 长江杰座's address (黄河路越秀大厦对面).
@@ -121,25 +127,142 @@ A3 = {
 }
 
 
-def fitted_line(names):
-    """Total-least-squares line through anchors, in EPSG:32651: (centre, unit direction)."""
-    xy = np.array([crs.to_metric(Point(*A3[n])).coords[0] for n in names])
+def fitted_line(names, table=None):
+    """Total-least-squares line through anchors, in EPSG:32651: (centre, unit direction).
+
+    The direction points south (or east, for an east-west line) so that distances along it read
+    north to south."""
+    table = A3 if table is None else table
+    xy = np.array([crs.to_metric(Point(*table[n])).coords[0] for n in names])
     centre = xy.mean(axis=0)
     direction = np.linalg.svd(xy - centre)[2][0]
+    if direction[1] > 0 or (direction[1] == 0 and direction[0] < 0):
+        direction = -direction
     return centre, direction
 
 
-def foot(line, name):
-    """The foot of anchor `name` on a fitted line, back in WGS84 (lon, lat)."""
-    centre, direction = line
-    xy = np.array(crs.to_metric(Point(*A3[name])).coords[0])
-    f = centre + ((xy - centre) @ direction) * direction
-    g = crs.to_wgs84(Point(*f))
+def _to_lonlat(xy) -> tuple[float, float]:
+    g = crs.to_wgs84(Point(*xy))
     return (round(g.x, 6), round(g.y, 6))
+
+
+def foot(line, name, table=None):
+    """The foot of anchor `name` on a fitted line, back in WGS84 (lon, lat)."""
+    table = A3 if table is None else table
+    centre, direction = line
+    xy = np.array(crs.to_metric(Point(*table[name])).coords[0])
+    return _to_lonlat(centre + ((xy - centre) @ direction) * direction)
+
+
+def offset(line, lonlat) -> float:
+    """Signed distance (m) of a WGS84 point from a fitted line (positive = left of its direction)."""
+    centre, direction = line
+    xy = np.array(crs.to_metric(Point(*lonlat)).coords[0])
+    return float((xy - centre) @ np.array([-direction[1], direction[0]]))
+
+
+def through(a, b):
+    """The line through two WGS84 points (e.g. two tram stops on one street), as (centre, unit direction)."""
+    pa, pb = (np.array(crs.to_metric(Point(*q)).coords[0]) for q in (a, b))
+    return pa, (pb - pa) / np.linalg.norm(pb - pa)
+
+
+def crossing(line, other) -> tuple[float, float]:
+    """Where two lines (as from fitted_line or through) meet, in WGS84."""
+    (c1, d1), (c2, d2) = line, other
+    t = np.linalg.solve(np.array([d1, -d2]).T, c2 - c1)
+    return _to_lonlat(c1 + t[0] * d1)
+
+
+def metres(a, b) -> float:
+    """Distance (m) between two WGS84 points, in the metric CRS."""
+    return crs.to_metric(Point(*a)).distance(crs.to_metric(Point(*b)))
+
+
+def along(line, lonlat, metres) -> tuple[float, float]:
+    """The point `metres` along a fitted line (negative = northwards) from the foot of a WGS84 point."""
+    centre, direction = line
+    xy = np.array(crs.to_metric(Point(*lonlat)).coords[0])
+    return _to_lonlat(centre + ((xy - centre) @ direction + metres) * direction)
 
 
 HUANGHE_EAST = fitted_line(["PET 美联众合动物医院 (黄河路520号, 中山公园南门斜对面)", "BD 新东方(黄河路教学区)",
                             "BD 大连市房屋租赁登记管理中心(黄河路)", "LJ 越秀大厦", "LJ 长江杰座 (黄河路越秀大厦对面)"])
+
+# ---- 长春路 (issue 7 §6 follow-up, engineer `axis`; see ../SOURCES.md "长春路") -------------------------
+# Every record found that places something on 长春路 (by house number, by a crossing, or by a name taken from
+# the street), each converted from its own datum through geo.crs. Sources: the house-analysis dump (BD), Lianjia
+# (LJ), a public map of the 山海 group's shops (stored file id 10895643365, an Amap page, GCJ-02: its 奥林店 in
+# 奥林匹克广场 lies 59 m from the dump's POI of the square when read as GCJ-02, 908 m when read as BD-09), a
+# public copy of a Maoyan cinema list (stored file id 24200864184, GCJ-02: its 恒隆广场 cinema lies 116 m from
+# buildings.js 恒隆广场 read as GCJ-02, 873 m read as BD-09), and zh.wikipedia.
+CHANGCHUN = {
+    # north of 中山路
+    "BD 大连市西岗区长春路小学": BD(38.9272, 121.613),                               # school named after the street
+    "LJ 长春花园": LJ(121.61440213982, 38.925840463421),                           # compound named after the street
+    "LJ 中央复兴里 (长江路与长春路交汇处)": LJ(121.616415, 38.923377),                 # address from the dump's loupan table
+    "GCJ 鑫辉煌珠宝 (信诚街3号, 长江路与长春路交叉路口东方国际大厦)": GCJ(121.608551, 38.918266),
+    "GCJ 大连山海 (长春路50号)": GCJ(121.609824, 38.916066),
+    "BD 大连时尚百盛 (长春路百盛, on 中山路)": BD(38.9168, 121.616),                   # '长春路百盛': two texts, see SOURCES
+    "GCJ 万达影城华府店 (中山路281号, 近长春路)": GCJ(121.60831, 38.91072),
+    # south of 中山路
+    "LJ 34中长春路": LJ(121.621938, 38.910145),                                    # compound named after the street
+    "BD 亿达天琴山 (长春路南段)": BD(38.9047, 121.626),                               # Lianjia's 亿达天琴山 lies 8 m away
+    "LJ 长春路（石道街商圈）": LJ(121.630196, 38.902927),                            # compound named after the street
+    "BD 大连市检察机关便民工作站(长春路)": BD(38.894, 121.639),                        # not fitted: checks the south line
+    # checks, not fitted
+    "WIKI 大连西站 (小岗子, demolished 2003)": (121.60374, 38.92217),
+    "LJ 铁路西站": LJ(121.614443, 38.92751),
+    "LJ 八一路（八一路商圈）": LJ(121.644053, 38.889192),
+    # the records used before, which the others contradict (dump loupan, single housing records)
+    "BD 中央复兴里 (dump loupan, 西岗长江路与长春路交汇处)": BD(38.9245, 121.625),
+    "BD 保利熙悦 (dump loupan, 长春路新风街北行200米)": BD(38.9077, 121.63),
+}
+CHANGCHUN_NORTH_FIT = ["BD 大连市西岗区长春路小学", "LJ 长春花园", "LJ 中央复兴里 (长江路与长春路交汇处)",
+                       "GCJ 鑫辉煌珠宝 (信诚街3号, 长江路与长春路交叉路口东方国际大厦)", "GCJ 大连山海 (长春路50号)",
+                       "BD 大连时尚百盛 (长春路百盛, on 中山路)", "GCJ 万达影城华府店 (中山路281号, 近长春路)"]
+CHANGCHUN_SOUTH_FIT = ["LJ 34中长春路", "BD 亿达天琴山 (长春路南段)", "LJ 长春路（石道街商圈）"]
+CC_N = fitted_line(CHANGCHUN_NORTH_FIT, CHANGCHUN)   # runs NNW-SSE (bearing ~174°) from the old 西站 to 中山路
+CC_S = fitted_line(CHANGCHUN_SOUTH_FIT, CHANGCHUN)   # runs NW-SE (bearing ~141°) from 中山路 to 八一路
+CHANGJIANG_TRAM = through(CP["大同街"], CP["北京街"])   # 长江路 between the two tram stops
+ZHONGSHAN_AT_OLYMPIC = through((121.6040, 38.9095), (121.6064, 38.9097))   # 中山路 as drawn below, 奥林匹克广场-医大一院
+_CC = {n: foot(CC_N if n in CHANGCHUN_NORTH_FIT else CC_S, n, CHANGCHUN) for n in CHANGCHUN_NORTH_FIT + CHANGCHUN_SOUTH_FIT}
+_CC_SOUTH_END = foot(CC_S, "BD 大连市检察机关便民工作站(长春路)", CHANGCHUN)
+_CC_X_CHANGJIANG = crossing(CC_N, CHANGJIANG_TRAM)
+_CC_X_ZHONGSHAN = crossing(CC_N, ZHONGSHAN_AT_OLYMPIC)
+_CC_BEND = crossing(CC_N, CC_S)
+
+
+def _off(line, name):
+    return abs(offset(line, CHANGCHUN[name]))
+
+
+CHANGCHUN_VERTICES = [
+    (*_CC["BD 大连市西岗区长春路小学"],
+     f"foot of BD 长春路小学 on the north line: north end drawn here (the old 大连西站 site lies "
+     f"{_off(CC_N, 'WIKI 大连西站 (小岗子, demolished 2003)'):.0f} m (WIKI) and {_off(CC_N, 'LJ 铁路西站'):.0f} m (LJ 铁路西站) "
+     f"off the line, 100-200 m further N)"),
+    (*_CC["LJ 长春花园"], "foot of LJ 长春花园 on the north line"),
+    (*_CC_X_CHANGJIANG,
+     f"crossing of the north line with 长江路 (tram line between CP 大同街 and CP 北京街); GCJ 长江路与长春路交叉路口 lies "
+     f"{metres(_CC_X_CHANGJIANG, CHANGCHUN['GCJ 鑫辉煌珠宝 (信诚街3号, 长江路与长春路交叉路口东方国际大厦)']):.0f} m, "
+     f"LJ 中央复兴里 (长江路与长春路交汇处) {metres(_CC_X_CHANGJIANG, CHANGCHUN['LJ 中央复兴里 (长江路与长春路交汇处)']):.0f} m "
+     f"from it"),
+    (*_CC["GCJ 大连山海 (长春路50号)"], "foot of GCJ 长春路50号 on the north line"),
+    (*_CC_X_ZHONGSHAN,
+     f"crossing of the north line with 中山路 as drawn: BD 大连时尚百盛 (长春路百盛) and GCJ 万达影城华府店 (中山路281号, "
+     f"近长春路) lie {_off(CC_N, 'BD 大连时尚百盛 (长春路百盛, on 中山路)'):.0f} m and "
+     f"{_off(CC_N, 'GCJ 万达影城华府店 (中山路281号, 近长春路)'):.0f} m off the line"),
+    (*_CC_BEND, f"where the north and south lines meet ({metres(_CC_BEND, _CC_X_ZHONGSHAN):.0f} m S of 中山路 as drawn, "
+                f"by 奥林匹克广场)"),
+    (*_CC["LJ 34中长春路"], "foot of LJ 34中长春路 on the south line"),
+    (*_CC["BD 亿达天琴山 (长春路南段)"], "foot of BD 亿达天琴山 (长春路南段; LJ 亿达天琴山 8 m away) on the south line"),
+    (*_CC["LJ 长春路（石道街商圈）"], "foot of LJ 长春路（石道街商圈） on the south line"),
+    (*_CC_SOUTH_END,
+     f"foot of BD 大连市检察机关便民工作站(长春路) on the south line ({_off(CC_S, 'BD 大连市检察机关便民工作站(长春路)'):.0f} m "
+     f"off it, {metres(_CC_SOUTH_END, _CC['LJ 长春路（石道街商圈）']):.0f} m beyond the last fitted record): south end "
+     f"drawn here, where 八一路 begins"),
+]
 
 # ---- features ------------------------------------------------------------------------------
 # Each entry: id, name_zh, parts (list of vertex lists; each vertex (lon, lat, "anchor/comment")),
@@ -155,7 +278,7 @@ S("changjiang-road", "长江路", [[
     (121.5961, 38.9171, "CP 五一广场"),
     (121.6015, 38.9177, "CP 大同街"),
     (121.6079, 38.9183, "CP 北京街"),
-    (121.6135, 38.9192, "CP 市场街 / 中央复兴里 (长江路与长春路交汇处)"),
+    (121.6135, 38.9192, "CP 市场街"),
     (121.6176, 38.9190, "CP 东关街"),
     (121.6240, 38.9195, "between CP 东关街 and CP 大连火车站 (tram line)"),
     (121.6299, 38.9201, "CP 大连火车站 (tram stop on 长江路)"),
@@ -163,7 +286,7 @@ S("changjiang-road", "长江路", [[
     (121.6390, 38.9255, "CP 民生街"),
     (121.6429, 38.9253, "CP 民主广场"),
 ]], "traced through the surveyed tram-201 stops (OSM control points 兴工街 … 大连火车站 … 民主广场), which run on 长江路; "
-   "the 长江路/长春路 junction confirmed by BD-09 POI 中央复兴里 (converted)", 80, "high")
+   "长春路 crosses it between the 大同街 and 北京街 stops (see 长春路)", 80, "high")
 
 S("zhongshan-road", "中山路", [[
     (121.5548, 38.8755, "CP 黑石礁 (tram 202 on 中山路 west of 星海广场)"),
@@ -206,30 +329,29 @@ S("huanghe-road", "黄河路", [[
    "长江路 and ends (as drawn) at 长江杰座; it does not cross 长江路 at 五一广场 as drawn before from memory. The POI "
    "黄河路社区卫生服务中心 (named after the community) lies ~500 m N of the west part and is not used", 150, "medium")
 
-S("changchun-road", "长春路", [[
-    (121.6134, 38.9192, "BD 中央复兴里 (长江路与长春路交汇处) = north end on 长江路 (DISPUTED: LJ 中央复兴里 lies 754 m W)"),
-    (121.6140, 38.9150, "memory: SSE"),
-    (121.6147, 38.9106, "crossing 中山路 east of 人民广场"),
-    (121.6152, 38.9060, "memory"),
-    (121.6163, 38.9013, "BD 保利熙悦 (长春路新风街北行200米) lies ~180 m E"),
-    (121.6173, 38.8993, "BD 亿达天琴山 (长春路南段) lies ~250 m W"),
-    (121.6185, 38.8975, "south end at 新风街 / start of 八一路 (memory)"),
-]], "between converted BD-09 POIs with 长春路 addresses: 中央复兴里 (长江路与长春路交汇处) in the north and 保利熙悦/亿达天琴山 "
-   "(长春路南段) in the south; course in between from memory (runs roughly N–S, parallel to and east of 新开路). The north "
-   "anchor rests on one disputed housing record: Lianjia puts 中央复兴里 754 m W (121.6049, 38.9169), next to the dump's "
-   "长春路小学 POI, the Lianjia compound 长春花园 and the old 大连西站 (which the 13th plan lists on the 长春路 axis); "
-   "if that is right the north half of 长春路 runs NNW to 长江路 near 大同街 and lies up to ~800 m W of this line. "
-   "The south half (亿达天琴山, confirmed by Lianjia within 8 m) is sound", 800, "low")
+S("changchun-road", "长春路", [CHANGCHUN_VERTICES],
+  "fitted to every record found that places something on 长春路, from five sources in three datums, each converted "
+  "through geo.crs (see ../SOURCES.md, section 长春路): north of 中山路 a straight line through seven records - a house "
+  "number (GCJ 大连山海, 长春路50号), two crossing records (GCJ 长江路与长春路交叉路口东方国际大厦; LJ 中央复兴里, address "
+  "长江路与长春路交汇处), the school and compound named after the street (BD 长春路小学, LJ 长春花园) and the two corners at "
+  "中山路 (BD 大连时尚百盛 = '长春路百盛'; GCJ 万达影城华府店, 中山路281号 近长春路), all within 125 m of it (rms 85 m); "
+  "it runs NNW-SSE ~210 m E of and parallel to the 西岗/沙河口 line, crosses 长江路 between the 大同街 and 北京街 tram "
+  "stops and reaches the old 大连西站 (WIKI, LJ 铁路西站) in the north. South of 中山路 a straight line through three "
+  "records (LJ 34中长春路, BD 亿达天琴山 长春路南段 - LJ within 8 m -, LJ 长春路（石道街商圈）), within 95 m of it, runs "
+  "SE; extended, it passes 7 m from the POI 大连市检察机关便民工作站(长春路) 1.3 km further on, where 长春路 is drawn to end "
+  "and 八一路 to begin, and meets the north line 130 m S of 中山路 by 奥林匹克广场. Drawn before at lon ~121.614 north of "
+  "中山路 on one housing record (the dump's 中央复兴里), which lies 870 m E of this line and is contradicted by all of "
+  "these; the dump's 保利熙悦 record (长春路新风街北行200米) lies 390 m off it and is not used", 150, "medium")
 
+_BAYI_END = foot(CC_S, "LJ 八一路（八一路商圈）", CHANGCHUN)
 S("bayi-road", "八一路", [[
-    (121.6185, 38.8975, "south end of 长春路 (memory)"),
-    (121.6200, 38.8930, "memory: S, passing the 威华街 blocks"),
-    (121.6240, 38.8893, "威华公寓 plot, which the 13th plan lists on the axis: BD 天源秀景 (威华街南) ~250 m SW"),
-    (121.6325, 38.8855, "BD 八一路派出所 / 社区卫生服务中心 (converted)"),
-    (121.6350, 38.8825, "memory: end toward 石道街"),
-]], "from memory: runs S then SE from the south end of 长春路; anchored at the converted BD-09 POI 八一路派出所 (on 八一路), "
-   "the 长春路南段 POIs, and kept near the 威华街 blocks (BD 天源秀景) because the 13th plan lists the 威华公寓 plot on the "
-   "长春路-八一路 axis", 250, "low")
+    (*_CC_SOUTH_END, "south end of 长春路 (foot of BD 大连市检察机关便民工作站(长春路) on the 长春路 south line)"),
+    (*_BAYI_END, f"foot of LJ 八一路（八一路商圈） on the 长春路 south line, extended ({_off(CC_S, 'LJ 八一路（八一路商圈）'):.0f} "
+                 f"m off it): drawn to here, course beyond not known"),
+]], "the straight continuation of the 长春路 south line from the south end of 长春路 to the Lianjia compound named after the "
+   "street, 八一路（八一路商圈）, which lies within 25 m of that line; the POIs 八一路派出所 and 八一路社区卫生服务中心 (house dump, "
+   "BD-09 38.8922,121.644) lie ~180 m NE of it. Where the street goes beyond the compound is not known (drawn before from "
+   "memory as a 2.3 km road bending S then E from 新风街; its first half is the 长春路 south section drawn here)", 250, "low")
 
 S("xinkai-road", "新开路", [[
     (121.6124, 38.9192, "BJS 西岗万达大厦 / 润德公馆 (新开路 north end on 长江路)"),
@@ -337,12 +459,6 @@ S("xi-an-road", "西安路", [[
    120, "medium")
 
 # ---- streets added by helper streets-2 ------------------------------------------------------
-def GCJ(lng: float, lat: float) -> tuple[float, float]:
-    """A GCJ-02 coordinate (Tencent/WeChat map) -> WGS84 (lon, lat), via geo.crs."""
-    lon, la = crs.gcj02_to_wgs84(lng, lat)
-    return (round(lon, 6), round(la, 6))
-
-
 A2 = {
     # Wikipedia (zh) article 大连图书馆: 白云山主馆, address 辽宁省大连市西岗区长白街7号 (the address is repeated in
     # several public library lists), coordinates 38.899874 N 121.613789 E. Treated as WGS84, but a Chinese-map
@@ -362,10 +478,11 @@ _L = A2["WIKI 大连图书馆白云山主馆 (长白街7号)"]
 S("changbai-street", "长白街", [[
     (121.6128, 38.8999, "~95 m W of the library: orientation NOT known, stub drawn E-W only to mark the place"),
     (_L[0], _L[1], "WIKI 大连图书馆白云山主馆 (长白街7号), Wikipedia coordinate"),
-    (121.6150, 38.8997, "~100 m E of the library, toward 长春路南段 (BD 亿达天琴山 '长春路南段' lies ~150 m S)"),
+    (121.6150, 38.8997, f"~100 m E of the library, across 长春路 (which passes {abs(offset(CC_S, _L)):.0f} m from the library)"),
 ]], "position only: a ~200 m stub centred on the Dalian Library main building, whose address is 西岗区长白街7号 "
-   "(Wikipedia coordinate 38.899874 N 121.613789 E, read as WGS84); it lies beside the 长春路南段 POIs (BD 亿达天琴山), "
-   "matching the plan listing 长白街 on the 长春路-八一路 axis. The street's course and direction are not known; the "
+   "(Wikipedia coordinate 38.899874 N 121.613789 E, read as WGS84); 长春路 as fitted passes "
+   f"{abs(offset(CC_S, _L)):.0f} m from it, beside the "
+   "长春路南段 POIs (BD 亿达天琴山), matching the plan listing 长白街 on the 长春路-八一路 axis. The street's course and direction are not known; the "
    "coordinate may be GCJ-02-derived (then ~390 m W)", 450, "low")
 
 _C = A2["GCJ 工商银行沙河口支行营业部 (成仁街1号)"]
@@ -408,34 +525,38 @@ OMITTED = {
     "ruyi-street": "如意街: only that it is a back street of the 西安路 商圈; no anchor found",
 }
 
+# Half-width of the axis corridor. The plans give none ("沿线区域"); it stands for the blocks fronting the street.
+# It is 180 m because 长春路 runs ~190-220 m east of the 西岗/沙河口 district line between the old 大连西站 and 中山路
+# (the outline is independent of the records 长春路 is fitted to): a wider corridor would take in 沙河口区 land.
+AXIS_CORRIDOR_M = 180
+# The north extension: the plans say only that the axis reaches the harbour (“向北通达钻石海湾岸线”); it is drawn as the
+# straight continuation of the fitted 长春路 north line, ending this far north of the street's north end.
+AXIS_NORTH_EXTENSION_M = 2600
+
 ZONE_LINES = [
-    dict(id="xg13-axis", name_zh="长春路及八一路经济发展轴", corridor_m=250),
-    dict(id="xg14-axis", name_zh="长春路核心轴线", corridor_m=250),
+    dict(id="xg13-axis", name_zh="长春路及八一路经济发展轴", corridor_m=AXIS_CORRIDOR_M),
+    dict(id="xg14-axis", name_zh="长春路核心轴线", corridor_m=AXIS_CORRIDOR_M),
 ]
+_WEST_STATION = CHANGCHUN["WIKI 大连西站 (小岗子, demolished 2003)"]
 AXIS = [[
-    (121.6120, 38.9410, "north end ~600 m inside the 西岗 harbour shore (钻石海湾 side); kept >250 m inside the outline"),
-    (121.6125, 38.9340, "疏港路 (memory)"),
-    (121.6130, 38.9250, "站北 (memory: northward continuation of 长春路)"),
-    (121.6134, 38.9192, "BD 中央复兴里 (长江路与长春路交汇处)"),
-    (121.6140, 38.9150, "长春路"),
-    (121.6147, 38.9106, "长春路 x 中山路"),
-    (121.6152, 38.9060, "长春路"),
-    (121.6163, 38.9013, "长春路 (BD 保利熙悦)"),
-    (121.6173, 38.8993, "长春路 (BD 亿达天琴山)"),
-    (121.6185, 38.8975, "长春路 south end / 八一路 (BD 亿达天琴山)"),
-    (121.6200, 38.8930, "八一路"),
-    (121.6240, 38.8893, "八一路 (威华街 blocks)"),
-    (121.6325, 38.8855, "BD 八一路派出所 (八一路)"),
+    (*along(CC_N, CHANGCHUN_VERTICES[0][:2], -AXIS_NORTH_EXTENSION_M),
+     "schematic north end: the fitted 长春路 north line continued N through 香炉礁 towards the harbour (钻石海湾), ending "
+     "inside the 西岗区 outline by more than the corridor half-width"),
+    (*foot(CC_N, "WIKI 大连西站 (小岗子, demolished 2003)", CHANGCHUN),
+     f"passes the old 大连西站 site (铁路西站地块, WIKI), {abs(offset(CC_N, _WEST_STATION)):.0f} m off the line"),
+    *[(x, y, f"长春路: {note}") for x, y, note in CHANGCHUN_VERTICES],
+    (*_BAYI_END, "八一路: foot of LJ 八一路（八一路商圈）"),
     (121.6270, 38.8810, "memory: down toward 付家庄, kept >400 m inside the 中山区 boundary"),
     (121.6215, 38.8755, "memory: toward BD 惠君庭 (付家庄 华泰街)"),
     (121.6165, 38.8700, "south end above the 付家庄 shore road 滨海路, kept >250 m inside the coast"),
 ]]
-AXIS_PLACEMENT = ("centreline = 长春路 + 八一路 as drawn in streets_hand.geojson (converted BD-09 POIs 中央复兴里, 保利熙悦, "
-    "亿达天琴山, 八一路派出所), extended north from 长江路 along the northward continuation of 长春路 through 站北 to "
-    "the harbour shore (钻石海湾 side) and south from 八一路 down to 付家庄 and the shore road 滨海路 (惠君庭 华泰街 POI); "
-    "both extensions schematic, ends kept inside the 西岗区 outline; corridor 250 m either side = the blocks fronting the axis. "
-    "North of 中山路 the line rests on one disputed housing record (中央复兴里; see 长春路): 长春路 may run up to ~800 m "
-    "further W there, which would also bring the old 大连西站 (铁路西站地块) onto the axis as the 13th plan says")
+AXIS_PLACEMENT = ("centreline = 长春路 + 八一路 as drawn in streets_hand.geojson (长春路 fitted to ten records from five "
+    "sources, ±150 m; see its placement and ../SOURCES.md), extended north along the fitted 长春路 line past the old "
+    "大连西站 (铁路西站地块, which the 13th plan lists on this axis) through 香炉礁 towards the harbour (钻石海湾), and "
+    "south from 八一路 down to 付家庄 and the shore road 滨海路 (惠君庭 华泰街 POI), as the plans describe the axis "
+    "(“向北通达钻石海湾岸线，向南连接滨海南路岸线”); both extensions schematic, ends kept inside the 西岗区 outline; "
+    f"corridor {AXIS_CORRIDOR_M} m either side = the blocks fronting the axis (no wider: 长春路 runs ~200 m from the "
+    "沙河口 line). Drawn before at lon ~121.614 north of 中山路, on one housing record that the others contradict")
 
 BAY = [[
     (121.5555, 38.8700, "黑石礁 shore (district outline coast), ~250 m inland"),
@@ -483,7 +604,7 @@ def main():
     zl = []
     for z in ZONE_LINES:
         zl.append(feature({"zone": z["id"], "name_zh": z["name_zh"], "corridor_m": z["corridor_m"],
-                           "placement": AXIS_PLACEMENT, "accuracy_m": 800, "confidence": "low"}, geom(AXIS)))
+                           "placement": AXIS_PLACEMENT, "accuracy_m": 300, "confidence": "medium"}, geom(AXIS)))
     zl.append(feature({"zone": "shk14-bay-line", "name_zh": "黑石礁-星海湾-马栏河湾线", "corridor_m": 200,
                        "placement": BAY_PLACEMENT, "accuracy_m": 400, "confidence": "low"}, geom(BAY)))
     write(out / "zone_lines_hand.geojson", zl, "corridors", "zone")

@@ -65,9 +65,11 @@ def bd09_to_wgs84(lat: float, lon: float) -> tuple[float, float]:
 #     五四路小学 121.6094,38.9080 · 兴业装饰材料市场 121.6204,38.9224 · 凯旋商城(站北) 121.6264,38.9233 ·
 #     莫斯科购物广场(团结街) 121.6304,38.9271 · 融创壹号院(疏港路) 121.6254,38.9313 · 悦泰福里(北岗街/双兴街) 121.6164,38.9226 ·
 #     汇智云顶(胜利路/茂田巷) 121.6174,38.9069 · 大连船舶康复医院(付家庄) 121.6135,38.8662 · 滨海小学 121.6195,38.8692 ·
-#     亿达天琴山(长春路南段) 121.6144,38.8983 · 保利熙悦(长春路) 121.6184,38.9013 · 中央复兴里(长江路/长春路) 121.6134,38.9181.
-#     (中央复兴里 is disputed: Lianjia puts it 754 m W, at 121.6049,38.9169; see ../SOURCES.md. The 长春路 line at
-#     lon ~121.614 used below as a boundary rests on it north of 中山路.)
+#     亿达天琴山(长春路南段) 121.6144,38.8983.
+#     (The dump's 中央复兴里 (长江路/长春路, 121.6134,38.9181) and 保利熙悦 (长春路, 121.6184,38.9013) records are not used:
+#     they lie 870 m and 390 m off 长春路 as fitted from ten other records (streets_and_axis.py, ../SOURCES.md), which runs at
+#     lon ~121.603-121.605 from the old 大连西站 to 中山路 and then SE past 亿达天琴山. No edge below follows 长春路; the edges
+#     at lon 121.614 and 121.6155 that were once labelled "长春路" rest on the anchors named at each vertex.)
 # BJ: 新开路 buildings 外经贸大厦 121.6114,38.9149 · 珠江国际 121.6117,38.9150 · 润德广场 121.6116,38.9158 ·
 #     金福星 121.6115,38.9172 · 西岗万达 121.6124,38.9190 · 润德公馆 121.6121,38.9194 (新开路 = lon ~121.6115-121.6125);
 #     城市规划馆 121.6148,38.9113 · 市政府 121.6097,38.9133 · 汇景天地 121.6261,38.9123 · 西岗体育馆 121.6005,38.9075.
@@ -135,7 +137,7 @@ XIANGLUJIAO = P(
 # plus the 东关街 old quarter north of 长江路 (东关街旧城区改造 is one of the zone's projects).
 XINKAILU = P(
     (121.6080, 38.9122),    # NW of 人民广场 north side (市政府 BJ 121.6097,38.9133 inside)
-    (121.6140, 38.9122),    # east of 长春路 north end / west of 城市规划馆 (BJ 121.6148)
+    (121.6140, 38.9122),    # east of the 新开路 strip (BJ lon 121.6114-121.6124), west of 城市规划馆 (BJ 121.6148)
     (121.6140, 38.9193),    # up to 长江路 (CP 市场街 121.6135,38.9194)
     (121.6185, 38.9190),    # along 长江路 east past CP 东关街 121.6176
     (121.6185, 38.9214),    # 东关街 quarter north edge at 北岗街 (悦泰福里 north of it belongs to 站北)
@@ -147,7 +149,7 @@ XINKAILU = P(
 )
 # 一二九街国际商务区: 一二九街 / 中山路: 理工大学化工学院 + old 化物所 compound, 儿童医院, 汇景天地, 城市规划展示中心.
 YIERSIJIU = P(
-    (121.6140, 38.9085),    # SW: south of 中山路, east of 长春路
+    (121.6140, 38.9085),    # SW: south of 中山路, west of 城市规划馆 (BJ 121.6148)
     (E, 38.9085),           # east to/through the 中山区 boundary (clipped)
     (E, 38.9193),           # 长江路 east part
     (121.6185, 38.9190),    # 长江路 at CP 东关街
@@ -156,8 +158,8 @@ YIERSIJIU = P(
 # 奥林匹克现代商业区: 奥林匹克广场 / 恒隆广场 / 五四路, 大同街地下通道 (大同街 x 中山路), 高尔基路-凤鸣街地块, 胜利路沿线.
 OLYMPIC = P(
     (W, 38.9108),           # 中山路 from the 沙河口 boundary (clipped)
-    (121.6140, 38.9108),    # 中山路 to 长春路
-    (121.6140, 38.9085),    # 长春路 south to the 一二九街 zone edge
+    (121.6140, 38.9108),    # 中山路 east to the 一二九街 zone's west edge (lon 121.614)
+    (121.6140, 38.9085),    # south along that edge to the 一二九街 zone's south edge
     (121.6190, 38.9085),    # east across 胜利路 (汇智云顶 BD 121.6174,38.9069 inside)
     (121.6190, 38.9030),    # south
     (121.6080, 38.9030),    # south of 恒隆广场 (BD 121.6044,38.9062) / 五四路 by ~400 m
@@ -267,7 +269,7 @@ SD_RIXIN = P(                     # 日新街道: 站北 (its office BD 121.6294
     (121.6140, 38.9240),          # 北岗街: 东关街 quarter
     (121.6140, 38.9194),          # 长江路 at CP 市场街 (九三社区 BD 121.6104,38.9159 -> 人民广场)
     (121.6155, 38.9192),
-    (121.6155, 38.9110),          # east of 长春路 down to 中山路
+    (121.6155, 38.9110),          # down to 中山路 between 九三社区 (121.6104, 人民广场) and 更新社区 (121.6174, 日新)
     (E, 38.9110),                 # 中山路 east to the 中山区 line
     (E, N),
 )
@@ -279,7 +281,7 @@ SD_RENMIN = P(                    # 人民广场街道: 人民广场, 新开路,
     (121.6140, 38.9240),
     (121.6140, 38.9194),
     (121.6155, 38.9192),
-    (121.6155, 38.9110),          # 中山路 at 长春路
+    (121.6155, 38.9110),          # 中山路 at lon 121.6155
     (E, 38.9110),
     (E, 38.9010),                 # east strip south of 中山路 down to ~38.901 (胜利社区 BD 121.6154,38.9061 inside;
     (121.6105, 38.9010),          #   英雄纪念公园 / 保利熙悦 area north edge)
@@ -318,7 +320,8 @@ FEATURES = [
      "121.6114-121.6124) between 人民广场 north side (市政府 121.6097,38.9133) and 长江路 (tram stops 北京街/市场街), plus the 东关街 "
      "quarter north of 长江路 (tram stop 东关街, 悦泰福里 BD converted); edges from memory of the street grid", 300, "medium"),
     ("xg13-yiersijiu", "一二九街国际商务区", YIERSIJIU,
-     "between 长江路 (tram stops 市场街/东关街) and just south of 中山路, from east of 长春路 (lon 121.614) to the 中山区 line "
+     "between 长江路 (tram stops 市场街/东关街) and just south of 中山路, from lon 121.614 (west of 城市规划馆, east of the 新开路 "
+     "buildings) to the 中山区 line "
      "(traced from the outline); anchored at 大连理工大学化工学院(中山路) / old 化物所 (BD converted 121.6214,38.9114), 儿童医院, "
      "汇景天地 and 城市规划馆 (buildings.js)", 300, "medium"),
     ("xg13-olympic", "奥林匹克现代商业区", OLYMPIC,
@@ -341,7 +344,7 @@ FEATURES = [
      "the 西岗区 shore strip: traced along the outline's harbour coast from the 甘井子/沙河口 line to the 中山区 line, south edge 疏港路 "
      "from memory (lat ~38.933-38.936, north of 融创壹号院 BD 121.6254,38.9313 and 航三大楼); contains the 黑咀子 wharf front", 400, "low"),
     ("xg12-yiersijiu", "一二九街国际商务区", YIERSIJIU,
-     "same footprint as xg13-yiersijiu (the 13th FYP keeps the 12th-FYP zone name): 长江路 to south of 中山路, east of 长春路 to the "
+     "same footprint as xg13-yiersijiu (the 13th FYP keeps the 12th-FYP zone name): 长江路 to south of 中山路, lon 121.614 to the "
      "中山区 line; anchored at 化工学院/化物所 (BD converted), 儿童医院, 汇景天地", 350, "medium"),
     ("xg12-xianglujiao-logistics-park", "香炉礁物流园区", XLJ_LOGISTICS,
      "the harbour side of 香炉礁: traced along the outline (coast, 沙河口/甘井子 line), south edge drawn ~150 m south of 百年港湾 "
@@ -378,7 +381,7 @@ FEATURES = [
      "same footprint as xg13-zhanbei: north of the railway east of lon 121.6125 to the 中山区 line and the harbour (traced from the outline), "
      "plus 双兴街/兴业市场; anchored at 凯旋商城, 团结街, 日新街道办 (BD converted)", 400, "medium"),
     ("xg14-yiersijiu-area", "一二九街科技创新片区", YIERSIJIU,
-     "same footprint as xg13-yiersijiu: 长江路 to south of 中山路, east of 长春路 to the 中山区 line (traced); anchored at 大连理工大学化工学院 "
+     "same footprint as xg13-yiersijiu: 长江路 to south of 中山路, lon 121.614 to the 中山区 line (traced); anchored at 大连理工大学化工学院 "
      "and the old 化物所 compound on 一二九街 (BD converted 121.6214,38.9114)", 300, "medium"),
 ]
 
@@ -389,10 +392,11 @@ SD_FEATURES = [
      "BD converted) which fall inside", 400),
     ("xg14-sd-rixin", "日新街道", SD_RIXIN,
      "split from the 西岗区 outline: north-east part north of the railway east of lon 121.6125 (站北, 胜利桥北, harbour) plus 东关街 and the "
-     "east strip between 长江路 and 中山路 east of 长春路; checked against 日新街道办 (121.6294,38.9311), 日新街道更新社区 (121.6174,38.9132) "
+     "east strip between 长江路 and 中山路 east of lon 121.6155; checked against 日新街道办 (121.6294,38.9311), 日新街道更新社区 (121.6174,38.9132) "
      "and 化工学院/化物所 on 一二九街 (BD converted), all inside", 400),
     ("xg14-sd-renminguangchang", "人民广场街道", SD_RENMIN,
-     "split from the 西岗区 outline: centre between the railway and 中山路 (west of 长春路), and south of 中山路 east of 凤鸣街 down to "
+     "split from the 西岗区 outline: centre between the railway and 中山路 (west of lon 121.6155: 长春路 north of 中山路 runs "
+     "through it, as the services-14th plan, 人民广场街道: 重点聚焦长春路轴线, has it), and south of 中山路 east of 凤鸣街 down to "
      "~38.901; checked against 人民广场街道 北岗社区 (121.6094,38.9236), 更生社区, 九三社区 and 胜利社区 (121.6154,38.9061) (BD converted), "
      "all inside; 市政府/人民广场 and 新开路 inside", 400),
     ("xg14-sd-baiyun", "白云街道", SD_BAIYUN,
