@@ -534,14 +534,15 @@ def plan_import(data_dir: Path, seeds_dir: Path | None, layer_name: str, source:
                                         f"draw it in its script in data/geometry/src/ (a new feature needs its anchors)"))
             continue
         old_props = (found[1].get("properties") or {}) if found else {}
+        # the provenance now: the file's record, or (a project whose point stands for its site) the loader's
+        now_acc = _number(old_props.get("accuracy_m")) if found else _number(row.get("location_accuracy_m", row.get("accuracy_m")))
+        now_conf = old_props.get("confidence") if found else row.get("confidence")
         given_acc = _number(props.get("accuracy_m", props.get("location_accuracy_m")))
         given_conf = props.get("confidence")
-        acc = accuracy_m if accuracy_m is not None else given_acc if given_acc is not None and given_acc != _number(old_props.get("accuracy_m")) \
-            else old_props.get("accuracy_m")
-        conf = confidence if confidence is not None else given_conf if given_conf and given_conf != old_props.get("confidence") \
-            else old_props.get("confidence")
+        acc = accuracy_m if accuracy_m is not None else given_acc if given_acc is not None and given_acc != now_acc else now_acc
+        conf = confidence if confidence is not None else given_conf if given_conf and given_conf != now_conf else now_conf
         same_geometry = current is not None and shapely.equals_exact(shapely.normalize(current), shapely.normalize(new), 1e-9)
-        if found is not None and same_geometry and _number(acc) == _number(old_props.get("accuracy_m")) and conf == old_props.get("confidence"):
+        if same_geometry and _number(acc) == now_acc and conf == now_conf:
             continue  # sent back unchanged
         if found is None:
             if acc is None:

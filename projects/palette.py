@@ -78,6 +78,7 @@ def geopackage_styles(zones: list[dict], layout_ids: list[str] | None = None) ->
 
     colours = zone_colours(zones, layout_ids)
     names = {z["id"]: z["properties"]["name_zh"] for z in zones}
+    corridor_ids = [z["id"] for z in zones if z["properties"].get("corridor_m")]
     by_status = tuple(Category(value, label, Symbol("marker", colour, outline="#ffffff", width_mm=0.3, size_mm=2.8))
                       for value, label, colour in status_legend())
     return {
@@ -88,6 +89,9 @@ def geopackage_styles(zones: list[dict], layout_ids: list[str] | None = None) ->
                             categories=tuple(Category(zid, f"{names[zid]} ({zid})", Symbol("fill", colour, opacity=0.18, width_mm=0.5))
                                              for zid, colour in colours.items()),
                             labels=Labels("name_zh", size_pt=9, colour="#333333")),
+        "corridors": LayerStyle("zonemap", "Corridor centrelines (edit these to move a corridor zone)", attribute="id",
+                                categories=tuple(Category(zid, f"{names[zid]} ({zid})", Symbol("line", colours[zid], width_mm=1.2, dashed=True))
+                                                 for zid in corridor_ids), labels=Labels("name_zh", size_pt=8, colour="#333333")),
         "streets": LayerStyle("zonemap", "Streets", symbol=Symbol("line", "#333333", opacity=0.8, width_mm=0.8),
                               labels=Labels("name_zh", size_pt=8, colour="#333333")),
         "projects": LayerStyle("zonemap", "Projects by status", attribute="status", categories=by_status,

@@ -348,9 +348,9 @@ def _layer_features(conn, layer: str) -> list[dict]:
             responses={200: {"content": {"application/geopackage+sqlite3": {"schema": {"type": "string", "format": "binary"}}},
                              "description": "a GeoPackage 1.3 file"}})
 def export_geopackage(request: Request, conn: ConnDep):
-    """Zones, streets, projects (points; unlocated ones without geometry) and district outlines,
-    each with its default QGIS style (zones per zone, projects by status, labels), in the
-    `layer_styles` table QGIS reads. Built once per loaded data version (a few seconds), then
+    """Zones, corridor centrelines, streets, projects (points; unlocated ones without geometry),
+    district outlines and the change log (table `changes`), each layer with its default QGIS style
+    (zones per zone, projects by status, labels) in the `layer_styles` table QGIS reads. Built once per loaded data version (a few seconds), then
     served from a cache shared by the server's workers."""
     data = _cached_geopackage(request, conn)
     return Response(data, media_type=MEDIA_TYPES[Format.gpkg],
@@ -403,11 +403,28 @@ def _store(path, data: bytes) -> None:
 
 def _build_geopackage(conn) -> bytes:
     from geo.export import geopackage_bytes
+    from projects.edits import history_rows
     from projects.palette import geopackage_styles
 
     layers = {layer: _layer_features(conn, layer) for layer in EXPORT_LAYERS}
+    layers["corridors"] = _corridors(conn)
     styles = geopackage_styles(layers["zones"], [lay["id"] for lay in zq.list_layouts(conn)])
-    return geopackage_bytes(layers, styles=styles)
+    # the change log, one row per changed feature, geometries as GeoJSON text (a non-spatial table)
+    tables = {"changes": history_rows(conn)}
+    return geopackage_bytes(layers, tables=tables, styles=styles)
+
+
+def _corridors(conn) -> list[dict]:
+    """The centrelines of the corridor zones (the axis, the bay line): what QGIS edits to move a
+    corridor (``zonemap import --layer corridors``); the zones layer holds their buffered polygons."""
+    out = []
+    for z in zq.list_zones(conn):
+        p = z["properties"]
+        if p.get("centreline"):
+            out.append({"type": "Feature", "id": z["id"], "geometry": p["centreline"], "properties": {
+                "id": z["id"], "name_zh": p["name_zh"], "name_en": p["name_en"], "layout": p["layout"],
+                "corridor_m": p["corridor_m"], "accuracy_m": p["accuracy_m"], "confidence": p["confidence"]}})
+    return out
 
 
 @router.get("/export/{layer}.csv", summary="One layer as CSV (UTF-8 with BOM; lon/lat or WKT)",
