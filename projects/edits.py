@@ -135,14 +135,13 @@ def read_source(content: bytes, label: str, layer: str, crs: str | None = None, 
             path = Path(tmp) / "upload.gpkg"
             path.write_bytes(content)
             try:
-                read = read_geopackage(path, source_layer or (layer if layer != "corridors" else "corridors"))
+                read = read_geopackage(path, source_layer or layer)
             except ValueError as exc:
-                if source_layer is None:
-                    try:
-                        read = read_geopackage(path, None)
-                    except ValueError:
-                        raise EditError([DataProblem(label, None, None, str(exc))]) from None
-                else:
+                if source_layer is not None:
+                    raise EditError([DataProblem(label, None, "source_layer", str(exc))]) from None
+                try:  # no layer named like the edit layer: the file's only layer, if it has one
+                    read = read_geopackage(path, None)
+                except ValueError:
                     raise EditError([DataProblem(label, None, None, str(exc))]) from None
         declared, features, read_layer = read["crs"], read["features"], read["layer"]
         label = f"{label} (layer {read_layer})"
@@ -319,7 +318,7 @@ def memberships(ds, workdir: Path, db_url: str | None = None) -> dict[tuple[str,
     database the loader writes."""
     import sqlalchemy as sa
 
-    from geo.db import make_engine
+    from geo.db import is_sqlite, make_engine
     from projects.store import fingerprint, write_dataset
 
     def read(url):
@@ -331,6 +330,8 @@ def memberships(ds, workdir: Path, db_url: str | None = None) -> dict[tuple[str,
             engine.dispose()
         return {(r["project_id"], r["zone_id"]): r.get("basis", "spatial") for r in rows}
 
+    if db_url and is_sqlite(db_url) and not Path(sa.make_url(db_url).database or "").is_file():
+        db_url = None  # nothing loaded there (and connecting would create an empty file)
     if db_url:
         try:
             engine = make_engine(db_url)

@@ -104,6 +104,8 @@ def test_dry_run_apply_reload_history_revert(editing):
     history = client.get("/api/history", params={"feature": "plot-a"}).json()
     assert [(h["change"], h["action"], h["reverts"], h["reverted_by"]) for h in history] == [
         ("0002", "revert", "0001", None), ("0001", "edit", None, "0002")]
+    csv_rows = client.get("/api/history", params={"feature": "plot-a", "f": "csv"}).text.lstrip("\ufeff").splitlines()
+    assert csv_rows[0].startswith("change,layer,feature,time,author") and len(csv_rows) == 3
     r = client.post("/api/edits/0001/revert", params={"note": "again", "dry_run": "false"}, headers=auth(RW))
     assert r.status_code == 409 and r.json()["code"] == "conflict"
     assert client.post("/api/edits/0042/revert", params={"note": "n"}, headers=auth(RW)).status_code == 404

@@ -25,7 +25,7 @@ from webmap.deps import ConnDep
 from webmap.errors import (
     ERROR_RESPONSES, BadParameter, Conflict, ErrorBody, Forbidden, InvalidEdit, NotFound, Unauthorized, UnsupportedMediaType,
 )
-from webmap.media import Format, respond
+from webmap.media import Format, FormatParam, negotiate, respond
 from webmap.params import MAX_TEXT
 from webmap.settings import EditToken
 
@@ -220,14 +220,19 @@ class HistoryEntry(BaseModel):
     after: dict | None
 
 
-@router.get("/history", summary="The logged changes of a feature (or all), newest first", response_model=list[HistoryEntry])
+@router.get("/history", summary="The logged changes of a feature (or all), newest first", response_model=list[HistoryEntry],
+            responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "the changes, as JSON or CSV"}})
 def history(
+    request: Request,
     conn: ConnDep,
     feature: Annotated[str | None, Query(max_length=MAX_TEXT, description="a zone, street or project id", examples=["xg13-zhanbei"])] = None,
     layer: Annotated[str | None, Query(description=f"one of {', '.join(edits.LAYERS)}", examples=["zones"])] = None,
+    f: FormatParam = None,
 ):
     """From the change log as loaded (`zonemap load`): who, when, why, before/after geometry and
-    provenance, how far it moved, memberships changed, and whether a later change reverted it."""
+    provenance, how far it moved, memberships changed, and whether a later change reverted it.
+    `f=csv` (or `Accept: text/csv`) for a spreadsheet (nested values as JSON text)."""
+    fmt = negotiate(request, f, (Format.json, Format.csv))
     if layer is not None and layer not in edits.LAYERS:
         raise BadParameter("layer", f"expected one of {', '.join(edits.LAYERS)}", edits.LAYERS)
-    return respond(Format.json, edits.history_rows(conn, feature, layer))
+    return respond(fmt, edits.history_rows(conn, feature, layer), filename="zonemap-history")
