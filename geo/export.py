@@ -153,11 +153,37 @@ def _read_layer(path: str, layer: str) -> dict:
     if crs and not crs.upper().startswith("EPSG:"):
         from pyproj import CRS
 
-        code = CRS.from_user_input(crs).to_epsg()
-        crs = f"EPSG:{code}" if code else crs
-    frame = pyogrio.read_dataframe(path, layer=layer)
-    features = json.loads(frame.to_json(na="null", drop_id=True)) if len(frame) else {"features": []}
-    return {"layer": layer, "layers": layers, "crs": crs, "features": features["features"]}
+        system = CRS.from_user_input(crs)
+        code = system.to_epsg()
+        crs = f"EPSG:{code}" if code else system.name  # a name a person can read, not the WKT
+    # the raw reader: numpy arrays, no pandas (a quicker child process)
+    meta, _, wkb, columns = pyogrio.raw.read(path, layer=layer)
+    import shapely
+    from shapely.geometry import mapping
+
+    geoms = shapely.from_wkb(wkb) if wkb is not None else [None] * (len(columns[0]) if columns else 0)
+    names = list(meta["fields"])
+    features = []
+    for n, geom in enumerate(geoms):
+        props = {name: _plain(columns[i][n]) for i, name in enumerate(names)}
+        features.append({"type": "Feature", "properties": props,
+                         "geometry": mapping(geom) if geom is not None and not geom.is_empty else None})
+    return {"layer": layer, "layers": layers, "crs": crs, "features": json.loads(json.dumps(features, default=_plain))}
+
+
+def _plain(value):
+    """A JSON value from a numpy scalar (NaN, the GeoPackage's empty number, becomes null)."""
+    if value is None:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, tuple):
+        return list(value)
+    return value if isinstance(value, (str, int, float, bool, list, dict)) else str(value)
 
 
 if __name__ == "__main__":

@@ -312,14 +312,23 @@ def _read(data_dir: Path, seeds_dir: Path | None):
     return read_dataset(data_dir, seeds_dir)
 
 
+_JOINS: dict[str, dict] = {}  # memberships by the fingerprint of the data they were computed on (the log aside)
+
+
 def memberships(ds, workdir: Path, db_url: str | None = None) -> dict[tuple[str, str], str]:
     """The project↔zone memberships of a dataset, ``{(project, zone): basis}``, by the product's
-    own join: the loaded database's when it holds exactly this data, else a throwaway SpatiaLite
-    database the loader writes."""
+    own join: remembered from an earlier edit of the same data, or the loaded database's when it
+    holds exactly this data, else a throwaway SpatiaLite database the loader writes."""
+    import dataclasses
+
     import sqlalchemy as sa
 
     from geo.db import is_sqlite, make_engine
     from projects.store import fingerprint, write_dataset
+
+    key = fingerprint(dataclasses.replace(ds, changes=[]))  # the change log takes no part in the join
+    if key in _JOINS:
+        return _JOINS[key]
 
     def read(url):
         engine = make_engine(url)
@@ -330,6 +339,7 @@ def memberships(ds, workdir: Path, db_url: str | None = None) -> dict[tuple[str,
             engine.dispose()
         return {(r["project_id"], r["zone_id"]): r.get("basis", "spatial") for r in rows}
 
+    found = None
     if db_url and is_sqlite(db_url) and not Path(sa.make_url(db_url).database or "").is_file():
         db_url = None  # nothing loaded there (and connecting would create an empty file)
     if db_url:
@@ -341,12 +351,17 @@ def memberships(ds, workdir: Path, db_url: str | None = None) -> dict[tuple[str,
             finally:
                 engine.dispose()
             if loaded and loaded == fingerprint(ds):
-                return read(db_url)
+                found = read(db_url)
         except sa.exc.SQLAlchemyError:
             pass  # not loaded or unreachable: build our own
-    url = f"sqlite:///{workdir / f'join-{os.getpid()}-{id(ds)}.sqlite'}"
-    write_dataset(url, ds)
-    return read(url)
+    if found is None:
+        url = f"sqlite:///{workdir / f'join-{os.getpid()}-{id(ds)}.sqlite'}"
+        write_dataset(url, ds)
+        found = read(url)
+    while len(_JOINS) >= 8:
+        _JOINS.pop(next(iter(_JOINS)))
+    _JOINS[key] = found
+    return found
 
 
 def _membership_diff(before: dict, after: dict) -> list[dict]:
@@ -492,6 +507,7 @@ def plan_import(data_dir: Path, seeds_dir: Path | None, layer_name: str, source:
     features: list[dict] = []
     geoms: dict[str, tuple] = {}
     seen: set[str] = set()
+    warnings = list(source.warnings)
     for n, raw in enumerate(source.features, start=1):
         props = raw["properties"]
         fid = props.get("id", props.get(layer.id_property))
@@ -576,6 +592,9 @@ def plan_import(data_dir: Path, seeds_dir: Path | None, layer_name: str, source:
                 "confidence": conf, "change": change_id, "author": author.strip(), "date": time[:10], "note": note.strip()},
                 "geometry": geometry}
             ops.append(FileOp(opath, layer.id_property, fid, previous, override))
+        if not same_geometry and found is not None and _number(acc) == now_acc and accuracy_m is None:
+            warnings.append(f"{fid}: moved, accuracy_m kept at {acc:g} m; if the new position is known better, "
+                                   "say so (accuracy_m)")
         action = "edit" if found is not None else "place"
         features.append({"id": fid, "name_zh": row["name_zh"], "action": action, "file": rel,
                          "generator": generator_of(data_dir, rel) if layer.generated else None,
@@ -584,9 +603,9 @@ def plan_import(data_dir: Path, seeds_dir: Path | None, layer_name: str, source:
     if problems:
         raise EditError(problems)
     if not features:
-        return Plan(data_dir, {**change, "features": [], "files": []}, {}, {}, [], list(source.warnings) + ["nothing to change: "
+        return Plan(data_dir, {**change, "features": [], "files": []}, {}, {}, [], warnings + ["nothing to change: "
                     "every feature of the file equals the data"])
-    return _build(data_dir, seeds_dir, change, ops, features, geoms, list(source.warnings), db_url, ds)
+    return _build(data_dir, seeds_dir, change, ops, features, geoms, warnings, db_url, ds)
 
 
 def _int_if_whole(value):
