@@ -101,6 +101,13 @@ def _where(conn: sa.Connection, f: ProjectFilter) -> tuple[list[str], dict]:
     return clauses, params
 
 
+def project_condition(conn: sa.Connection, f: ProjectFilter):
+    """``f`` as one SQL condition on ``projects`` (bound parameters), for callers that compose it
+    with conditions of their own (the OGC API's CQL2 filters, vector tiles)."""
+    clauses, params = _where(conn, f)
+    return sa.text(" AND ".join(clauses) or "1=1").bindparams(**params)
+
+
 def _area_sql(conn: sa.Connection, area: BaseGeometry, metres: float, params: dict) -> str:
     """Condition: the project's point within ``metres`` of ``area`` (or in it), sent as WKB."""
     geom = geom_from_wkb_sql(conn, ":area_wkb")

@@ -107,8 +107,6 @@ def serve_app(db_url: str, **env_extra) -> tuple[subprocess.Popen, str]:
     pytest.fail(f"zonemap serve did not start: {proc.stdout.read().decode()[-2000:]}")
 
 
-
-
 QGIS_PYTHON = "/usr/bin/python3"  # Debian's: QGIS's Python bindings are not importable from a venv
 
 
@@ -123,3 +121,10 @@ def run_pyqgis(script: Path, *args: str, timeout: int = 300) -> dict:
     r = subprocess.run([QGIS_PYTHON, str(script), *args], capture_output=True, text=True, env=env, timeout=timeout)
     assert r.returncode == 0, r.stderr[-3000:]
     return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def assert_ogc_error(response, parameter: str) -> None:
+    """An OGC API exception for a bad parameter: 400 with ``{code, description}`` naming it."""
+    body = response.json()
+    assert response.status_code == 400, (response.status_code, body)
+    assert body.get("code") and parameter in body.get("description", ""), body

@@ -329,7 +329,7 @@ def _meet(line_a, line_b) -> tuple[float, float]:
     """Where two fitted lines cross, as WGS84 (lon, lat)."""
     (ca, na), (cb, nb) = line_a, line_b
     xy = np.linalg.solve(np.array([na, nb]), np.array([na @ ca, nb @ cb]))
-    g = crs.to_wgs84(Point(*xy))
+    g = crs.from_metric(Point(*xy))  # UTM 51N metres → WGS84
     return (g.x, g.y)
 
 

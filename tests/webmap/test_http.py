@@ -21,6 +21,7 @@ from zmtest import BACKEND
 PATH_VALUES = {
     "plan_id": "mini-plan", "zone_id": "mini-north", "project_id": "plot-a", "layer": "projects",
     "collection_id": "projects", "feature_id": "plot-a", "layout_id": "mini-two-zones", "street_id": "changchun-road",
+    "tms_id": "WebMercatorQuad", "z": "0", "y": "0", "x": "0",  # the OGC tiles (webmap/routes/ogc/tiles.py)
 }
 
 

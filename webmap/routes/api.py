@@ -24,6 +24,8 @@ from projects import queries as pq
 from projects.status import STATUS_LABELS, Status
 from webmap import schemas
 from webmap.areas import MAX_BUFFER_M, along_geometry, check_buffer, parse_geometry
+from webmap.crs_out import DESCRIPTION as CRS_DESCRIPTION
+from webmap.crs_out import CrsParam, api_crs, members, reproject
 from webmap.deps import ConnDep
 from webmap.errors import ERROR_RESPONSES, BadParameter, ErrorBody, NotFound
 from webmap.media import MEDIA_TYPES, Format, FormatParam, GeoJSONResponse, content_type, negotiate, respond
@@ -91,6 +93,7 @@ def zones(
     plan: Annotated[str | None, Query(max_length=MAX_TEXT, description="plan id", examples=["xigang-13th-fyp"])] = None,
     kind: Annotated[str | None, Query(description=f"one of {', '.join(ZONE_KINDS)}", examples=["axis"])] = None,
     layout: Annotated[str | None, Query(max_length=MAX_TEXT, description="layout id", examples=["xg13-one-axis-six-zones"])] = None,
+    crs: CrsParam = None,
     f: FormatParam = None,
 ):
     fmt = negotiate(request, f, FEATURES)
@@ -98,22 +101,28 @@ def zones(
     _require(conn, "layouts", "layout", layout, "layout")
     if kind is not None and kind not in ZONE_KINDS:
         raise BadParameter("kind", f"expected one of {', '.join(ZONE_KINDS)}", ZONE_KINDS)
-    return _collection(request, fmt, zq.list_zones(conn, plan=plan, kind=kind, layout=layout), "zones")
+    out = api_crs(crs)
+    feats = reproject(conn, "zones", zq.list_zones(conn, plan=plan, kind=kind, layout=layout), out)
+    return _collection(request, fmt, feats, "zones", **members(out))
 
 
 @router.get("/zones/{zone_id}", summary="One zone as a GeoJSON Feature", response_model=schemas.ZoneFeature,
             response_class=GeoJSONResponse)
-def zone(conn: ConnDep, zone_id: Annotated[str, Path(max_length=MAX_TEXT, description="zone id", examples=["xg13-axis"])]):
+def zone(conn: ConnDep, zone_id: Annotated[str, Path(max_length=MAX_TEXT, description="zone id", examples=["xg13-axis"])],
+         crs: CrsParam = None):
+    out = api_crs(crs)
     for feat in zq.list_zones(conn):
         if feat["id"] == zone_id:
-            return GeoJSONResponse(feat)
+            return GeoJSONResponse({**reproject(conn, "zones", [feat], out)[0], **members(out)})
     raise NotFound("zone", zone_id)
 
 
 @router.get("/streets", summary="Streets as a GeoJSON FeatureCollection of MultiLineStrings",
             response_model=schemas.StreetCollection, response_class=GeoJSONResponse, responses=_formats_doc(FEATURES, Format.geojson))
-def streets(request: Request, conn: ConnDep, f: FormatParam = None):
-    return _collection(request, negotiate(request, f, FEATURES), zq.list_streets(conn), "streets")
+def streets(request: Request, conn: ConnDep, crs: CrsParam = None, f: FormatParam = None):
+    out = api_crs(crs)
+    return _collection(request, negotiate(request, f, FEATURES), reproject(conn, "streets", zq.list_streets(conn), out), "streets",
+                       **members(out))
 
 
 DISTRICT_ATTRIBUTION = (
@@ -123,9 +132,10 @@ DISTRICT_ATTRIBUTION = (
 
 @router.get("/districts", summary="District outlines (admin layer)", response_model=schemas.DistrictCollection,
             response_class=GeoJSONResponse, responses=_formats_doc(FEATURES, Format.geojson))
-def districts(request: Request, conn: ConnDep, f: FormatParam = None):
-    return _collection(request, negotiate(request, f, FEATURES), zq.list_districts(conn), "districts",
-                       attribution=DISTRICT_ATTRIBUTION)
+def districts(request: Request, conn: ConnDep, crs: CrsParam = None, f: FormatParam = None):
+    out = api_crs(crs)
+    return _collection(request, negotiate(request, f, FEATURES), reproject(conn, "districts", zq.list_districts(conn), out),
+                       "districts", attribution=DISTRICT_ATTRIBUTION, **members(out))
 
 
 # ---- projects: one filter model, one selection ---------------------------------------------------
@@ -164,7 +174,7 @@ class ProjectQuery(BaseModel):
     limit: int = Field(1000, ge=1, le=MAX_LIMIT, description=f"page size, 1–{MAX_LIMIT}", examples=[100])
     offset: int = Field(0, ge=0, le=MAX_OFFSET, description="how many matches to skip (paging)", examples=[0])
 
-    # crs (input and output coordinates) belongs here too; geo.crs converts (the CRS work).
+    crs: str | None = Field(None, max_length=MAX_TEXT, description=CRS_DESCRIPTION, examples=["4490"])
 
     @field_validator("*")
     @classmethod
@@ -256,8 +266,9 @@ def _select(request: Request, conn, q: ProjectQuery, fmt: Format, geometry: dict
     where = _filter(request, conn, q, geometry)
     order = _sort(q.sort)
     fields = parse_list("fields", q.fields, PROJECT_FIELDS)
+    out = api_crs(q.crs)
     matched = pq.count_projects(conn, where)
-    features = pq.project_features(conn, pq.find_project_ids(conn, where, q.limit, q.offset, order))
+    features = reproject(conn, "projects", pq.project_features(conn, pq.find_project_ids(conn, where, q.limit, q.offset, order)), out)
     for feat in features:
         props = vocabulary(feat["properties"])
         if fields is not None:
@@ -274,7 +285,7 @@ def _select(request: Request, conn, q: ProjectQuery, fmt: Format, geometry: dict
         if q.offset > 0:
             links.append({"rel": "prev", "type": content_type(fmt), "href": str(url.include_query_params(offset=max(0, q.offset - q.limit)))})
     body = {"type": "FeatureCollection", "numberMatched": matched, "numberReturned": len(features), "links": links,
-            "features": features}
+            **members(out), "features": features}
     headers = {"X-Number-Matched": str(matched)}
     return respond(fmt, body, features=features, filename="zonemap-projects", headers=headers)
 
@@ -300,13 +311,15 @@ def search(request: Request, conn: ConnDep, body: Annotated[ProjectSearch, Body(
 
 @router.get("/projects/{project_id}", summary="One project with its status history", response_model=schemas.ProjectDetail,
             response_class=GeoJSONResponse)
-def project(conn: ConnDep, project_id: Annotated[str, Path(max_length=MAX_TEXT, description="project id", examples=["dongguan-street-renewal"])]):
+def project(conn: ConnDep, project_id: Annotated[str, Path(max_length=MAX_TEXT, description="project id", examples=["dongguan-street-renewal"])],
+            crs: CrsParam = None):
     """One Feature; `properties.mention_history` lists its mentions in date order."""
+    out = api_crs(crs)
     feature = pq.project_detail(conn, project_id)
     if feature is None:
         raise NotFound("project", project_id)
     vocabulary(feature["properties"])
-    return GeoJSONResponse(feature)
+    return GeoJSONResponse({**reproject(conn, "projects", [feature], out)[0], **members(out)})
 
 
 @router.get("/industries", summary="Industries with their groups", response_model=list[schemas.Industry],
@@ -439,12 +452,14 @@ def export_csv(conn: ConnDep, layer: Layer):
 
 @router.get("/export/{layer}.geojson", summary="One layer as an RFC 7946 GeoJSON file, lists as JSON text",
             response_class=GeoJSONResponse, responses={200: {"description": "a GeoJSON FeatureCollection with flat properties"}})
-def export_geojson(conn: ConnDep, layer: Layer):
-    """A download for GIS clients: one geometry type per file, one value type per property."""
+def export_geojson(conn: ConnDep, layer: Layer, crs: CrsParam = None):
+    """A download for GIS clients: one geometry type per file, one value type per property. With
+    ``crs`` other than 4326 the file carries a ``crs`` member QGIS reads, and says it is not RFC 7946."""
     from geo.export import flat_properties
 
     if layer not in EXPORT_LAYERS:
         raise NotFound("layer", layer)
-    feats = [{**feat, "properties": flat_properties(feat["properties"])} for feat in _layer_features(conn, layer)]
-    return GeoJSONResponse({"type": "FeatureCollection", "features": feats},
+    out = api_crs(crs)
+    feats = [{**feat, "properties": flat_properties(feat["properties"])} for feat in reproject(conn, layer, _layer_features(conn, layer), out)]
+    return GeoJSONResponse({"type": "FeatureCollection", **members(out), "features": feats},
                            headers={"Content-Disposition": f'attachment; filename="zonemap-{layer}.geojson"'})

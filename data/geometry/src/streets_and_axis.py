@@ -142,7 +142,7 @@ def fitted_line(names, table=None):
 
 
 def _to_lonlat(xy) -> tuple[float, float]:
-    g = crs.to_wgs84(Point(*xy))
+    g = crs.from_metric(Point(*xy))  # UTM 51N metres → WGS84
     return (round(g.x, 6), round(g.y, 6))
 
 

@@ -1,0 +1,46 @@
+"""What the OGC routers share: media types, links from the request, and a cache per data fingerprint."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+
+import sqlalchemy as sa
+from fastapi import Request
+
+GEOJSON = "application/geo+json"
+JSON = "application/json"
+OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
+MVT = "application/vnd.mapbox-vector-tile"
+CACHE_ENTRIES = 4096  # per worker: collection extents, tiles
+
+
+def link(request: Request, name: str, rel: str, type_: str, title: str | None = None, **params) -> dict:
+    """A link to the named route, built from the request (right behind a proxy too)."""
+    out = {"href": str(request.url_for(name, **params)), "rel": rel, "type": type_}
+    if title:
+        out["title"] = title
+    return out
+
+
+def fingerprint(conn: sa.Connection) -> str:
+    """The loaded data's fingerprint (written by ``zonemap load``): caches are keyed by it."""
+    return conn.execute(sa.text("SELECT fingerprint FROM dataset_info")).scalar() or ""
+
+
+def cached(request: Request, conn: sa.Connection, key: Hashable, compute: Callable[[], object], fp: str | None = None):
+    """``compute()`` once per data fingerprint and key (a bounded LRU per worker): the data change
+    only at ``zonemap load``, which changes the fingerprint."""
+    store: OrderedDict | None = getattr(request.app.state, "ogc_cache", None)
+    if store is None:
+        store = OrderedDict()
+        request.app.state.ogc_cache = store
+    full = (fp if fp is not None else fingerprint(conn), key)
+    if full in store:
+        store.move_to_end(full)
+        return store[full]
+    value = compute()
+    store[full] = value
+    if len(store) > CACHE_ENTRIES:
+        store.popitem(last=False)
+    return value
