@@ -48,6 +48,11 @@ from projects import changelog
 
 CONFIDENCE = ("high", "medium", "low")
 PRECISION = 7  # decimals of a stored coordinate (~1 cm)
+# A vertex that moves less than this is not moved: coordinates sent back through a projection come
+# back millimetres off, through GCJ-02/BD-09 (whose published inverses are approximate) up to ~0.15 m.
+# Both are far below the data's precision (6 decimals, ~0.1 m) and accuracy (metres at best).
+SNAP_M = 0.05
+SNAP_SHIFT_M = 0.5
 UNCHANGED_CORRIDOR_M = 0.5  # a corridor zone's polygon is derived: rounding in the export is not an edit
 # The shift of GCJ-02 and BD-09 in Dalian is 430 m and 1.2 km: an edit that moves a feature by one
 # of them, in their direction, within this distance, is most likely such coordinates read as WGS84.
@@ -290,6 +295,22 @@ def measure(before: BaseGeometry | None, after: BaseGeometry | None) -> dict:
     elif a.geom_type.endswith("LineString"):
         out["length_before_m"], out["length_after_m"] = _round(a.length, 1), _round(b.length, 1)
     return out
+
+
+def snap(current: BaseGeometry, new: BaseGeometry, tolerance_m: float = SNAP_M) -> BaseGeometry:
+    """``new`` with every vertex that lies within ``tolerance_m`` of the same vertex of ``current``
+    put back exactly where it was: coordinates that went through a projection or a GCJ-02/BD-09
+    round trip come back a few millimetres or centimetres off, which is no edit. Only when both
+    have the same vertices in the same order (an edit that adds or removes vertices keeps all)."""
+    old_xy, new_xy = shapely.get_coordinates(current), shapely.get_coordinates(new)
+    if len(old_xy) != len(new_xy) or shapely.get_num_geometries(current) != shapely.get_num_geometries(new):
+        return new
+    d = np.hypot(*(shapely.get_coordinates(gcrs.to_metric(current)) - shapely.get_coordinates(gcrs.to_metric(new))).T)
+    keep = d < tolerance_m
+    if not keep.any():
+        return new
+    snapped = shapely.set_coordinates(new, np.where(keep[:, None], old_xy, new_xy))
+    return snapped if snapped.is_valid else new
 
 
 def _shift_warning(fid: str, before: BaseGeometry | None, after: BaseGeometry | None) -> str | None:
@@ -558,6 +579,8 @@ def plan_import(data_dir: Path, seeds_dir: Path | None, layer_name: str, source:
         given_conf = props.get("confidence")
         acc = accuracy_m if accuracy_m is not None else given_acc if given_acc is not None and given_acc != now_acc else now_acc
         conf = confidence if confidence is not None else given_conf if given_conf and given_conf != now_conf else now_conf
+        if current is not None:
+            new = snap(current, new, SNAP_SHIFT_M if source.crs in (gcrs.GCJ02.key, gcrs.BD09.key) else SNAP_M)
         same_geometry = current is not None and shapely.equals_exact(shapely.normalize(current), shapely.normalize(new), 1e-9)
         if same_geometry and _number(acc) == now_acc and conf == now_conf:
             continue  # sent back unchanged

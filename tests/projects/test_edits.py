@@ -394,3 +394,33 @@ def test_rerunning_the_generator_keeps_an_edit(tmp_path):
     assert (data / "geometry/zones_xigang.geojson").read_bytes() == imported
     assert record(data, "geometry/zones_xigang.geojson", "zone", zid)["geometry"] == geometry
     assert Point(x - 0.0008, y).distance(shape(record(data, "geometry/zones_xigang.geojson", "zone", zid)["geometry"])) < 1e-9
+
+
+@pytest.mark.parametrize("crs", ["gcj02", "bd09", "3857", "4490"])
+def test_an_export_in_any_crs_comes_back_unchanged(mini, mini_client, crs):
+    """The GeoJSON export in another system (its crs or coordinate_system member says which) is
+    read back to the same data: no change; moving one point in it is one change, in WGS84."""
+    body = mini_client.get("/api/export/projects.geojson", params={"crs": crs}).content
+    assert import_(mini, "projects", body).empty
+    doc = json.loads(body)
+    f = next(f for f in doc["features"] if f["properties"]["id"] == "plot-a")
+    x, y = f["geometry"]["coordinates"]
+    f["geometry"]["coordinates"] = [x + (50 if crs == "3857" else 0.0005), y]
+    plan = import_(mini, "projects", json.dumps(doc).encode())
+    assert [g["id"] for g in plan.change["features"]] == ["plot-a"] and 30 < plan.change["features"][0]["moved_m"] < 60
+    assert plan.change["source"]["crs"] == {"3857": "EPSG:3857", "4490": "EPSG:4490"}.get(crs, crs)
+
+
+def test_a_vertex_moved_in_a_shifted_file_moves_alone(mini, mini_client):
+    """A zone sent back in BD-09 with one vertex moved: that vertex changes, every other keeps its
+    exact stored coordinates (the few centimetres of the BD-09 round trip are no edit)."""
+    doc = json.loads(mini_client.get("/api/export/zones.geojson", params={"crs": "bd09"}).content)
+    f = next(f for f in doc["features"] if f["properties"]["id"] == "mini-north")
+    ring = f["geometry"]["coordinates"][0][0]
+    ring[1] = [ring[1][0] + 0.002, ring[1][1]]
+    plan = import_(mini, "zones", json.dumps(doc).encode())
+    [changed] = plan.change["features"]
+    assert changed["id"] == "mini-north" and changed["vertices_moved"] == 1 and 150 < changed["max_vertex_move_m"] < 200
+    old = record(mini, "geometry/zones.geojson", "zone", "mini-north")["geometry"]["coordinates"][0][0]
+    new = changed["after"]["geometry"]["coordinates"][0][0]
+    assert [c for i, c in enumerate(new) if i != 1] == [c for i, c in enumerate(old) if i != 1] and new[1] != old[1]
