@@ -577,11 +577,15 @@ def plan_import(data_dir: Path, seeds_dir: Path | None, layer_name: str, source:
         now_conf = old_props.get("confidence") if found else row.get("confidence")
         given_acc = _number(props.get("accuracy_m", props.get("location_accuracy_m")))
         given_conf = props.get("confidence")
-        acc = accuracy_m if accuracy_m is not None else given_acc if given_acc is not None and given_acc != now_acc else now_acc
-        conf = confidence if confidence is not None else given_conf if given_conf and given_conf != now_conf else now_conf
         if current is not None:
             new = snap(current, new, SNAP_SHIFT_M if source.crs in (gcrs.GCJ02.key, gcrs.BD09.key) else SNAP_M)
         same_geometry = current is not None and shapely.equals_exact(shapely.normalize(current), shapely.normalize(new), 1e-9)
+        # the caller's accuracy and confidence are those of the features that move (or are placed);
+        # a value changed in the file's attribute table is that feature's own
+        acc = accuracy_m if accuracy_m is not None and not same_geometry else \
+            given_acc if given_acc is not None and given_acc != now_acc else now_acc
+        conf = confidence if confidence is not None and not same_geometry else \
+            given_conf if given_conf and given_conf != now_conf else now_conf
         if same_geometry and _number(acc) == now_acc and conf == now_conf:
             continue  # sent back unchanged
         if found is None:

@@ -255,10 +255,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--crs", help="the file's coordinates when it does not say, or says WGS84 wrongly: 4490, 3857, 4549, 4550, "
                    "gcj02 (Amap, Tencent), bd09 (Baidu)")
     p.add_argument("--source-layer", help="the GeoPackage layer to read (default: the one named like --layer)")
-    p.add_argument("--accuracy-m", type=float, help="the accuracy of the edited features in metres (default: as given in the "
-                   "file, else kept; required for a newly placed project)")
-    p.add_argument("--confidence", choices=("high", "medium", "low"), help="the confidence of the edited features (default: as "
-                   "given in the file, else kept)")
+    p.add_argument("--accuracy-m", type=float, help="the accuracy in metres of the features that move or are placed (default: "
+                   "as given in the file, else kept; required for a newly placed project)")
+    p.add_argument("--confidence", choices=("high", "medium", "low"), help="the confidence of the features that move or are "
+                   "placed (default: as given in the file, else kept)")
     p.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
     p.add_argument("--load", action="store_true", help="reload the database after applying")
     p.add_argument("--data-dir", help="data folder (default: the repository's data/)")

@@ -120,10 +120,20 @@ def test_unchanged_features_are_ignored(mini):
 
 
 def test_accuracy_and_confidence_from_the_editor(mini):
-    same = record(mini, "geometry/project_points.geojson", "project", "plot-a")
-    plan = edits.apply(import_(mini, "projects", fc(feat("plot-a", same["geometry"], location_accuracy_m=15.0)), confidence="medium"))
-    [f] = plan.change["features"]
-    assert f["moved_m"] == 0 and f["after"]["accuracy_m"] == 15 and f["after"]["confidence"] == "medium"
+    """The options set the features that move; a value changed in the attribute table is that
+    feature's own (it changes even where the geometry does not)."""
+    a = record(mini, "geometry/project_points.geojson", "project", "plot-a")
+    b = record(mini, "geometry/project_points.geojson", "project", "tower-b")
+    moved = point(b["geometry"]["coordinates"][0] + 0.001, b["geometry"]["coordinates"][1])
+    plan = edits.apply(import_(mini, "projects", fc(feat("plot-a", a["geometry"], location_accuracy_m=15.0, confidence="high"),
+                                                    feat("tower-b", moved, location_accuracy_m=100.0)),
+                               accuracy_m=8, confidence="medium"))
+    by_id = {f["id"]: f for f in plan.change["features"]}
+    assert by_id["plot-a"]["moved_m"] == 0 and by_id["plot-a"]["after"]["accuracy_m"] == 15
+    assert by_id["plot-a"]["after"]["confidence"] == "high"  # not moved: the option is not its
+    assert by_id["tower-b"]["after"]["accuracy_m"] == 8 and by_id["tower-b"]["after"]["confidence"] == "medium"
+    # an option alone does not touch the features that do not move
+    assert import_(mini, "projects", fc(feat("tower-b", moved)), accuracy_m=3).empty
 
 
 # ---- the loader's rules, the loader's messages --------------------------------------------------

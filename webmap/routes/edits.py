@@ -134,10 +134,10 @@ async def post_edit(
                                      "WGS84 wrongly: 4490, 3857, 4549, 4550, gcj02, bd09", examples=["gcj02"])] = None,
     source_layer: Annotated[str | None, Query(max_length=MAX_TEXT, description="the GeoPackage layer to read (default: the one "
                                               "named like layer)", examples=["zones"])] = None,
-    accuracy_m: Annotated[float | None, Query(gt=0, le=100_000, description="accuracy of the edited features, metres "
-                                              "(default: as in the body, else kept)", examples=[20])] = None,
-    confidence: Annotated[str | None, Query(description="high, medium or low (default: as in the body, else kept)",
-                                            examples=["high"])] = None,
+    accuracy_m: Annotated[float | None, Query(gt=0, le=100_000, description="accuracy of the features that move or are "
+                                              "placed, metres (default: as in the body, else kept)", examples=[20])] = None,
+    confidence: Annotated[str | None, Query(description="high, medium or low, of the features that move or are placed "
+                                            "(default: as in the body, else kept)", examples=["high"])] = None,
     dry_run: DryRun = True,
 ):
     """The body is a GeoJSON FeatureCollection (`Content-Type: application/geo+json`) or a
