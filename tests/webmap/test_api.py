@@ -177,7 +177,7 @@ def test_geopackage_export(mini_client, tmp_path):
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA application_id").fetchone()[0] == 0x47504B47  # 'GPKG'
     contents = dict(db.execute("SELECT table_name, srs_id FROM gpkg_contents WHERE data_type = 'features'").fetchall())
-    assert contents == {"zones": 4326, "streets": 4326, "projects": 4326, "districts": 4326}
+    assert contents == {"zones": 4326, "streets": 4326, "projects": 4326, "districts": 4326, "corridors": 4326}
     geom_types = dict(db.execute("SELECT table_name, geometry_type_name FROM gpkg_geometry_columns").fetchall())
     assert geom_types["projects"] == "POINT" and geom_types["streets"] == "MULTILINESTRING"
     rows = dict(db.execute("SELECT id, aliases FROM projects").fetchall())
