@@ -14,6 +14,7 @@ from webmap.settings import Settings
 
 
 def _open(content: bytes, tmp_path: Path) -> sqlite3.Connection:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     path = tmp_path / "x.gpkg"
     path.write_bytes(content)
     return sqlite3.connect(path)
@@ -71,3 +72,18 @@ def test_equal_data_equal_file(mini_db, tmp_path):
         with TestClient(create_app(Settings(database_url=mini_db, cache_dir=tmp_path / str(n)))) as c:
             bodies.append(c.get("/api/export/zonemap.gpkg").content)
     assert bodies[0] == bodies[1]
+
+
+def test_a_status_view_has_its_own_file(mini_db, tmp_path):
+    cache = tmp_path / "cache"
+    with TestClient(create_app(Settings(database_url=mini_db, cache_dir=cache))) as c:
+        now = c.get("/api/export/zonemap.gpkg").content
+        then = c.get("/api/export/zonemap.gpkg", params={"as_of": 2010}).content
+        fingerprint = c.get("/healthz").json()["data"]
+    assert sorted(p.name for p in cache.glob("*.gpkg")) == [f"zonemap-{fingerprint}-2010.gpkg", f"zonemap-{fingerprint}.gpkg"]
+    db_now, db_then = _open(now, tmp_path / "a"), _open(then, tmp_path / "b")
+    layers = "SELECT table_name FROM gpkg_contents WHERE data_type = 'features' ORDER BY 1"
+    styled = "SELECT f_table_name FROM layer_styles ORDER BY 1"
+    # the mini plan dates from after 2010: no project is mentioned yet, every other layer is there, styled
+    assert [r[0] for r in db_then.execute(layers)] == [r[0] for r in db_now.execute(layers) if r[0] != "projects"]
+    assert [r[0] for r in db_then.execute(styled)] == [r[0] for r in db_then.execute(layers)]
