@@ -24,6 +24,7 @@ from geo.db import make_engine
 from webmap import media
 from webmap.deps import DataVersion
 from webmap.errors import ERROR_RESPONSES, add_exception_handlers
+from webmap.exports import ExportCache
 from webmap.middleware import BodyLimit, Conditional, HeadAsGet, PublicURL, RequestContext
 from webmap.params import strict_parameters
 from webmap.routes import api, edits, ogc, pages
@@ -80,7 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.map_pages = {}  # rendered map pages by (layout, data fingerprint)
-    app.state.exports = {}  # built exports (the GeoPackage) by data fingerprint
+    app.state.exports = ExportCache()  # built exports (the GeoPackage) by data fingerprint: webmap/exports.py
     add_exception_handlers(app)
 
     # Middleware, innermost first (each add_middleware wraps the previous ones).

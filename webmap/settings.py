@@ -80,6 +80,10 @@ class Settings(BaseSettings):
     # district outlines stand in for it and the page requests nothing from elsewhere.
     basemap_url: str = ""
     basemap_attribution: str = ""
+    # `zonemap serve` worker processes; 0: one per core.
+    workers: int = 0
+    # `zonemap load`/`check`: the most vertices one feature of data/ may have (a clear error above it).
+    load_max_vertices: int = Field(default=1_000_000, ge=4)
     # Built downloads (the GeoPackage), one file per data fingerprint, shared by the server's
     # workers and kept across restarts. Empty: kept in memory only.
     cache_dir: Path | None = REPO_ROOT / "var" / "cache"

@@ -55,7 +55,7 @@ def test_built_once_per_data_version_and_shared_through_the_cache_folder(mini_db
         first = c.get("/api/export/zonemap.gpkg")
         fingerprint = c.get("/healthz").json()["data"]
         files = list(cache.glob("*.gpkg"))
-        assert [f.name for f in files] == [f"zonemap-{fingerprint}.gpkg"]
+        assert [f.name for f in files] == [f"zonemap-{fingerprint}-gpkg.gpkg"]
         assert files[0].read_bytes() == first.content
         assert c.get("/api/export/zonemap.gpkg").content == first.content
     # A new process (another worker, a restart) serves the file from the folder rather than
@@ -80,7 +80,7 @@ def test_a_status_view_has_its_own_file(mini_db, tmp_path):
         now = c.get("/api/export/zonemap.gpkg").content
         then = c.get("/api/export/zonemap.gpkg", params={"as_of": 2010}).content
         fingerprint = c.get("/healthz").json()["data"]
-    assert sorted(p.name for p in cache.glob("*.gpkg")) == [f"zonemap-{fingerprint}-2010.gpkg", f"zonemap-{fingerprint}.gpkg"]
+    assert sorted(p.name for p in cache.glob("*.gpkg")) == [f"zonemap-{fingerprint}-gpkg-2010.gpkg", f"zonemap-{fingerprint}-gpkg.gpkg"]
     db_now, db_then = _open(now, tmp_path / "a"), _open(then, tmp_path / "b")
     layers = "SELECT table_name FROM gpkg_contents WHERE data_type = 'features' ORDER BY 1"
     styled = "SELECT f_table_name FROM layer_styles ORDER BY 1"

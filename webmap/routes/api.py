@@ -13,7 +13,6 @@ Structure (for whoever adds an endpoint here):
 
 from __future__ import annotations
 
-import threading
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Query, Request
@@ -28,6 +27,7 @@ from webmap.crs_out import DESCRIPTION as CRS_DESCRIPTION
 from webmap.crs_out import CrsParam, api_crs, members, reproject
 from webmap.deps import ConnDep
 from webmap.errors import ERROR_RESPONSES, BadParameter, ErrorBody, NotFound
+from webmap.exports import cached_export
 from webmap.media import MEDIA_TYPES, Format, FormatParam, GeoJSONResponse, content_type, negotiate, respond
 from webmap.params import MAX_LIMIT, MAX_OFFSET, MAX_TEXT, check_text, numbers, parse_bbox, parse_list, status_view
 from zones import queries as zq
@@ -375,75 +375,32 @@ AsSeenBy = Annotated[str | None, Query(max_length=MAX_TEXT, description=AS_SEEN_
 @router.get("/export/zonemap.gpkg", summary="Every layer in one GeoPackage (for QGIS), styled",
             responses={200: {"content": {"application/geopackage+sqlite3": {"schema": {"type": "string", "format": "binary"}}},
                              "description": "a GeoPackage 1.3 file"}})
-def export_geopackage(request: Request, conn: ConnDep, as_of: AsOf = None, as_seen_by: AsSeenBy = None):
+def export_geopackage(request: Request, as_of: AsOf = None, as_seen_by: AsSeenBy = None):
     """Zones, corridor centrelines, streets, projects (points; unlocated ones without geometry),
     district outlines and the change log (table `changes`), each layer with its default QGIS style
     (zones per zone, projects by status, labels) in the `layer_styles` table QGIS reads. Built once
-    per loaded data version and status view (a few seconds), then served from a cache shared by the
-    server's workers."""
-    view = status_view(as_of, as_seen_by, [p["id"] for p in zq.list_plans(conn)])
-    data = _cached_geopackage(request, conn, view)
-    return Response(data, media_type=MEDIA_TYPES[Format.gpkg],
-                    headers={"Content-Disposition": 'attachment; filename="zonemap.gpkg"'})
-
-
-_GPKG_LOCK = threading.Lock()
-
-
-def _cached_geopackage(request: Request, conn, view: tuple) -> bytes:
-    """The GeoPackage of the loaded data in a status view: from memory, else from the cache folder
-    (another worker or an earlier run built it), else built once (one build at a time per process)."""
-    fingerprint = request.app.state.data_version.get()
-    memory = request.app.state.exports
-    key = ("gpkg", fingerprint, view)
-    if fingerprint and key in memory:
-        return memory[key]
-    with _GPKG_LOCK:
-        if fingerprint and key in memory:
-            return memory[key]
-        folder = request.app.state.settings.cache_dir
-        name = f"zonemap-{fingerprint}" + "".join(f"-{v}" for v in view if v is not None) + ".gpkg"
-        path = folder / name if fingerprint and folder else None
-        if path is not None and path.is_file():
-            data = path.read_bytes()
-        else:
-            data = _build_geopackage(conn, view)
-            if path is not None:
-                _store(path, data, fingerprint)
-        if len(memory) > 16 or any(k[1] != fingerprint for k in memory if k[0] == "gpkg"):
-            memory.clear()  # a few views per data version; never grows without bound
-        memory[key] = data
-        return data
-
-
-def _store(path, data: bytes, fingerprint: str) -> None:
-    """Write a cache file atomically (a reader never sees half of it); those of other data
-    versions are removed. The cache is an optimisation: a folder that cannot be written is skipped."""
-    import os
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-        for old in path.parent.glob("zonemap-*.gpkg"):
-            if not old.name.startswith(f"zonemap-{fingerprint}"):
-                old.unlink(missing_ok=True)
-    except OSError:
-        pass
-
-
-def _build_geopackage(conn, view: tuple) -> bytes:
+    per loaded data version and status view (a few seconds, in a worker thread; concurrent requests
+    share the one build), then served from memory, or from the cache folder the workers share."""
     from geo.export import geopackage_bytes
     from projects.edits import history_rows
     from projects.palette import geopackage_styles
 
-    layers = {layer: _layer_features(conn, layer, *view) for layer in EXPORT_LAYERS}
-    layers["corridors"] = _corridors(conn)
-    styles = geopackage_styles(layers["zones"], [lay["id"] for lay in zq.list_layouts(conn)])
-    # the change log, one row per changed feature, geometries as GeoJSON text (a non-spatial table)
-    tables = {"changes": history_rows(conn)}
-    return geopackage_bytes(layers, tables=tables, styles=styles)
+    def read(conn):
+        view = status_view(as_of, as_seen_by, [p["id"] for p in zq.list_plans(conn)])
+        layers = {layer: _layer_features(conn, layer, *view) for layer in EXPORT_LAYERS}
+        layers["corridors"] = _corridors(conn)
+        # the change log, one row per changed feature, geometries as GeoJSON text (a non-spatial table)
+        return layers, {"changes": history_rows(conn)}, [lay["id"] for lay in zq.list_layouts(conn)]
+
+    def build(data):
+        layers, tables, layouts = data
+        return geopackage_bytes(layers, tables=tables, styles=geopackage_styles(layers["zones"], layouts))
+
+    # webmap/exports.py: keyed by the fingerprint read in the same transaction as the layers (and
+    # by the view), built after the database connection is returned; kept in ZONEMAP_CACHE_DIR too.
+    data = cached_export(request, ("gpkg", as_of, as_seen_by), read, build, suffix=".gpkg")
+    return Response(data, media_type=MEDIA_TYPES[Format.gpkg],
+                    headers={"Content-Disposition": 'attachment; filename="zonemap.gpkg"'})
 
 
 def _corridors(conn) -> list[dict]:
