@@ -25,6 +25,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from geo.db import Base
 from geo.errors import DataProblem
+from geo.geojson import load_json
+from geo.records import read_file_text
 
 CHANGES_FOLDER = "changes"
 ACTIONS = ("edit", "place", "revert")
@@ -34,6 +36,7 @@ CHANGE_ID = re.compile(r"^\d{4,}$")
 TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 MAX_NOTE = 1000
 MAX_AUTHOR = 64
+MAX_CHANGE_BYTES = 64 * 2**20
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # newlines and tabs are fine in a note
 
 
@@ -103,10 +106,9 @@ def read_changes(data_dir: Path, problems: list[DataProblem]) -> list[dict]:
         if not m:
             problems.append(DataProblem(label, None, None, "a change file is named NNNN-<layer>-<feature id>.json"))
             continue
-        try:
-            change = json.loads(path.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            problems.append(DataProblem(label, None, None, f"not valid UTF-8 JSON: {exc}"))
+        text = read_file_text(path, label, problems, MAX_CHANGE_BYTES, "JSON")
+        change = load_json(text, label, problems) if text is not None else None  # the loader's strict JSON
+        if change is None:
             continue
         before = len(problems)
         _check_change(change, label, m.group(1), problems)
@@ -182,16 +184,17 @@ def change_rows(changes: list[dict]) -> list[dict]:
     return rows
 
 
-# Generated layer → (file stem in data/geometry/, geometry type): where an override must be applied.
-_GENERATED = {"zones": ("zones", "MultiPolygon"), "corridors": ("zone_lines", "MultiLineString"), "streets": ("streets", "MultiLineString")}
+# Generated layer → the loader's layer (projects.dataset.LAYERS) its overrides replace features of.
+_GENERATED = {"zones": "zones", "corridors": "zone_lines", "streets": "streets"}
 
 
 def check_overrides(data_dir: Path, changes: list[dict], problems: list[DataProblem]) -> None:
-    """Every override is well formed, names a logged change, and is applied: the generated file
-    carries its geometry and provenance (else the script was re-run without it, or the file was
-    edited by hand since)."""
-    from geo.geometry import parse_geometry
+    """Every override is well formed (the loader's rules for a layer file, plus who, when, why and
+    a logged change) and applied: the generated file carries its geometry and provenance (else
+    the script was re-run without it, or the file was edited by hand since)."""
+    from geo.geojson import LayerSpec, read_layer
     from geo.overrides import METADATA, OVERRIDE_FILES, OVERRIDE_FOLDER, PROVENANCE
+    from projects.dataset import LAYERS as DATA_LAYERS
 
     folder = Path(data_dir) / "geometry" / OVERRIDE_FOLDER
     if not folder.is_dir():
@@ -202,58 +205,43 @@ def check_overrides(data_dir: Path, changes: list[dict], problems: list[DataProb
             problems.append(DataProblem(f"geometry/{OVERRIDE_FOLDER}/{path.name}", None, None,
                                         f"not an override file; they are {', '.join(sorted(known))}"))
     ids = {c["id"] for c in changes}
-    for layer, (name, id_property) in OVERRIDE_FILES.items():
+    for layer, (name, _) in OVERRIDE_FILES.items():
         path = folder / name
         if not path.exists():
             continue
         label = f"geometry/{OVERRIDE_FOLDER}/{name}"
-        try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
-            features = doc["features"]
-            assert isinstance(features, list) and features
-        except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, AssertionError):
-            problems.append(DataProblem(label, None, None, "expected a GeoJSON FeatureCollection with at least one override "
-                                        "(delete an empty file)"))
-            continue
-        stem, expected = _GENERATED[layer]
+        data_spec = DATA_LAYERS[_GENERATED[layer]]
+        spec = LayerSpec(f"geometry/{OVERRIDE_FOLDER}", Path(name).stem, data_spec.geometry, data_spec.id_property,
+                         ("name_zh", *METADATA), required=False, split=False)
         generated = {}
-        for gpath in sorted((Path(data_dir) / "geometry").glob("*.geojson")):
-            if gpath.stem == stem or gpath.stem.startswith(stem + "_"):
-                for f in json.loads(gpath.read_text(encoding="utf-8")).get("features", []):
-                    generated[(f.get("properties") or {}).get(id_property)] = (f"geometry/{gpath.name}", f)
-        for n, f in enumerate(features, start=1):
-            props = (f or {}).get("properties") or {}
-            fid = props.get(id_property)
-            item = fid if isinstance(fid, str) and fid else f"feature #{n}"
-            if not isinstance(fid, str) or not fid:
-                problems.append(DataProblem(label, item, id_property, "missing: every override names the feature it replaces"))
-                continue
-            unknown = sorted(set(props) - {id_property, "name_zh", *PROVENANCE, *METADATA})
-            for key in unknown:
-                problems.append(DataProblem(label, item, key, "unknown property of an override"))
+        for gpath in data_spec.files(Path(data_dir)):
+            for f in json.loads(gpath.read_text(encoding="utf-8")).get("features", []):
+                generated[(f.get("properties") or {}).get(data_spec.id_property)] = (f"geometry/{gpath.name}", f)
+        features = read_layer(path, spec, problems, label=label)
+        # the geometries as written, to compare with the generated file's (JSON read again: valid now)
+        raw = {r["properties"][data_spec.id_property]: r for r in json.loads(path.read_text(encoding="utf-8"))["features"]} \
+            if features else {}
+        for f in features:
+            props = f.properties
             if props.get("change") not in ids:
-                problems.append(DataProblem(label, item, "change", f"no change {props.get('change')!r} in data/changes/"))
+                problems.append(DataProblem(label, f.id, "change", f"no change {props.get('change')!r} in data/changes/"))
             for key in ("author", "note"):
                 problem = check_text(key, props.get(key), MAX_NOTE)
                 if problem:
-                    problems.append(DataProblem(label, item, key, problem))
+                    problems.append(DataProblem(label, f.id, key, problem))
             try:
                 dt.date.fromisoformat(str(props.get("date")))
             except ValueError:
-                problems.append(DataProblem(label, item, "date", f"expected an ISO date YYYY-MM-DD, found {props.get('date')!r}"))
-            try:
-                parse_geometry(f.get("geometry"), expected)
-            except ValueError as exc:
-                problems.append(DataProblem(label, item, "geometry", str(exc)))
-            target = generated.get(fid)
+                problems.append(DataProblem(label, f.id, "date", f"expected an ISO date YYYY-MM-DD, found {props.get('date')!r}"))
+            target = generated.get(f.id)
             if target is None:
-                problems.append(DataProblem(label, item, id_property, f"no generated feature {fid!r} in geometry/{stem}*.geojson "
-                                            "to replace"))
+                problems.append(DataProblem(label, f.id, data_spec.id_property, f"no generated feature {f.id!r} in "
+                                            f"geometry/{data_spec.stem}*.geojson to replace"))
                 continue
             gfile, gfeat = target
             gprops = gfeat.get("properties") or {}
-            if gfeat.get("geometry") != f.get("geometry") or any(gprops.get(k) != props.get(k) for k in PROVENANCE):
-                problems.append(DataProblem(gfile, fid, "geometry", f"does not carry the override of {label} (change "
+            if gfeat.get("geometry") != raw[f.id].get("geometry") or any(gprops.get(k) != props.get(k) for k in PROVENANCE):
+                problems.append(DataProblem(gfile, f.id, "geometry", f"does not carry the override of {label} (change "
                                             f"{props.get('change')}): re-run the script that writes {gfile} (it applies the "
                                             "overrides), or revert the change"))
 

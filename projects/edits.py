@@ -42,7 +42,8 @@ from shapely.geometry.base import BaseGeometry
 
 from geo import crs as gcrs
 from geo.errors import DataError, DataProblem
-from geo.geometry import parse_geometry, to_geojson
+from geo.geojson import check_geometry, load_json
+from geo.geometry import to_geojson
 from geo.overrides import METADATA, OVERRIDE_FOLDER, OVERRIDE_FILES, PROVENANCE, dumps
 from projects import changelog
 
@@ -62,21 +63,34 @@ NEW_POINTS_FILE = "project_points_qgis.geojson"
 
 @dataclass(frozen=True)
 class EditLayer:
-    """A layer that can be edited: its files in ``data/geometry/`` and how an edit is written."""
+    """A layer that can be edited: the loader's layer it writes to (``projects.dataset.LAYERS``:
+    files, geometry type, id property) and how an edit is written."""
 
     name: str
-    stem: str  # data/geometry/<stem>[_*].geojson
-    id_property: str
-    geometry: str
+    data_layer: str  # the loader's name of the layer
     kind: str  # zone, street, project: for messages
     generated: bool  # written by data/geometry/src/*.py: edited through an override
 
+    @property
+    def spec(self):
+        from projects.dataset import LAYERS as DATA_LAYERS
+
+        return DATA_LAYERS[self.data_layer]
+
+    @property
+    def id_property(self) -> str:
+        return self.spec.id_property
+
+    @property
+    def geometry(self) -> str:
+        return self.spec.geometry
+
 
 LAYERS: dict[str, EditLayer] = {
-    "zones": EditLayer("zones", "zones", "zone", "MultiPolygon", "zone", True),
-    "corridors": EditLayer("corridors", "zone_lines", "zone", "MultiLineString", "corridor zone", True),
-    "streets": EditLayer("streets", "streets", "street", "MultiLineString", "street", True),
-    "projects": EditLayer("projects", "project_points", "project", "Point", "project", False),
+    "zones": EditLayer("zones", "zones", "zone", True),
+    "corridors": EditLayer("corridors", "zone_lines", "corridor zone", True),
+    "streets": EditLayer("streets", "streets", "street", True),
+    "projects": EditLayer("projects", "project_points", "project", False),
 }
 
 
@@ -152,9 +166,12 @@ def read_source(content: bytes, label: str, layer: str, crs: str | None = None, 
         label = f"{label} (layer {read_layer})"
     else:
         try:
-            doc = json.loads(content.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            text = content.decode("utf-8")
+        except UnicodeDecodeError as exc:
             raise EditError([DataProblem(label, None, None, f"neither a GeoPackage nor UTF-8 GeoJSON: {exc}")]) from None
+        doc = load_json(text, label, problems)  # the loader's JSON: no duplicate keys, no NaN
+        if doc is None:
+            raise EditError(problems)
         if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
             raise EditError([DataProblem(label, None, "type", "expected a GeoJSON FeatureCollection")])
         declared, features, read_layer = _declared_geojson_crs(doc), doc["features"], None
@@ -169,8 +186,8 @@ def read_source(content: bytes, label: str, layer: str, crs: str | None = None, 
             continue
         geometry = raw.get("geometry")
         if geometry is not None and not (system.epsg == gcrs.WGS84 and system.standard):
-            try:
-                geometry = gcrs.to_wgs84(geometry, system)
+            try:  # (as JSON again: lists, as the loader's rules expect them)
+                geometry = json.loads(json.dumps(gcrs.to_wgs84(geometry, system)))
             except Exception as exc:  # a malformed geometry: the loader's rule reports it below
                 geometry = {"error": str(exc)}
         out.append({"type": "Feature", "properties": raw.get("properties") or {}, "geometry": geometry})
@@ -206,9 +223,8 @@ def _rel(path: Path, data_dir: Path) -> str:
 
 
 def layer_files(data_dir: Path, layer: EditLayer) -> list[Path]:
-    """The layer's files in ``data/geometry/`` (``<stem>.geojson`` and ``<stem>_*.geojson``)."""
-    gdir = data_dir / "geometry"
-    return sorted(p for p in gdir.glob("*.geojson") if p.stem == layer.stem or p.stem.startswith(layer.stem + "_"))
+    """The layer's files in ``data/`` as the loader reads them (``<stem>.geojson``, ``<stem>_*.geojson``)."""
+    return layer.spec.files(data_dir)
 
 
 def _read_doc(path: Path) -> dict:
@@ -554,8 +570,9 @@ def plan_import(data_dir: Path, seeds_dir: Path | None, layer_name: str, source:
             problems.append(DataProblem(source.label, fid, "geometry", f"cannot be converted to WGS84: {raw['geometry']['error']}"))
             continue
         try:
-            new = parse_geometry(raw["geometry"], layer.geometry)  # the loader's rule: type, validity, WGS84 near Dalian
-            new = parse_geometry(to_geojson(new, PRECISION), layer.geometry)
+            # the loader's rule: closed rings, vertex limit, type, validity, WGS84 near Dalian
+            new = check_geometry(raw["geometry"], layer.geometry)
+            new = check_geometry(to_geojson(new, PRECISION), layer.geometry)
         except ValueError as exc:
             problems.append(DataProblem(source.label, fid, "geometry", str(exc)))
             continue

@@ -161,6 +161,16 @@ def test_bad_points(mini, geometry, expected):
     assert expected in err.value.problems[0].message and err.value.problems[0].item == "plot-a"
 
 
+def test_an_open_ring_and_strict_json_by_the_loaders_rules(mini):
+    open_ring = {"type": "Polygon", "coordinates": [[[121.605, 38.918], [121.62, 38.918], [121.62, 38.925], [121.605, 38.925]]]}
+    with pytest.raises(edits.EditError) as err:
+        import_(mini, "zones", fc(feat("mini-north", open_ring)))
+    assert "is not closed" in err.value.problems[0].message
+    with pytest.raises(edits.EditError) as err:
+        import_(mini, "zones", b'{"type": "FeatureCollection", "type": "x", "features": []}')
+    assert "duplicate key" in err.value.problems[0].message
+
+
 def test_every_problem_at_once_and_nothing_written(mini):
     before = digest(mini)
     with pytest.raises(edits.EditError) as err:
@@ -293,6 +303,19 @@ def test_an_override_the_generated_file_lost_is_an_error(mini):
     with pytest.raises(DataError) as err:
         read_dataset(mini, MINI_SEEDS)
     assert any(p.file == "geometry/zones.geojson" and p.item == "mini-north" and "override" in p.message for p in err.value.problems)
+
+
+def test_a_broken_override_file_is_reported_not_a_crash(mini):
+    north = record(mini, "geometry/zones.geojson", "zone", "mini-north")
+    geometry = json.loads(json.dumps(north["geometry"]))
+    geometry["coordinates"][0][0][1] = [121.622, 38.918]
+    edits.apply(import_(mini, "zones", fc(feat("mini-north", geometry))))
+    path = mini / "geometry" / "overrides" / "zones.geojson"
+    for text, expected in (("{not json", "not valid JSON"), (path.read_text(encoding="utf-8").replace('"note"', '"notes"'), "notes")):
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(DataError) as err:
+            read_dataset(mini, MINI_SEEDS)
+        assert any(p.file == "geometry/overrides/zones.geojson" and expected in str(p) for p in err.value.problems), err.value
 
 
 def test_corridor_polygon_is_edited_through_its_centreline(mini):
