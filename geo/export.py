@@ -106,6 +106,10 @@ def _write_geopackage(path: str, layers: dict[str, list[dict]], tables: dict[str
         rows = [flat_properties(f["properties"]) for f in features]
         geoms = [shape(f["geometry"]) if f["geometry"] else None for f in features]
         gdf = gpd.GeoDataFrame(rows, geometry=geoms, crs=f"EPSG:{SRID}")
+        for column in gdf.columns:
+            # ISO dates as date-time columns: what QGIS's temporal controller (and a filter by date) reads
+            if (column == "date" or column.endswith("_date")) and gdf[column].dropna().astype(str).str.fullmatch(r"\d{4}-\d{2}-\d{2}").all():
+                gdf[column] = pd.to_datetime(gdf[column])
         gdf.to_file(path, layer=name, driver="GPKG", engine="pyogrio", **options())
     import pyogrio
 

@@ -72,6 +72,8 @@ class LayerStyle:
     attribute: str | None = None
     categories: tuple[Category, ...] = field(default_factory=tuple)
     labels: Labels | None = None
+    # QGIS's temporal controller: each feature shown from the date in this field for one year
+    temporal_field: str | None = None
 
     def __post_init__(self):
         if (self.symbol is None) == (self.attribute is None):
@@ -172,11 +174,19 @@ def _labeling(root: ET.Element, labels: Labels, kind: str) -> None:
 def qml(style: LayerStyle) -> str:
     """A QML document QGIS 3.x reads as the layer's symbology and labels."""
     root = ET.Element("qgis", {
-        "version": QGIS_VERSION, "styleCategories": "Symbology|Labeling", "labelsEnabled": "1" if style.labels else "0",
+        "version": QGIS_VERSION, "styleCategories": "Symbology|Labeling|Temporal" if style.temporal_field else "Symbology|Labeling", "labelsEnabled": "1" if style.labels else "0",
         "hasScaleBasedVisibilityFlag": "0", "readOnly": "0", "simplifyDrawingHints": "1", "simplifyAlgorithm": "0",
         "simplifyDrawingTol": "1", "simplifyLocal": "1", "simplifyMaxScale": "1", "minScale": "100000000", "maxScale": "0",
         "symbologyReferenceScale": "-1",
     })
+    if style.temporal_field:
+        # an instant from a field, shown for one year (QgsVectorLayerTemporalProperties, as QGIS writes it)
+        temporal = ET.SubElement(root, "temporal", {
+            "enabled": "1", "mode": "1", "startField": style.temporal_field, "durationUnit": "y", "fixedDuration": "1",
+            "accumulate": "0", "limitMode": "0", "endField": "", "durationField": "", "startExpression": "", "endExpression": ""})
+        fixed = ET.SubElement(temporal, "fixedRange")
+        ET.SubElement(fixed, "start")
+        ET.SubElement(fixed, "end")
     renderer = ET.SubElement(root, "renderer-v2", {"type": style.renderer_type, "forceraster": "0", "symbollevels": "0",
                                                    "enableorderby": "0", "referencescale": "-1"})
     symbols_el = None

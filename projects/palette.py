@@ -96,6 +96,6 @@ def geopackage_styles(zones: list[dict], layout_ids: list[str] | None = None) ->
                               labels=Labels("name_zh", size_pt=8, colour="#333333")),
         "projects": LayerStyle("zonemap", "Projects by status", attribute="status", categories=by_status,
                                labels=Labels("name_zh", size_pt=8, colour="#222222", min_scale=50000)),
-        "mentions": LayerStyle("zonemap", "Mentions by the status they attest (use the temporal controller on date)",
-                               attribute="status", categories=by_status),
+        "mentions": LayerStyle("zonemap", "Mentions by the status they attest; the temporal controller shows each for "
+                               "the year from its date", attribute="status", categories=by_status, temporal_field="date"),
     }

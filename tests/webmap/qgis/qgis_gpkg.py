@@ -22,7 +22,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtGui import QColor
 
-LAYERS = ("zones", "streets", "projects", "districts", "mentions")
+LAYERS = ("zones", "corridors", "streets", "projects", "districts", "mentions")
 
 
 def open_layer(path: str, name: str) -> QgsVectorLayer:
@@ -48,6 +48,10 @@ def styles(path: str) -> dict:
             d["colour"] = renderer.symbol().color().name()
         if layer.labelsEnabled() and layer.labeling() is not None:
             d["label_field"] = layer.labeling().settings().fieldName
+        temporal = layer.temporalProperties()
+        if temporal.isActive():
+            d["temporal"] = {"field": temporal.startField(), "mode": int(temporal.mode()),
+                             "field_type": layer.fields().field(temporal.startField()).typeName()}
         out[name] = d
         del renderer, layer
     return out

@@ -34,6 +34,15 @@ def test_geopackage_styles_applied_in_qgis(server, tmp_path):
     assert {c["value"]: c["colour"] for c in zones["categories"]} == zone_colours(api_zones, layouts)
     assert zones["labels"] and zones["label_field"] == "name_zh"
 
+    # mentions: a point per mention, by status, on QGIS's temporal controller by its date
+    mentions = seen["mentions"]
+    assert mentions["features"] == httpx.get(f"{server}/api/mentions", params={"limit": 10000}).json()["numberMatched"]
+    assert mentions["renderer"] == "categorizedSymbol" and {c["value"]: c["colour"] for c in mentions["categories"]} == STATUS_COLOURS
+    assert mentions["temporal"]["field"] == "date" and mentions["temporal"]["field_type"].lower().startswith("date")
+    corridors = seen["corridors"]
+    assert corridors["renderer"] == "categorizedSymbol" and corridors["features"] == sum(
+        1 for z in api_zones if z["properties"].get("centreline"))
+
     for name in ("streets", "districts"):
         assert seen[name]["renderer"] == "singleSymbol" and seen[name]["labels"], seen[name]
     assert seen["streets"]["colour"] == "#333333"
