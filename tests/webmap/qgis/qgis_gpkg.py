@@ -48,6 +48,10 @@ def styles(path: str) -> dict:
             d["colour"] = renderer.symbol().color().name()
         if layer.labelsEnabled() and layer.labeling() is not None:
             d["label_field"] = layer.labeling().settings().fieldName
+        # QGIS 3.22 applies a default style's symbology and labels when a layer is added, but resets its
+        # temporal settings afterwards (qgis/QGIS#42223): they come with Style > Default, as here
+        d["temporal_on_open"] = layer.temporalProperties().isActive()
+        layer.loadDefaultStyle()
         temporal = layer.temporalProperties()
         if temporal.isActive():
             d["temporal"] = {"field": temporal.startField(), "mode": int(temporal.mode()),
