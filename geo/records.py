@@ -13,8 +13,10 @@ Three rules live here, for every kind of record:
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import difflib
+import hashlib
 import math
 import re
 import stat
@@ -103,10 +105,24 @@ CatalogLoader.yaml_implicit_resolvers = {
 }
 
 
+# Parsed catalog files by the hash of their text: the pure-Python parser takes seconds for the
+# catalog, and an edit's preview or a reload reads the same unchanged files again (a copy is
+# returned, as callers annotate the records). Bounded: one entry per catalog file, a few versions.
+_PARSED: dict[bytes, Any] = {}
+_PARSED_MAX = 64
+
+
 def load_yaml(text: str, label: str, problems: list[DataProblem]) -> Any:
     """Parse catalog YAML; on error record one problem (with line and column) and return None."""
+    key = hashlib.sha256(text.encode("utf-8")).digest()
+    if key in _PARSED:
+        return copy.deepcopy(_PARSED[key])
     try:
-        return yaml.load(text, Loader=CatalogLoader)  # noqa: S506 - CatalogLoader is a SafeLoader
+        doc = yaml.load(text, Loader=CatalogLoader)  # noqa: S506 - CatalogLoader is a SafeLoader
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[key] = copy.deepcopy(doc)
+        return doc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -20,7 +20,7 @@ from geo.geojson import MAX_VERTICES, LayerSpec, read_layer
 from geo.geometry import normalise
 from geo.records import MAX_YAML_BYTES, RecordChecker, check_row, load_yaml, read_file_text
 from projects import models as pm
-from projects import timeline
+from projects import changelog, timeline
 from projects.catalog import check_industry, check_industry_group, check_mention, check_project
 from projects.extract.fields import reviewed
 from zones import models as zm
@@ -64,6 +64,7 @@ class Dataset:
     # document that mentions it states it (the rows behind ``as_of`` and ``as_seen_by``).
     project_status_years: list[dict] = field(default_factory=list)
     project_status_seen_by: list[dict] = field(default_factory=list)
+    changes: list[dict] = field(default_factory=list)  # the change log (projects.changelog), one row per changed feature
 
     def plans_by_id(self) -> dict[str, dict]:
         return {p["id"]: p for p in self.plans}
@@ -224,6 +225,7 @@ def read_dataset(data_dir: Path, seeds_dir: Path | None = None, max_vertices: in
             problems.append(DataProblem(z["_file"], z["id"], "geometry", "the zone has no polygon in geometry/zones*.geojson (nor a "
                                         "line in geometry/zone_lines*.geojson) and no unmapped_reason saying why"))
     _read_districts(ds, data_dir, problems, max_vertices)
+    ds.changes = changelog.load_rows(data_dir, problems)
 
     if problems:
         raise DataError(problems)

@@ -35,6 +35,7 @@ from geo.db import (
 )
 from geo.errors import WriteError
 from projects import models as pm
+from projects.changelog import Change
 from projects.dataset import Dataset
 from projects.join import compute_project_zones
 from zones import models as zm
@@ -50,6 +51,7 @@ TABLES = [
     ("projects", pm.Project.__table__), ("project_industries", pm.project_industries),
     ("project_streets", pm.project_streets), ("mentions", pm.Mention.__table__),
     ("project_status_years", pm.project_status_years), ("project_status_seen_by", pm.project_status_seen_by),
+    ("changes", Change.__table__),
 ]
 # project_zones is computed by the database; dataset_info (the fingerprint) is written last.
 

@@ -26,7 +26,7 @@ from webmap.errors import ERROR_RESPONSES, add_exception_handlers
 from webmap.exports import ExportCache
 from webmap.middleware import BodyLimit, Conditional, HeadAsGet, PublicURL, RequestContext
 from webmap.params import strict_parameters
-from webmap.routes import api, mentions, ogc, pages, search, stats
+from webmap.routes import api, edits, mentions, ogc, pages, search, stats
 from webmap.settings import Settings, get_settings
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -100,7 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
-            allow_headers=["Accept", "Content-Type", "If-None-Match", "X-Request-ID"],
+            allow_headers=["Accept", "Authorization", "Content-Type", "If-None-Match", "X-Request-ID"],
             expose_headers=["ETag", "X-Request-ID", "Link", "Content-Disposition"], max_age=600)
     app.add_middleware(BodyLimit, settings=settings)
     app.add_middleware(PublicURL, settings=settings)
@@ -109,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(stats.router)
     app.include_router(mentions.router)  # before api: /api/export/mentions.* must precede /api/export/{layer}.*
     app.include_router(api.router)
+    app.include_router(edits.router)
     app.include_router(search.router)
     app.include_router(ogc.router)
     app.include_router(pages.router)

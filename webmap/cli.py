@@ -1,4 +1,5 @@
-"""The ``zonemap`` command: load, check, serve; extract and review drafts of new plan documents."""
+"""The ``zonemap`` command: load, check, serve; extract and review drafts of new plan documents;
+import edits made in a GIS, revert them, list a feature's history."""
 
 from __future__ import annotations
 
@@ -156,6 +157,101 @@ def cmd_review(args) -> int:
     return 0 if not counts.get("pending") else 3
 
 
+def _edit_dirs(args):
+    settings = get_settings()
+    data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir
+    seeds = Path(args.seeds_dir) if args.seeds_dir else settings.seeds_dir
+    return settings, data_dir, seeds
+
+
+def _finish_edit(args, plan, name: str) -> int:
+    """Print the diff; apply unless a dry run; load the database when asked."""
+    from projects import edits
+    from projects.store import write_dataset
+
+    if plan.empty:
+        print(f"zonemap {name}: " + edits.describe(plan.summary(), True))
+        return 0
+    if not args.dry_run:
+        edits.apply(plan)
+    print(edits.describe(plan.summary(), args.dry_run))
+    if args.dry_run:
+        print(f"zonemap {name}: dry run, nothing written; run again without --dry-run to apply")
+        return 0
+    print(f"zonemap {name}: change {plan.change['id']} written to data/ (data/changes/ holds the record)")
+    if args.load:
+        settings = get_settings()
+        url = args.database_url or settings.database_url
+        write_dataset(url, plan.dataset)
+        print(f"zonemap {name}: database reloaded → {_safe_url(url)}")
+    else:
+        print(f"zonemap {name}: run `zonemap load` for the service to serve it")
+    return 0
+
+
+def cmd_import(args) -> int:
+    """Bring features edited in a GIS back into data/: diff, validate, apply all or nothing, log."""
+    from projects import edits
+
+    settings, data_dir, seeds = _edit_dirs(args)
+    path = Path(args.file)
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        print(f"zonemap import: cannot read {path}: {exc.strerror}", file=sys.stderr)
+        return 1
+    try:
+        source = edits.read_source(content, path.name, args.layer, crs=args.crs, source_layer=args.source_layer)
+        plan = edits.plan_import(data_dir, seeds, args.layer, source, author=args.author, note=args.note,
+                                 via="zonemap import", accuracy_m=args.accuracy_m, confidence=args.confidence,
+                                 db_url=args.database_url or settings.database_url)
+        return _finish_edit(args, plan, "import")
+    except edits.EditError as exc:
+        print(f"zonemap import: nothing written. {exc}", file=sys.stderr)
+        return 1
+    except edits.EditConflict as exc:
+        print(f"zonemap import: nothing written. {exc}", file=sys.stderr)
+        return 1
+
+
+def cmd_revert(args) -> int:
+    """Undo one logged change (itself logged as a change)."""
+    from projects import edits
+
+    settings, data_dir, seeds = _edit_dirs(args)
+    try:
+        plan = edits.plan_revert(data_dir, seeds, args.change, author=args.author, note=args.note, via="zonemap revert",
+                                 db_url=args.database_url or settings.database_url)
+        return _finish_edit(args, plan, "revert")
+    except edits.UnknownChange:
+        print(f"zonemap revert: no change {args.change!r} in {data_dir / 'changes'}", file=sys.stderr)
+        return 1
+    except (edits.EditError, edits.EditConflict) as exc:
+        print(f"zonemap revert: nothing written. {exc}", file=sys.stderr)
+        return 1
+
+
+def cmd_history(args) -> int:
+    """A feature's changes, from the change log in data/changes/ (newest first)."""
+    from projects import changelog
+
+    _, data_dir, _ = _edit_dirs(args)
+    problems = []
+    changes = changelog.read_changes(data_dir, problems)
+    for p in problems:
+        print(f"zonemap history: {p}", file=sys.stderr)
+    rows = [r for r in changelog.change_rows(changes) if args.feature in (None, r["feature_id"])]
+    reverted = {(r["reverts"], r["feature_id"]): r["change_id"] for r in rows if r["reverts"]}
+    for r in sorted(rows, key=lambda r: int(r["change_id"]), reverse=True):
+        extra = f" (reverts {r['reverts']})" if r["reverts"] else ""
+        extra += f" (reverted by {reverted[(r['change_id'], r['feature_id'])]})" if (r["change_id"], r["feature_id"]) in reverted else ""
+        moved = f", moved {r['moved_m']:g} m" if r["moved_m"] is not None else ""
+        print(f"{r['change_id']}  {r['time']}  {r['author']}  {r['layer']}/{r['feature_id']}  {r['action']}{moved}{extra}: {r['note']}")
+    if not rows:
+        print("no changes" + (f" of {args.feature}" if args.feature else ""))
+    return 1 if problems else 0
+
+
 def _safe_url(url: str) -> str:
     import sqlalchemy as sa
 
@@ -189,6 +285,39 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seeds-dir", help="folder of the plan documents, to check quotes (default: ../shared/seeds)")
     p.add_argument("--inline", action="store_true", help="edit fields inline even when $EDITOR is set")
     p.set_defaults(func=cmd_review)
+    p = sub.add_parser("import", help="bring features edited in a GIS (GeoJSON or GeoPackage) back into data/")
+    p.add_argument("file", help="a GeoJSON or GeoPackage file (e.g. the GeoPackage export, edited in QGIS)")
+    p.add_argument("--layer", required=True, choices=("zones", "corridors", "streets", "projects"), help="the layer the features belong to")
+    p.add_argument("--note", required=True, help="why: the reason of the change (kept in the change log and the placement)")
+    p.add_argument("--author", required=True, help="who made the change")
+    p.add_argument("--crs", help="the file's coordinates when it does not say, or says WGS84 wrongly: 4490, 3857, 4549, 4550, "
+                   "gcj02 (Amap, Tencent), bd09 (Baidu)")
+    p.add_argument("--source-layer", help="the GeoPackage layer to read (default: the one named like --layer)")
+    p.add_argument("--accuracy-m", type=float, help="the accuracy in metres of the features that move or are placed (default: "
+                   "as given in the file, else kept; required for a newly placed project)")
+    p.add_argument("--confidence", choices=("high", "medium", "low"), help="the confidence of the features that move or are "
+                   "placed (default: as given in the file, else kept)")
+    p.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
+    p.add_argument("--load", action="store_true", help="reload the database after applying")
+    p.add_argument("--data-dir", help="data folder (default: the repository's data/)")
+    p.add_argument("--seeds-dir", help="folder of the plan documents (default: ../shared/seeds)")
+    p.add_argument("--database-url", help="overrides DATABASE_URL (for --load)")
+    p.set_defaults(func=cmd_import)
+    p = sub.add_parser("revert", help="undo one logged change (the revert is logged too)")
+    p.add_argument("change", help="the change id (the number in data/changes/NNNN-…json)")
+    p.add_argument("--note", required=True, help="why it is reverted")
+    p.add_argument("--author", required=True, help="who reverts it")
+    p.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
+    p.add_argument("--load", action="store_true", help="reload the database after applying")
+    p.add_argument("--data-dir", help="data folder (default: the repository's data/)")
+    p.add_argument("--seeds-dir", help="folder of the plan documents (default: ../shared/seeds)")
+    p.add_argument("--database-url", help="overrides DATABASE_URL (for --load)")
+    p.set_defaults(func=cmd_revert)
+    p = sub.add_parser("history", help="the logged changes of a feature (or all), newest first")
+    p.add_argument("feature", nargs="?", help="a zone, street or project id")
+    p.add_argument("--data-dir", help="data folder (default: the repository's data/)")
+    p.add_argument("--seeds-dir", help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_history)
     p = sub.add_parser("serve", help="serve the map and API on 127.0.0.1:$PORT")
     p.add_argument("--port", type=int)
     p.add_argument("--workers", type=int, help="worker processes (default: ZONEMAP_WORKERS, else one per core)")

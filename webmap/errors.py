@@ -74,6 +74,33 @@ class PayloadTooLarge(ApiError):
     """A request body or geometry above the configured limits: 413."""
 
 
+class Unauthorized(ApiError):
+    """A request that needs a token and carries none: 401, with ``WWW-Authenticate``."""
+
+    def __init__(self, detail: str):
+        super().__init__(detail, headers={"WWW-Authenticate": 'Bearer realm="zonemap edits"'})
+
+
+class Forbidden(ApiError):
+    """A token that is not valid, or does not allow this: 403."""
+
+
+class Conflict(ApiError):
+    """The request cannot be carried out in the current state (data changed meanwhile): 409."""
+
+
+class UnsupportedMediaType(ApiError):
+    """A request body of a type the route does not read: 415."""
+
+
+class InvalidEdit(ApiError):
+    """An edit that would make the data invalid: 422, with every problem (file, feature, field)."""
+
+    def __init__(self, detail: str, errors: list[dict]):
+        super().__init__(detail)
+        self.errors = errors
+
+
 class NotLoaded(ApiError):
     """The database has no zonemap tables yet: 503."""
 
@@ -98,6 +125,11 @@ ERROR_TABLE: dict[type, tuple[int, str, str]] = {
     BadParameter: (422, "bad_parameter", "InvalidParameterValue"),
     RequestValidationError: (422, "bad_parameter", "InvalidParameterValue"),
     NotAcceptable: (406, "not_acceptable", "NotAcceptable"),
+    Unauthorized: (401, "unauthorized", "Unauthorized"),
+    Forbidden: (403, "forbidden", "Forbidden"),
+    Conflict: (409, "conflict", "Conflict"),
+    UnsupportedMediaType: (415, "unsupported_media_type", "UnsupportedMediaType"),
+    InvalidEdit: (422, "invalid_edit", "InvalidParameterValue"),
     PayloadTooLarge: (413, "payload_too_large", "PayloadTooLarge"),
     NotLoaded: (503, "not_loaded", "ServiceUnavailable"),
     DatabaseUnavailable: (503, "database_unavailable", "ServiceUnavailable"),
@@ -140,7 +172,8 @@ class ErrorBody(BaseModel):
 
     detail: str = Field(description="what went wrong, for a person", examples=["parameter 'yaer': unknown parameter; accepted here: limit, offset, …"])
     code: str = Field(description="stable machine-readable code: not_found, bad_parameter, unknown_parameter, "
-                      "not_acceptable, payload_too_large, method_not_allowed, not_loaded, database_unavailable, internal_error",
+                      "not_acceptable, payload_too_large, method_not_allowed, not_loaded, database_unavailable, internal_error; "
+                      "for edits: unauthorized, forbidden, conflict, unsupported_media_type, invalid_edit",
                       examples=["unknown_parameter"])
     parameter: str | None = Field(None, description="the parameter at fault, when one is", examples=["yaer"])
     accepted: list[str] | None = Field(None, description="the values or parameter names accepted instead, when known")
@@ -218,7 +251,7 @@ def error_response(request: Request, status: int, code: str, detail: str, *, ogc
 def _render(request: Request, exc: ApiError, cause: str | None = None) -> JSONResponse:
     status, code, ogc_code = lookup(type(exc))
     return error_response(request, status, code, exc.detail, ogc_code=ogc_code, parameter=exc.parameter,
-                          accepted=exc.accepted, headers=exc.headers, cause=cause)
+                          accepted=exc.accepted, errors=getattr(exc, "errors", None), headers=exc.headers, cause=cause)
 
 
 def _dotted(loc) -> str | None:
@@ -260,7 +293,10 @@ def add_exception_handlers(app: FastAPI) -> None:
         elif status == 405:
             detail = f"method {request.method} not allowed here; allowed: {(exc.headers or {}).get('Allow', '')}"
         elif status == 413:
-            detail = f"request body too large (limit {request.app.state.settings.max_body_bytes} bytes, ZONEMAP_MAX_BODY_BYTES)"
+            settings = request.app.state.settings
+            limit, name = ((settings.max_edit_bytes, "ZONEMAP_MAX_EDIT_BYTES") if request.url.path.startswith("/api/edits")
+                           else (settings.max_body_bytes, "ZONEMAP_MAX_BODY_BYTES"))
+            detail = f"request body too large (limit {limit} bytes, {name})"
         return error_response(request, status, HTTP_CODES.get(status, "http_error"), detail, headers=exc.headers)
 
     @app.exception_handler(sqlalchemy.exc.DBAPIError)

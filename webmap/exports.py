@@ -12,9 +12,12 @@ fingerprint of the data it reads, so none serves an export of older data.
 
 from __future__ import annotations
 
+import os
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -88,11 +91,13 @@ def cache_of(request: Request) -> ExportCache:
 
 
 def cached_export(request: Request, key: tuple, read: Callable[[sa.Connection], Any],
-                  build: Callable[[Any], bytes]) -> bytes:
+                  build: Callable[[Any], bytes], suffix: str | None = None) -> bytes:
     """The export ``key`` (a name and the parameters it depends on) of the loaded data.
 
     ``read(conn)`` takes what the export needs from the database (fast); ``build(data)`` makes the
     bytes (slow, after the connection is returned). Both run only when the export is not stored.
+    With a file ``suffix`` the bytes are also kept in the cache folder (``ZONEMAP_CACHE_DIR``), so
+    the other workers and a restarted server take them from there instead of building again.
     """
     cache = cache_of(request)
     with request.app.state.engine.connect() as conn:
@@ -101,5 +106,40 @@ def cached_export(request: Request, key: tuple, read: Callable[[sa.Connection], 
         stored = cache.peek(full)
         if stored is not None:
             return stored
+        path = disk_path(request.app.state.settings.cache_dir, full, suffix)
+        if path is not None and path.is_file():
+            on_disk = path.read_bytes()
+            return cache.get(full, lambda: on_disk)
         data = read(conn)
-    return cache.get(full, lambda: build(data))
+
+    def build_and_keep() -> bytes:
+        out = build(data)
+        if path is not None:
+            keep(path, out, fingerprint)
+        return out
+
+    return cache.get(full, build_and_keep)
+
+
+def disk_path(folder: Path | None, full_key: tuple, suffix: str | None) -> Path | None:
+    """``zonemap-<fingerprint>-<name>[-<parameter>…]<suffix>`` in the cache folder (None: no folder)."""
+    if folder is None or suffix is None or not full_key[0]:
+        return None
+    parts = [str(k) for k in full_key if k is not None]
+    name = "-".join(re.sub(r"[^A-Za-z0-9_.]", "_", p) for p in parts)
+    return Path(folder) / f"zonemap-{name}{suffix}"
+
+
+def keep(path: Path, data: bytes, fingerprint: str) -> None:
+    """Write a cache file atomically (a reader never sees half of it); files of other data versions
+    go. The folder is an optimisation: one that cannot be written is skipped."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+        for old in path.parent.glob("zonemap-*"):
+            if not old.name.startswith(f"zonemap-{fingerprint}-"):
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass

@@ -149,21 +149,30 @@ class PublicURL:
 
 class BodyLimit:
     """Refuse a request body above ``ZONEMAP_MAX_BODY_BYTES`` with 413 (by its Content-Length before
-    reading anything; while reading, for a body sent without one)."""
+    reading anything; while reading, for a body sent without one). Edits (``/api/edits``, a
+    GeoPackage sent back from QGIS) have their own limit, ``ZONEMAP_MAX_EDIT_BYTES``."""
 
     def __init__(self, app: ASGIApp, settings: Settings):
         self.app = app
         self.limit = settings.max_body_bytes
+        self.edit_limit = settings.max_edit_bytes
+
+    def _limit(self, scope: Scope) -> tuple[int, str]:
+        if scope.get("path", "").startswith("/api/edits"):
+            return self.edit_limit, "ZONEMAP_MAX_EDIT_BYTES"
+        return self.limit, "ZONEMAP_MAX_BODY_BYTES"
 
     def _too_large(self, scope: Scope):
+        limit, name = self._limit(scope)
         return error_response(Request(scope), 413, "payload_too_large",
-                              f"request body too large: at most {self.limit} bytes (ZONEMAP_MAX_BODY_BYTES)")
+                              f"request body too large: at most {limit} bytes ({name})")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        limit, _ = self._limit(scope)
         length = Headers(scope=scope).get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.limit):
+        if length is not None and (not length.isdigit() or int(length) > limit):
             return await self._too_large(scope)(scope, receive, send)
         total = 0
 
@@ -172,7 +181,7 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 total += len(message.get("body", b""))
-                if total > self.limit:
+                if total > limit:
                     raise StarletteHTTPException(413)
             return message
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
@@ -10,6 +12,46 @@ from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+_TOKEN_NAME = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+MIN_TOKEN_CHARS = 16
+
+
+@dataclass(frozen=True)
+class EditToken:
+    """A token that may send edits (``POST /api/edits``): its name is the author the change log
+    records; ``rw`` may apply edits and reverts, ``ro`` only preview them (dry runs)."""
+
+    name: str
+    secret: str = field(repr=False)
+    mode: str = "rw"
+
+    @property
+    def can_write(self) -> bool:
+        return self.mode == "rw"
+
+
+def parse_edit_tokens(text: str) -> list[EditToken]:
+    """``name:secret:rw,name2:secret2:ro`` → tokens; a clear error for anything else (the message
+    never repeats a secret)."""
+    tokens: list[EditToken] = []
+    for n, item in enumerate((t.strip() for t in text.split(",")), start=1):
+        if not item:
+            continue
+        parts = item.split(":")
+        if len(parts) != 3:
+            raise ValueError(f"token {n}: expected name:secret:rw or name:secret:ro")
+        name, secret, mode = parts
+        if not _TOKEN_NAME.match(name):
+            raise ValueError(f"token {n}: the name must be 1–64 of A-Z a-z 0-9 . _ -")
+        if len(secret) < MIN_TOKEN_CHARS or any(c.isspace() for c in secret):
+            raise ValueError(f"token {n} ({name}): the secret needs at least {MIN_TOKEN_CHARS} characters and no spaces "
+                             "(e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(24))')")
+        if mode not in ("rw", "ro"):
+            raise ValueError(f"token {n} ({name}): expected rw or ro, found {mode!r}")
+        if any(t.name == name for t in tokens) or any(t.secret == secret for t in tokens):
+            raise ValueError(f"token {n} ({name}): a name or secret given twice")
+        tokens.append(EditToken(name, secret, mode))
+    return tokens
 
 
 def _default_seeds_dir() -> Path | None:
@@ -46,6 +88,9 @@ class Settings(BaseSettings):
     workers: int = 0
     # `zonemap load`/`check`: the most vertices one feature of data/ may have (a clear error above it).
     load_max_vertices: int = Field(default=1_000_000, ge=4)
+    # Built downloads (the GeoPackage), one file per data fingerprint, shared by the server's
+    # workers and kept across restarts. Empty: kept in memory only.
+    cache_dir: Path | None = REPO_ROOT / "var" / "cache"
 
     # --- HTTP (webmap/app.py, webmap/middleware.py) ---
     # The address the service is reached at from outside, e.g. https://maps.example.org/zonemap.
@@ -66,12 +111,31 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_000_000, ge=1)
     max_vertices: int = Field(default=10_000, ge=4)
 
+    # --- edits (webmap/routes/edits.py) ---
+    # Who may send edits over HTTP: name:secret:rw,name2:secret2:ro (set it in the environment,
+    # never in a file of the repository). Empty: POST /api/edits answers 401 to everyone.
+    edit_tokens: Annotated[list[EditToken], NoDecode] = []
+    # Reload the database after an edit applied over HTTP, so the service shows it at once.
+    edit_reload: bool = True
+    # Bytes of an edit's body (a GeoPackage sent back from QGIS holds every layer).
+    max_edit_bytes: int = Field(default=50_000_000, ge=1)
+
     @field_validator("trusted_proxies", "cors_origins", mode="before")
     @classmethod
     def _comma_list(cls, value):
         if isinstance(value, str):
             return [v.strip() for v in value.split(",") if v.strip()]
         return value
+
+    @field_validator("edit_tokens", mode="before")
+    @classmethod
+    def _tokens(cls, value):
+        return parse_edit_tokens(value) if isinstance(value, str) else value
+
+    @field_validator("cache_dir", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value):
+        return None if value == "" else value
 
     @field_validator("public_base_url")
     @classmethod

@@ -116,6 +116,20 @@ def serve_app(db_url: str, *args: str, **env_extra) -> tuple[subprocess.Popen, s
     pytest.fail(f"zonemap serve did not start: {log.read().decode(errors='replace')[-2000:]}")
 
 
+QGIS_PYTHON = "/usr/bin/python3"  # Debian's: QGIS's Python bindings are not importable from a venv
+
+
+def run_pyqgis(script: Path, *args: str, timeout: int = 300) -> dict:
+    """Run a PyQGIS script (headless QGIS) in its own process; the JSON of its last stdout line."""
+    import json
+
+    if subprocess.run([QGIS_PYTHON, "-c", "import qgis.core"], capture_output=True).returncode != 0:
+        pytest.fail("QGIS (Debian python3-qgis) is not installed: make test installs it")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": "/tmp"}
+    env.pop("PYTHONPATH", None)
+    r = subprocess.run([QGIS_PYTHON, str(script), *args], capture_output=True, text=True, env=env, timeout=timeout)
+    assert r.returncode == 0, r.stderr[-3000:]
+    return json.loads(r.stdout.strip().splitlines()[-1])
 
 def server_log(proc: subprocess.Popen, timeout: float = 10) -> str:
     """Everything a server started by :func:`serve_app` logged, once it has stopped."""

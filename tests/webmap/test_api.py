@@ -197,8 +197,11 @@ def test_geopackage_export(mini_client, tmp_path):
     path.write_bytes(r.content)
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA application_id").fetchone()[0] == 0x47504B47  # 'GPKG'
-    contents = dict(db.execute("SELECT table_name, srs_id FROM gpkg_contents").fetchall())
-    assert contents == {"zones": 4326, "streets": 4326, "projects": 4326, "districts": 4326}
+    contents = dict(db.execute("SELECT table_name, srs_id FROM gpkg_contents WHERE data_type = 'features'").fetchall())
+    assert contents == {"zones": 4326, "streets": 4326, "projects": 4326, "districts": 4326, "corridors": 4326, "mentions": 4326}
+    # the mentions layer: every mention /api/mentions lists, its date a date-time column (QGIS's temporal controller)
+    assert db.execute("SELECT count(*) FROM mentions").fetchone()[0] == mini_client.get("/api/mentions").json()["numberMatched"] > 0
+    assert {r[1]: r[2] for r in db.execute("PRAGMA table_info(mentions)")}["date"] == "DATETIME"
     geom_types = dict(db.execute("SELECT table_name, geometry_type_name FROM gpkg_geometry_columns").fetchall())
     assert geom_types["projects"] == "POINT" and geom_types["streets"] == "MULTILINESTRING"
     rows = dict(db.execute("SELECT id, aliases FROM projects").fetchall())

@@ -471,24 +471,53 @@ AsSeenBy = Annotated[str | None, Query(max_length=MAX_TEXT, description=AS_SEEN_
                                        examples=["xigang-13th-fyp"])]
 
 
-@router.get("/export/zonemap.gpkg", summary="Every layer in one GeoPackage (for QGIS)",
+@router.get("/export/zonemap.gpkg", summary="Every layer in one GeoPackage (for QGIS), styled",
             responses={200: {"content": {"application/geopackage+sqlite3": {"schema": {"type": "string", "format": "binary"}}},
                              "description": "a GeoPackage 1.3 file"}})
 def export_geopackage(request: Request, as_of: AsOf = None, as_seen_by: AsSeenBy = None):
-    """Zones, streets, projects (points; unlocated ones without geometry) and district outlines.
-    Built once per loaded data version and status view (a few seconds, in a worker thread;
-    concurrent requests share the one build), then served from memory."""
+    """Zones, corridor centrelines, streets, projects (points; unlocated ones without geometry),
+    district outlines, every mention (a point at its project's, with a `date` for QGIS's temporal
+    controller) and the change log (table `changes`), each layer with its default QGIS style
+    (zones per zone, projects by status, labels) in the `layer_styles` table QGIS reads. Built once
+    per loaded data version and status view (a few seconds, in a worker thread; concurrent requests
+    share the one build), then served from memory, or from the cache folder the workers share."""
     from geo.export import geopackage_bytes
+    from projects.edits import history_rows
+    from projects.mentions import MentionFilter, mention_features
+    from projects.palette import geopackage_styles
 
     def read(conn):
         view = status_view(as_of, as_seen_by, [p["id"] for p in zq.list_plans(conn)])
-        return {layer: _layer_features(conn, layer, *view) for layer in EXPORT_LAYERS}
+        layers = {layer: _layer_features(conn, layer, *view) for layer in EXPORT_LAYERS}
+        layers["corridors"] = _corridors(conn)
+        # every mention as a point at its project's point (null when unlocated): the status history,
+        # with an ISO date for QGIS's temporal controller (projects.mentions, as /api/mentions)
+        layers["mentions"] = mention_features(conn, MentionFilter())
+        # the change log, one row per changed feature, geometries as GeoJSON text (a non-spatial table)
+        return layers, {"changes": history_rows(conn)}, [lay["id"] for lay in zq.list_layouts(conn)]
+
+    def build(data):
+        layers, tables, layouts = data
+        return geopackage_bytes(layers, tables=tables, styles=geopackage_styles(layers["zones"], layouts))
 
     # webmap/exports.py: keyed by the fingerprint read in the same transaction as the layers (and
-    # by the view), built after the database connection is returned.
-    data = cached_export(request, ("gpkg", as_of, as_seen_by), read, geopackage_bytes)
+    # by the view), built after the database connection is returned; kept in ZONEMAP_CACHE_DIR too.
+    data = cached_export(request, ("gpkg", as_of, as_seen_by), read, build, suffix=".gpkg")
     return Response(data, media_type=MEDIA_TYPES[Format.gpkg],
                     headers={"Content-Disposition": 'attachment; filename="zonemap.gpkg"'})
+
+
+def _corridors(conn) -> list[dict]:
+    """The centrelines of the corridor zones (the axis, the bay line): what QGIS edits to move a
+    corridor (``zonemap import --layer corridors``); the zones layer holds their buffered polygons."""
+    out = []
+    for z in zq.list_zones(conn):
+        p = z["properties"]
+        if p.get("centreline"):
+            out.append({"type": "Feature", "id": z["id"], "geometry": p["centreline"], "properties": {
+                "id": z["id"], "name_zh": p["name_zh"], "name_en": p["name_en"], "layout": p["layout"],
+                "corridor_m": p["corridor_m"], "accuracy_m": p["accuracy_m"], "confidence": p["confidence"]}})
+    return out
 
 
 @router.get("/export/{layer}.csv", summary="One layer as CSV (UTF-8 with BOM; lon/lat, or x/y with crs=, or WKT)",

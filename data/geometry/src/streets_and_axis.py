@@ -33,6 +33,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
 sys.path.insert(0, str(REPO))
 from geo import crs  # noqa: E402
+from geo.overrides import apply_overrides, override_path  # noqa: E402
 
 
 def bd09_to_wgs84(lng: float, lat: float) -> tuple[float, float]:
@@ -587,9 +588,11 @@ def to_json(g):
     return {"type": d["type"], "coordinates": [[list(c) for c in line] for line in d["coordinates"]]}
 
 
-def write(path, feats):
+def write(path, feats, layer, id_property):
     fc = {"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": f["properties"], "geometry": to_json(shape(f["geometry"]))} for f in feats]}
+    # reviewed corrections made in a GIS (zonemap import) replace the generated feature: ../overrides/
+    fc["features"] = apply_overrides(fc["features"], override_path(path.parent, layer), id_property)
     path.write_text(json.dumps(fc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
@@ -597,14 +600,14 @@ def main():
     out = HERE.parent
     feats = [feature({"street": s["id"], "name_zh": s["name_zh"], "placement": s["placement"],
                       "accuracy_m": s["accuracy_m"], "confidence": s["confidence"]}, geom(s["parts"])) for s in STREETS]
-    write(out / "streets_hand.geojson", feats)
+    write(out / "streets_hand.geojson", feats, "streets", "street")
     zl = []
     for z in ZONE_LINES:
         zl.append(feature({"zone": z["id"], "name_zh": z["name_zh"], "corridor_m": z["corridor_m"],
                            "placement": AXIS_PLACEMENT, "accuracy_m": 300, "confidence": "medium"}, geom(AXIS)))
     zl.append(feature({"zone": "shk14-bay-line", "name_zh": "黑石礁-星海湾-马栏河湾线", "corridor_m": 200,
                        "placement": BAY_PLACEMENT, "accuracy_m": 400, "confidence": "low"}, geom(BAY)))
-    write(out / "zone_lines_hand.geojson", zl)
+    write(out / "zone_lines_hand.geojson", zl, "corridors", "zone")
     print(len(feats), "streets;", len(zl), "zone lines; omitted:", ", ".join(OMITTED))
 
 

@@ -37,6 +37,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]                      # the repository root
 sys.path.insert(0, str(REPO))
 from geo import crs                          # noqa: E402  (BD-09 / GCJ-02 conversions)
+from geo.overrides import apply_overrides, override_path  # noqa: E402
 
 REF = REPO / "data" / "reference"  # the repository's copy of the reference outlines
 OUT = HERE.parent / "zones_shahekou_city.geojson"
@@ -469,7 +470,8 @@ def build():
             "geometry": mapping(geom),
         })
         print(f"{f['id']}: valid={geom.is_valid} parts={len(geom.geoms)}")
-    fc = {"type": "FeatureCollection", "features": feats}
+    # reviewed corrections made in a GIS (zonemap import) replace the generated feature: ../overrides/
+    fc = {"type": "FeatureCollection", "features": apply_overrides(feats, override_path(OUT.parent, "zones"), "zone")}
     txt = json.dumps(fc, ensure_ascii=False, indent=1)
     OUT.write_text(txt + "\n", encoding="utf-8")
     print("wrote", OUT, len(feats), "features")

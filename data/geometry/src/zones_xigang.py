@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[3]          # the repository root
 OUT = ROOT / "data/geometry/zones_xigang.geojson"
 DISTRICTS = ROOT / "data/reference/dalian_districts.geojson"  # the repository's copy of the reference outlines
 sys.path.insert(0, str(ROOT))
+from geo.overrides import apply_overrides, override_path  # noqa: E402
 
 
 # --- BD-09 -> WGS84 (documentation of how the BD anchors were obtained) ----------------------
@@ -447,7 +448,8 @@ def feature(zid, name, geom, placement, acc, conf):
 
 
 def write(features):
-    fc = {"type": "FeatureCollection", "features": features}
+    # reviewed corrections made in a GIS (zonemap import) replace the generated feature: ../overrides/
+    fc = {"type": "FeatureCollection", "features": apply_overrides(features, override_path(OUT.parent, "zones"), "zone")}
     txt = json.dumps(fc, ensure_ascii=False, indent=1)
     OUT.write_text(txt + "\n", encoding="utf-8")
 
