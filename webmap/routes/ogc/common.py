@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
@@ -12,7 +13,9 @@ GEOJSON = "application/geo+json"
 JSON = "application/json"
 OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
 MVT = "application/vnd.mapbox-vector-tile"
-CACHE_ENTRIES = 4096  # per worker: collection extents, tiles
+# Per worker: collection extents, tiles. ZONEMAP_OGC_CACHE_ENTRIES=0 turns the cache off (the
+# benchmarks use it to measure rendering as well as serving).
+CACHE_ENTRIES = int(os.environ.get("ZONEMAP_OGC_CACHE_ENTRIES", "4096"))
 
 
 def link(request: Request, name: str, rel: str, type_: str, title: str | None = None, **params) -> dict:
