@@ -7,8 +7,10 @@ of the code writes one query for both.
 
 from __future__ import annotations
 
+import itertools
 import os
 import sqlite3
+import threading
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -33,16 +35,20 @@ def is_sqlite(url: str | sa.URL) -> bool:
     return sa.make_url(url).get_backend_name() == "sqlite"
 
 
-def make_engine(url: str) -> sa.Engine:
+# No JIT: spatial functions carry high cost estimates, so PostgreSQL JIT-compiles short queries (a
+# vector tile over 100,000 projects spent 1.9 s compiling for 0.1 s of work).
+PG_CONNECT_OPTIONS = "-c jit=off"
+
+
+def make_engine(url: str, **kwargs) -> sa.Engine:
     """Create an engine for ``url``: a SpatiaLite file or a PostGIS database.
 
     For SQLite URLs the SpatiaLite extension is loaded on every connection; if the standard
     ``sqlite3`` module cannot load extensions, ``pysqlite3`` (``pysqlite3-binary``) is used.
+    ``kwargs`` go to :func:`sqlalchemy.create_engine` (PostgreSQL only).
     """
     if not is_sqlite(url):
-        # No JIT: spatial functions carry high cost estimates, so PostgreSQL JIT-compiles short
-        # queries (a vector tile over 100,000 projects spent 1.9 s compiling for 0.1 s of work).
-        return sa.create_engine(url, pool_pre_ping=True, connect_args={"options": "-c jit=off"})
+        return sa.create_engine(url, pool_pre_ping=True, connect_args={"options": PG_CONNECT_OPTIONS}, **kwargs)
     os.environ.setdefault("SPATIALITE_LIBRARY_PATH", "mod_spatialite")
     path = sa.make_url(url).database
     if path and path != ":memory:":
@@ -67,6 +73,46 @@ def make_engine(url: str) -> sa.Engine:
     if path and path != ":memory:":
         _reconnect_when_replaced(engine, Path(path))
     return engine
+
+
+def make_read_engine(url: str, replica_urls: list[str] | tuple[str, ...] = ()) -> sa.Engine:
+    """The engine the service reads through: ``url`` itself, or its streaming replicas.
+
+    With replicas (PostgreSQL hot standbys of the primary at ``url``), each new pooled connection
+    goes to the next replica in turn; a replica that refuses the connection is skipped for the
+    next one, and the primary is the last resort, so reads go on while a standby restarts.
+    Writes (``zonemap load``, edits) always use :func:`make_engine` on the primary.
+    """
+    if not replica_urls:
+        return make_engine(url)
+    if is_sqlite(url) or any(is_sqlite(u) for u in replica_urls):
+        raise ValueError("read replicas are PostgreSQL streaming replicas: DATABASE_URL and DATABASE_READ_URLS must be PostgreSQL")
+    dialect = sa.create_engine(url).dialect
+    targets = [dialect.create_connect_args(sa.make_url(u)) for u in replica_urls]
+    primary = dialect.create_connect_args(sa.make_url(url))
+    turn = itertools.cycle(range(len(targets)))
+    lock = threading.Lock()
+
+    def connect():
+        with lock:
+            first = next(turn)
+        order = [targets[(first + i) % len(targets)] for i in range(len(targets))] + [primary]
+        for n, (cargs, cparams) in enumerate(order):
+            try:
+                return dialect.dbapi.connect(*cargs, **{**cparams, "options": PG_CONNECT_OPTIONS})
+            except dialect.dbapi.OperationalError:
+                if n == len(order) - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    return make_engine(url, creator=connect)
+
+
+def read_from_replica(conn: sa.Connection) -> bool:
+    """True when ``conn`` reads from a standby (PostgreSQL in recovery), False on a primary or SpatiaLite."""
+    if not is_postgis(conn):
+        return False
+    return bool(conn.execute(sa.text("SELECT pg_is_in_recovery()")).scalar())
 
 
 def _reconnect_when_replaced(engine: sa.Engine, path: Path) -> None:

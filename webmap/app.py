@@ -20,7 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from starlette_compress import CompressMiddleware
 
-from geo.db import make_engine
+from geo.db import make_engine, make_read_engine, read_from_replica
 from webmap import media
 from webmap.deps import DataVersion
 from webmap.errors import ERROR_RESPONSES, add_exception_handlers
@@ -41,6 +41,7 @@ class Health(BaseModel):
     plans: int = Field(examples=[5])
     projects: int = Field(examples=[295])
     data: str | None = Field(description="fingerprint of the loaded data (changes with every `zonemap load` of new data)")
+    replica: bool = Field(False, description="true when this answer was read from a streaming replica (DATABASE_READ_URLS)")
 
 
 def _log_errors_to_stderr() -> None:
@@ -61,10 +62,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        app.state.engine = make_engine(settings.database_url)
+        # Reads through app.state.engine (the replicas when DATABASE_READ_URLS is set); anything
+        # that writes uses app.state.write_engine, always the primary.
+        app.state.engine = make_read_engine(settings.database_url, settings.database_read_urls)
+        app.state.write_engine = make_engine(settings.database_url) if settings.database_read_urls else app.state.engine
         app.state.data_version = DataVersion(app.state.engine)
         yield
         app.state.engine.dispose()
+        app.state.write_engine.dispose()
 
     app = FastAPI(
         title="zonemap",
@@ -110,8 +115,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             plans = conn.execute(sa.text("SELECT count(*) FROM plans")).scalar_one()
             projects = conn.execute(sa.text("SELECT count(*) FROM projects")).scalar_one()
             data = conn.execute(sa.text("SELECT fingerprint FROM dataset_info")).scalar()
+            replica = read_from_replica(conn) if request.app.state.settings.database_read_urls else False
         return Health(status="ok", database=request.app.state.engine.dialect.name, plans=plans,
-                      projects=projects, data=data)
+                      projects=projects, data=data, replica=replica)
 
     _add_docs(app)
     return app

@@ -30,6 +30,11 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("DATABASE_URL", "ZONEMAP_DATABASE_URL"),
         description="SQLAlchemy URL: a SpatiaLite file (default) or postgresql+psycopg://…",
     )
+    # Streaming replicas of the PostgreSQL primary at DATABASE_URL, comma-separated SQLAlchemy URLs:
+    # the service reads from them (a new connection goes to the next one in turn; the primary when
+    # none answers); loads and edits always write to the primary. Empty: everything on DATABASE_URL.
+    database_read_urls: Annotated[list[str], NoDecode] = Field(
+        default=[], validation_alias=AliasChoices("DATABASE_READ_URLS", "ZONEMAP_DATABASE_READ_URLS"))
     host: str = "127.0.0.1"
     port: int = Field(default=8000, validation_alias=AliasChoices("PORT", "ZONEMAP_PORT"))
     data_dir: Path = REPO_ROOT / "data"
@@ -58,7 +63,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_000_000, ge=1)
     max_vertices: int = Field(default=10_000, ge=4)
 
-    @field_validator("trusted_proxies", "cors_origins", mode="before")
+    @field_validator("trusted_proxies", "cors_origins", "database_read_urls", mode="before")
     @classmethod
     def _comma_list(cls, value):
         if isinstance(value, str):
