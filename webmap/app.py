@@ -24,7 +24,7 @@ from geo.db import make_engine, make_read_engine, read_from_replica
 from webmap import media
 from webmap.deps import DataVersion
 from webmap.errors import ERROR_RESPONSES, add_exception_handlers
-from webmap.middleware import BodyLimit, Conditional, HeadAsGet, PublicURL, RequestContext
+from webmap.middleware import BodyLimit, Conditional, HeadAsGet, PublicURL, RequestContext, ResponseCache
 from webmap.params import strict_parameters
 from webmap.routes import api, ogc, pages
 from webmap.settings import Settings, get_settings
@@ -93,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(HeadAsGet)
     media.register_compressible_types()
     app.add_middleware(CompressMiddleware, minimum_size=settings.compress_min_bytes)
+    app.add_middleware(ResponseCache, settings=settings, version=VERSION)  # answers as sent, per ETag
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "HEAD", "POST", "OPTIONS"],

@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     # Cache-Control max-age (seconds) of data responses; they carry an ETag of the loaded data, so a
     # client revalidates cheaply (304) after that.
     cache_max_age: int = Field(default=60, ge=0)
+    # Megabytes of whole answers each worker keeps, as sent, per ETag and encoding (a repeated GET is
+    # then a lookup); 0 turns it off. Entries of earlier data age out after a load.
+    response_cache_mb: int = Field(default=64, ge=0)
     # Responses smaller than this are sent uncompressed.
     compress_min_bytes: int = Field(default=500, ge=0)
     # Request limits: bytes of a request body (413 above) and vertices of a query geometry (422 above).
