@@ -12,12 +12,14 @@ data on both backends), one run measures:
   alone beside its *SQL floor*: the same spatial pairs written by one plain ``INSERT … SELECT`` into
   a table with a primary key and nothing else (no foreign keys, no text memberships), using the
   spatial index the plain way on each backend (the fastest of two formulations on SpatiaLite);
-- ``http``: requests/s with ``wrk`` (16 connections, one wrk thread, ``Accept-Encoding: gzip``)
-  against one worker of each server, in alternating rounds (three by default; each round runs every
-  server once, in a rotated order): zonemap on PostGIS, zonemap on SpatiaLite, and tipg on the same
-  PostGIS tables — items at limit 10/100/1000 on ``/ogc`` and ``/api``, the zone/bbox/near filters,
-  MVT at z12 and z14 (zonemap served from its tile cache, and rendered with the cache off), the
-  uncached GET beside the same GET answered 304 by its ETag;
+- ``http``: requests/s with ``wrk`` (16 connections, one wrk thread, ``Accept: */*``,
+  ``Accept-Encoding: gzip``) against one worker of each server, in alternating rounds (three by
+  default; each round runs every server once, in a rotated order): zonemap on PostGIS, zonemap on
+  SpatiaLite, and tipg on the same PostGIS tables — items at limit 10/100/1000 on ``/ogc`` and
+  ``/api``, the zone/bbox/near filters, MVT at z12 and z14 (9 tiles around 西岗区, cycled). First
+  *computed per request* (zonemap's response and tile caches off, ``ZONEMAP_RESPONSE_CACHE_MB=0``,
+  ``ZONEMAP_OGC_CACHE_ENTRIES=0``; tipg caches nothing), with the same GET answered 304 by its ETag
+  beside it; then items and tiles *as served by default* (repeated requests from zonemap's caches);
 - ``map``: the map's own benchmark (``bench/map_bench.py``, Chromium) on the synthetic SpatiaLite file,
   when that script is present;
 - ``workers``: the items and tile requests against ``zonemap serve --workers N`` for each N.
@@ -41,6 +43,7 @@ import math
 import os
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -253,7 +256,7 @@ class Case:
 def http_cases(zone_id: str, tipg_id: str) -> list[Case]:
     cases = []
     for limit in (10, 100, 1000):
-        cases.append(Case(f"items{limit}", f"items, limit {limit}",
+        cases.append(Case(f"items{limit}", f"items limit {limit}, computed per request",
                           zonemap_ogc=[f"/ogc/collections/projects/items?limit={limit}"],
                           zonemap_api=[f"/api/projects?limit={limit}"],
                           tipg=[f"/collections/{tipg_id}/items?limit={limit}"]))
@@ -264,7 +267,7 @@ def http_cases(zone_id: str, tipg_id: str) -> list[Case]:
     cases.append(Case("near", "near filter (800 m), limit 100", zonemap_api=[f"/api/projects?near={NEAR}&limit=100"]))
     for z in (12, 14):
         tiles = tiles_around(z, 1)
-        cases.append(Case(f"mvt{z}", f"MVT z{z} (9 tiles around 西岗区)",
+        cases.append(Case(f"mvt{z}", f"MVT z{z} (9 tiles around 西岗区), rendered per request",
                           zonemap_ogc=[f"/ogc/collections/projects/tiles/WebMercatorQuad/{z}/{y}/{x}" for z, x, y in tiles],
                           tipg=[f"/collections/{tipg_id}/tiles/WebMercatorQuad/{z}/{x}/{y}" for z, x, y in tiles]))
     return cases
@@ -508,35 +511,38 @@ def run_size(size: int, args, pg: PostGIS | None, wrk_bin: str | None, workdir: 
     if "http" in args.parts and wrk_bin:
         logdir = workdir / f"logs-{size}"
         logdir.mkdir(exist_ok=True)
-        servers: dict[str, Server] = {}
+        schema = data_schema(urls["pg"]) if "pg" in urls else None
+        cases = http_cases(busiest_zone(lite), f"{schema}.projects")
+        tipg = tipg_server(urls["pg"], schema, logdir) if "pg" in urls and not args.no_tipg else None
+        result["http"] = []
         try:
-            if "pg" in urls:
-                servers["zonemap-pg"] = zonemap_server("zonemap-pg", urls["pg"], logdir)
-            servers["zonemap-lite"] = zonemap_server("zonemap-lite", lite, logdir)
-            schema = data_schema(urls["pg"]) if "pg" in urls else None
-            if "pg" in urls and not args.no_tipg:
-                servers["tipg"] = tipg_server(urls["pg"], schema, logdir)
-            zone = busiest_zone(lite)
-            cases = http_cases(zone, f"{schema}.projects")
-            result["http"] = run_http(wrk_bin, servers, cases, args.rounds, args.duration, args.connections)
-            result["conditional"] = run_conditional(wrk_bin, {k: v for k, v in servers.items() if k != "tipg"},
-                                                    args.rounds, args.duration, args.connections)
-            # Tiles rendered on every request (zonemap's tile cache off) against tipg, which renders always.
-            for s in [k for k in servers if k.startswith("zonemap")]:
-                servers[s].stop()
-            nocache = {}
-            if "pg" in urls:
-                nocache["zonemap-pg"] = zonemap_server("zonemap-pg-nocache", urls["pg"], logdir, ZONEMAP_OGC_CACHE_ENTRIES="0")
-            nocache["zonemap-lite"] = zonemap_server("zonemap-lite-nocache", lite, logdir, ZONEMAP_OGC_CACHE_ENTRIES="0")
-            if "tipg" in servers:
-                nocache["tipg"] = servers["tipg"]
-            tile_cases = [Case(c.key + "-render", c.label + ", rendered per request", zonemap_ogc=c.zonemap_ogc, tipg=c.tipg)
-                          for c in cases if c.key.startswith("mvt")]
-            result["http"] += run_http(wrk_bin, nocache, tile_cases, args.rounds, args.duration, args.connections)
-            servers.update({f"{k}-nocache": v for k, v in nocache.items() if k != "tipg"})
+            # 1. Computed per request: zonemap's response and tile caches off (tipg has none).
+            off = {"ZONEMAP_OGC_CACHE_ENTRIES": "0", "ZONEMAP_RESPONSE_CACHE_MB": "0"}
+            servers = _zonemap_servers(urls, logdir, "computed", **off)
+            try:
+                if tipg:
+                    servers["tipg"] = tipg
+                result["http"] += run_http(wrk_bin, servers, cases, args.rounds, args.duration, args.connections)
+                # Conditional GETs: 304 by ETag against the same GET computed.
+                result["conditional"] = run_conditional(wrk_bin, {k: v for k, v in servers.items() if k != "tipg"},
+                                                        args.rounds, args.duration, args.connections)
+            finally:
+                _stop(servers, keep=tipg)
+            # 2. As served by default: repeated requests answered from the caches (per data fingerprint).
+            servers = _zonemap_servers(urls, logdir, "cached")
+            try:
+                if tipg:
+                    servers["tipg"] = tipg
+                served = [Case(c.key + "+cache", c.label.split(",")[0] + ", zonemap served from its caches" + (
+                    " (9 tiles around 西岗区)" if c.key.startswith("mvt") else ""), zonemap_ogc=c.zonemap_ogc,
+                               zonemap_api=c.zonemap_api, tipg=c.tipg)
+                          for c in cases if c.key.startswith(("items", "mvt"))]
+                result["http"] += run_http(wrk_bin, servers, served, args.rounds, args.duration, args.connections)
+            finally:
+                _stop(servers, keep=tipg)
         finally:
-            for s in servers.values():
-                s.stop()
+            if tipg:
+                tipg.stop()
     if "workers" in args.parts and wrk_bin:
         result["workers"] = run_workers(wrk_bin, urls, args, workdir / f"logs-{size}")
     if "map" in args.parts:
@@ -548,6 +554,24 @@ def run_size(size: int, args, pg: PostGIS | None, wrk_bin: str | None, workdir: 
     return result
 
 
+def _zonemap_servers(urls: dict[str, str], logdir: Path, tag: str, **env) -> dict[str, Server]:
+    servers = {}
+    try:
+        for backend in ("pg", "lite"):
+            if backend in urls:
+                servers[f"zonemap-{backend}"] = zonemap_server(f"zonemap-{backend}-{tag}", urls[backend], logdir, **env)
+    except BaseException:
+        _stop(servers)
+        raise
+    return servers
+
+
+def _stop(servers: dict[str, Server], keep: Server | None = None) -> None:
+    for s in servers.values():
+        if s is not keep:
+            s.stop()
+
+
 def run_workers(wrk_bin: str, urls: dict[str, str], args, logdir: Path) -> list[dict]:
     """Items and tiles against 1, 2, 4 … workers (PostGIS first: SpatiaLite readers share one file)."""
     logdir.mkdir(exist_ok=True)
@@ -556,7 +580,8 @@ def run_workers(wrk_bin: str, urls: dict[str, str], args, logdir: Path) -> list[
              "mvt14": [f"/ogc/collections/projects/tiles/WebMercatorQuad/{z}/{y}/{x}" for z, x, y in tiles_around(14, 1)]}
     for backend, url in urls.items():
         for n in [int(w) for w in args.workers.split(",")]:
-            server = zonemap_server(f"zonemap-{backend}-w{n}", url, logdir, workers=n)
+            server = zonemap_server(f"zonemap-{backend}-w{n}", url, logdir, workers=n,
+                                    ZONEMAP_OGC_CACHE_ENTRIES="0", ZONEMAP_RESPONSE_CACHE_MB="0")
             try:
                 for key, ps in paths.items():
                     wrk(wrk_bin, server.base, ps, 1, args.connections)
@@ -638,6 +663,8 @@ def main() -> None:
     ap.add_argument("--json", help="write every measurement to this file")
     args = ap.parse_args()
     args.parts = set(args.parts.split(","))
+    # A kill stops the servers and the cluster it started, as Ctrl-C does.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     wrk_bin = ensure_wrk() if args.parts & {"http", "workers"} else None
     if "http" in args.parts and not (args.no_tipg or args.no_postgis):
         ensure_tipg()

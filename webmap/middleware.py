@@ -310,7 +310,7 @@ class ResponseCache:
         self.app = app
         self.limit = settings.response_cache_mb * 2**20
         self.conditional = Conditional(app, settings, version)  # for its etag(), never called as an app
-        self.entries: OrderedDict[tuple[str, str], tuple[int, list, bytes]] = OrderedDict()
+        self.entries: OrderedDict[tuple[str, str], tuple[int, list, bytes, str]] = OrderedDict()
         self.size = 0
         self.lock = threading.Lock()
 
@@ -334,9 +334,9 @@ class ResponseCache:
             if hit is not None:
                 self.entries.move_to_end(key)
         if hit is not None:
-            status, start_headers, body = hit
+            status, start_headers, body, etag = hit
             inm = headers.get("if-none-match")
-            if inm and _etag_matches(inm, key[0]):
+            if inm and _etag_matches(inm, etag):
                 kept = [(k, v) for k, v in start_headers if k in (b"etag", b"cache-control", b"vary")]
                 await send({"type": "http.response.start", "status": 304, "headers": kept})
                 await send({"type": "http.response.body", "body": b""})
@@ -367,17 +367,18 @@ class ResponseCache:
 
     def _store(self, key: tuple[str, str], start: dict, body: bytes) -> None:
         headers = [(k.lower(), v) for k, v in start.get("headers", [])]
+        # An answer with an ETag is one its route derives from the loaded data alone (Conditional's,
+        # or a route's own, as the tiles'); the key's ETag covers the data, the path and the query.
         etag = next((v for k, v in headers if k == b"etag"), None)
-        if start["status"] != 200 or etag is None or etag.decode() != key[0] or any(k == b"set-cookie" for k, _ in headers) \
-                or len(body) > self.limit // 8:
+        if start["status"] != 200 or etag is None or any(k == b"set-cookie" for k, _ in headers) or len(body) > self.limit // 8:
             return
         with self.lock:
             if key in self.entries:
                 return
-            self.entries[key] = (200, headers, body)
+            self.entries[key] = (200, headers, body, etag.decode("latin-1"))
             self.size += len(body) + 512
             while self.size > self.limit and self.entries:
-                _, (_, _, old) = self.entries.popitem(last=False)
+                _, (_, _, old, _) = self.entries.popitem(last=False)
                 self.size -= len(old) + 512
 
 
