@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from geo.errors import DataProblem
 from geo.records import MAX_QUOTE, RecordChecker
-from projects.status import Status, normalise_status
+from projects.status import Statement, Status
+
+# Why a later, lower fact may lower a project's status (projects.timeline reads it).
+STATUS_CHANGE_REASONS = ("halted", "cancelled", "demolished", "closed", "rebuilding")
 
 PROJECT_KINDS = (
     "plot_redevelopment", "old_town_renewal", "building", "complex", "market", "park", "square",
@@ -13,6 +16,7 @@ PROJECT_KINDS = (
     "utility", "housing", "elderly_care", "other",
 )
 STATUSES = tuple(s.value for s in Status)
+STATEMENTS = tuple(s.value for s in Statement)
 
 
 def check_industry_group(raw, file: str, problems: list[DataProblem]) -> dict:
@@ -68,13 +72,25 @@ def check_mention(raw, file: str, problems: list[DataProblem], project_id: str |
     note = c.text("status_note", required=False)
     if explicit and not note:
         c.fail("status_note", "an explicit status overrides the mapping from status words: say why")
+    statement = c.choice("statement", STATEMENTS, required=False)
+    target = c.choice("target_status", STATUSES, required=False)
+    statement_note = c.text("statement_note", required=False)
+    if (statement or target) and not statement_note:
+        c.fail("statement_note", "an explicit statement or target_status overrides the fact/target rule of projects/status.py: say why")
+    change = c.choice("status_change_reason", STATUS_CHANGE_REASONS, required=False)
+    if change and not note:
+        c.fail("status_note", "a status_change_reason lowers the project's status: say what happened in status_note")
     return {
         "project_id": project_id,
         "plan_id": c.slug("plan"),
         "section": c.text("section", required=False),
         "status_words": words,
-        "status": explicit or normalise_status(words).value,
+        # status, statement, target_status/target_year and status_year are derived by
+        # projects.timeline.read_mention once the plan (its parts and date) is known.
+        "_overrides": {"status": explicit, "statement": statement, "target_status": target},
         "status_note": note,
+        "statement_note": statement_note,
+        "status_change_reason": change,
         "year": c.integer("year", 1949, 2100),
         "zone_as_written": c.text("zone_as_written", required=False),
         "zone_id": c.slug("zone") if c.record.get("zone") is not None else None,

@@ -23,8 +23,7 @@ from geo.geojson import read_layer
 from geo.geometry import normalise
 from projects.extract.fields import reviewed
 from projects.catalog import check_industry, check_industry_group, check_mention, check_project
-from projects import history
-from projects.history import latest
+from projects import timeline
 from zones.catalog import check_layout, check_plan, check_street
 
 SECTIONS = ("plans", "layouts", "industry_groups", "industries", "streets", "projects", "mentions")
@@ -47,6 +46,10 @@ class Dataset:
     project_industries: list[dict] = field(default_factory=list)
     project_streets: list[dict] = field(default_factory=list)
     mentions: list[dict] = field(default_factory=list)
+    # Derived by projects.timeline: each project's status periods, and its status as each
+    # document that mentions it states it (the rows behind ``as_of`` and ``as_seen_by``).
+    project_status_years: list[dict] = field(default_factory=list)
+    project_status_seen_by: list[dict] = field(default_factory=list)
 
     def plans_by_id(self) -> dict[str, dict]:
         return {p["id"]: p for p in self.plans}
@@ -116,7 +119,7 @@ def read_dataset(data_dir: Path, seeds_dir: Path | None = None) -> Dataset:
             out.append(row)
         return out
 
-    ds.plans = rows("plans", check_plan)
+    ds.plans = rows("plans", _check_plan)
     for layout, zones in rows("layouts", check_layout):
         ds.layouts.append(layout)
         ds.zones.extend(zones)
@@ -187,16 +190,7 @@ def read_dataset(data_dir: Path, seeds_dir: Path | None = None) -> Dataset:
     if problems:
         raise DataError(problems)
 
-    by_project: dict[str, list[dict]] = defaultdict(list)
-    for m in ds.mentions:
-        by_project[m["project_id"]].append(m)
-    for p in ds.projects:
-        p["names"] = " | ".join(n for n in [p["id"], p["name_zh"], p["name_en"], *p["aliases"]] if n)
-        last = latest(by_project[p["id"]], plans)
-        p["status"] = last["status"] if last else "unknown"
-        p["status_words"] = last["status_words"] if last else None
-        p["status_plan_id"] = last["plan_id"] if last else None
-        p["status_year"] = (last["year"] or history.plan_date(plans[last["plan_id"]]).year) if last else None
+    derive_statuses(ds, plans)
     # A project's industries: those given on it and those its mentions give.
     for m in ds.mentions:
         for ind in m["industries"]:
@@ -205,6 +199,55 @@ def read_dataset(data_dir: Path, seeds_dir: Path | None = None) -> Dataset:
     for row in [*ds.plans, *ds.layouts, *ds.zones, *ds.industry_groups, *ds.industries, *ds.streets, *ds.projects, *ds.mentions]:
         row.pop("_file", None)
     return ds
+
+
+def _check_plan(raw, file: str, problems: list[DataProblem]) -> dict:
+    """A plan record, with its ``parts`` (how to read each part of the document: projects.timeline)."""
+    row = check_plan(raw, file, problems)
+    parts, part_problems = timeline.check_parts(raw.get("parts") if isinstance(raw, dict) else None)
+    for fld, message in part_problems:
+        problems.append(DataProblem(file, row.get("id"), fld, message))
+    row["parts"] = parts
+    return row
+
+
+def derive_statuses(ds: Dataset, plans: dict[str, dict]) -> None:
+    """Classify and date every mention, then derive each project's status now, its status
+    periods and its status as each document states it (projects.timeline: one rule for all)."""
+    problems: list[DataProblem] = []
+    for m in ds.mentions:
+        plan = plans[m["plan_id"]]
+        if plan.get("parts") and timeline.part_of(plan, m["section"]) is None:
+            problems.append(DataProblem(m["_file"], f"mention of {m['project_id']} in {m['plan_id']}", "section",
+                                        f"no part of the plan covers section {m['section']!r}: extend the plan's parts"))
+        m.update(timeline.read_mention(m, plan))
+        if m["statement"] == "target" and m["status"] in ("under_construction", "completed"):
+            problems.append(DataProblem(m["_file"], f"mention of {m['project_id']} in {m['plan_id']}", "status",
+                                        "a target attests at most planned or preparation: set statement: fact (with a note) if the sentence reports it"))
+        m.pop("_overrides", None)
+    if problems:
+        raise DataError(problems)
+    by_project: dict[str, list[dict]] = defaultdict(list)
+    for m in ds.mentions:
+        by_project[m["project_id"]].append(m)
+    for p in ds.projects:
+        p["names"] = " | ".join(n for n in [p["id"], p["name_zh"], p["name_en"], *p["aliases"]] if n)
+        ms = by_project[p["id"]]
+        now = timeline.status_at(ms, plans)
+        p["status"] = now.status if now else "unknown"
+        p["status_year"] = now.status_year if now else None
+        p["status_words"] = now.basis.words if now else None
+        p["status_plan_id"] = now.basis.plan if now else None
+        p["target_status"] = now.target_status if now else None
+        p["target_year"] = now.target_year if now else None
+        p["target_words"] = now.target_basis.words if now and now.target_basis else None
+        p["target_plan_id"] = now.target_basis.plan if now and now.target_basis else None
+        for period in timeline.periods(ms, plans):
+            ds.project_status_years.append({"project_id": p["id"], **{k: period[k] for k in ("from_year", "to_year", "status", "plan_id", "words")}})
+        for plan_id in sorted({m["plan_id"] for m in ms}):
+            seen = timeline.as_seen_by(ms, plan_id, plans)
+            ds.project_status_seen_by.append({"project_id": p["id"], "plan_id": plan_id, "status": seen.status,
+                                              "status_year": seen.status_year, "words": seen.basis.words})
 
 
 def _dedupe_links(ds: Dataset) -> None:

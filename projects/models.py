@@ -66,11 +66,16 @@ class Project(Base):
     placement: Mapped[str | None] = mapped_column(sa.Text)
     location_accuracy_m: Mapped[float | None] = mapped_column(sa.Float)
     confidence: Mapped[str | None] = mapped_column(sa.String(16))
-    # The latest mention (projects.history.latest), kept here so that status filters are plain SQL.
+    # The status now (projects.timeline.status_at), kept here so that status filters are plain SQL:
+    # since when, and the mention it rests on (document, words); the target still pending.
     status: Mapped[str] = mapped_column(sa.String(32), index=True)
     status_words: Mapped[str | None] = mapped_column(sa.Text)
     status_year: Mapped[int | None] = mapped_column(sa.Integer)
     status_plan_id: Mapped[str | None] = mapped_column(sa.ForeignKey("plans.id"))
+    target_status: Mapped[str | None] = mapped_column(sa.String(32))
+    target_year: Mapped[int | None] = mapped_column(sa.Integer)
+    target_words: Mapped[str | None] = mapped_column(sa.Text)
+    target_plan_id: Mapped[str | None] = mapped_column(sa.ForeignKey("plans.id"))
 
 
 project_industries = sa.Table(
@@ -97,9 +102,17 @@ class Mention(Base):
     plan_id: Mapped[str] = mapped_column(sa.ForeignKey("plans.id"), index=True)
     section: Mapped[str | None] = mapped_column(sa.Text)
     status_words: Mapped[str | None] = mapped_column(sa.Text)
+    # What the mention attests (projects.timeline.read_mention): a fact's stage, or a target's
+    # planned/preparation; the year it holds from; for a target, the stage and year it aims at.
     status: Mapped[str] = mapped_column(sa.String(32), index=True)
     status_note: Mapped[str | None] = mapped_column(sa.Text)
-    year: Mapped[int | None] = mapped_column(sa.Integer)
+    statement: Mapped[str] = mapped_column(sa.String(16), index=True)
+    statement_note: Mapped[str | None] = mapped_column(sa.Text)
+    status_year: Mapped[int | None] = mapped_column(sa.Integer)
+    target_status: Mapped[str | None] = mapped_column(sa.String(32))
+    target_year: Mapped[int | None] = mapped_column(sa.Integer)
+    status_change_reason: Mapped[str | None] = mapped_column(sa.String(32))
+    year: Mapped[int | None] = mapped_column(sa.Integer)  # as the text gives it, else null
     zone_as_written: Mapped[str | None] = mapped_column(sa.Text)
     zone_id: Mapped[str | None] = mapped_column(sa.ForeignKey("zones.id"), nullable=True)
     # Why the database join may disagree with the zone the text states (e.g. the site lies just
@@ -117,3 +130,28 @@ project_zones = sa.Table(
     sa.Column("zone_id", sa.ForeignKey("zones.id"), primary_key=True, index=True),
 )
 """Computed by the database (projects.join): which zone each located project lies in."""
+
+
+project_status_years = sa.Table(
+    "project_status_years",
+    Base.metadata,
+    sa.Column("project_id", sa.ForeignKey("projects.id"), primary_key=True),
+    sa.Column("from_year", sa.Integer, primary_key=True),
+    sa.Column("to_year", sa.Integer, nullable=True),  # inclusive; null while the status holds
+    sa.Column("status", sa.String(32), nullable=False, index=True),
+    sa.Column("plan_id", sa.ForeignKey("plans.id"), nullable=False),
+    sa.Column("words", sa.Text, nullable=True),
+)
+"""A project's status periods (projects.timeline.periods): ``as_of=Y`` is the row with
+from_year ≤ Y ≤ to_year (or to_year null); a project with no row covering Y was not mentioned yet."""
+
+project_status_seen_by = sa.Table(
+    "project_status_seen_by",
+    Base.metadata,
+    sa.Column("project_id", sa.ForeignKey("projects.id"), primary_key=True),
+    sa.Column("plan_id", sa.ForeignKey("plans.id"), primary_key=True, index=True),
+    sa.Column("status", sa.String(32), nullable=False),
+    sa.Column("status_year", sa.Integer, nullable=True),
+    sa.Column("words", sa.Text, nullable=True),
+)
+"""Each project's status as each document that mentions it states it (projects.timeline.as_seen_by)."""

@@ -15,11 +15,12 @@ from geo.db import (
     within_distance_sql,
 )
 from geo.geometry import to_geojson
-from projects.history import in_date_order, plan_date
+from projects import timeline
 from projects.models import (
     Industry, IndustryGroup, Mention, Project, industry_group_members, project_industries,
-    project_streets, project_zones,
+    project_status_seen_by, project_status_years, project_streets, project_zones,
 )
+from projects.timeline import in_date_order, plan_date
 from projects.status import STATUS_LABELS, Status
 from zones.models import Plan, Zone
 from zones.queries import shape_or_none
@@ -35,7 +36,7 @@ class ProjectFilter:
 
     zone: str | None = None
     plan: str | None = None  # mentioned in this document (plan id or source file name)
-    status: str | None = None  # latest normalised status
+    status: str | None = None  # the status now, or as of / as seen by when those are given
     industry: str | None = None
     street: str | None = None
     district: str | None = None  # as written, e.g. 西岗区
@@ -44,6 +45,10 @@ class ProjectFilter:
     bbox: tuple[float, float, float, float] | None = None
     near: tuple[float, float, float] | None = None  # lon, lat, radius in metres
     q: str | None = None  # text search in names and aliases
+    # The status view (projects.timeline): at the end of a year — projects not yet mentioned by
+    # then are left out — or as one document states it — only the projects it mentions.
+    as_of: int | None = None
+    as_seen_by: str | None = None  # plan id
     # Any area: projects whose point lies within area_m metres of ``area`` (WGS84; intersecting it
     # when area_m is 0) — a drawn polygon, a corridor along a street, a circle round a point.
     area: BaseGeometry | None = None
@@ -58,9 +63,9 @@ def _where(conn: sa.Connection, f: ProjectFilter) -> tuple[list[str], dict]:
     if f.plan:
         clauses.append("projects.id IN (SELECT project_id FROM mentions WHERE plan_id = :plan)")
         params["plan"] = f.plan
-    if f.status:
-        clauses.append("projects.status = :status")
-        params["status"] = f.status
+    clauses_, params_ = status_where(f)
+    clauses += clauses_
+    params.update(params_)
     if f.industry:
         clauses.append("projects.id IN (SELECT project_id FROM project_industries WHERE industry_id = :industry)")
         params["industry"] = f.industry
@@ -99,6 +104,39 @@ def _where(conn: sa.Connection, f: ProjectFilter) -> tuple[list[str], dict]:
         clauses.append("lower(projects.names) LIKE :q ESCAPE '\\'")
         params["q"] = like_contains(f.q.lower())
     return clauses, params
+
+
+def status_where(f: ProjectFilter) -> tuple[list[str], dict]:
+    """The SQL for ``status``, ``as_of`` and ``as_seen_by`` (plain SQL on both backends): the
+    status periods (project_status_years) cover the year, or the document's statuses
+    (project_status_seen_by) name the project; ``status`` then filters that status."""
+    status = " AND status = :status" if f.status else ""
+    params = {"status": f.status} if f.status else {}
+    if f.as_of is not None:
+        params["as_of"] = f.as_of
+        return [("projects.id IN (SELECT project_id FROM project_status_years WHERE from_year <= :as_of"
+                 f" AND (to_year IS NULL OR to_year >= :as_of){status})")], params
+    if f.as_seen_by is not None:
+        params["as_seen_by"] = f.as_seen_by
+        return [f"projects.id IN (SELECT project_id FROM project_status_seen_by WHERE plan_id = :as_seen_by{status})"], params
+    return (["projects.status = :status"], params) if f.status else ([], {})
+
+
+def view_columns(f: ProjectFilter) -> dict[str, object]:
+    """SQL expressions of a project's ``status`` and ``status_year`` in ``f``'s status view (as of
+    a year, as seen by a document; the stored columns otherwise), correlated with ``projects``, for
+    callers that select columns themselves (vector tiles)."""
+    if f.as_of is not None:
+        t = project_status_years
+        cover = [t.c.project_id == Project.id, t.c.from_year <= f.as_of, sa.or_(t.c.to_year.is_(None), t.c.to_year >= f.as_of)]
+        return {"status": sa.select(t.c.status).where(*cover).scalar_subquery(),
+                "status_year": sa.select(t.c.from_year).where(*cover).scalar_subquery()}
+    if f.as_seen_by is not None:
+        t = project_status_seen_by
+        mine = [t.c.project_id == Project.id, t.c.plan_id == f.as_seen_by]
+        return {"status": sa.select(t.c.status).where(*mine).scalar_subquery(),
+                "status_year": sa.select(t.c.status_year).where(*mine).scalar_subquery()}
+    return {"status": Project.status, "status_year": Project.status_year}
 
 
 def project_condition(conn: sa.Connection, f: ProjectFilter):
@@ -177,8 +215,36 @@ def _links(conn, table, key, value, ids):
     return out
 
 
-def project_features(conn: sa.Connection, ids: list[str]) -> list[dict]:
-    """GeoJSON features of the given projects, in the given order."""
+def _plan_dicts(conn: sa.Connection) -> dict[str, dict]:
+    return {r.id: {"date": r.date, "year": r.year, "period": r.period} for r in conn.execute(sa.select(Plan.id, Plan.date, Plan.year, Plan.period))}
+
+
+def _mentions_of(conn: sa.Connection, ids: list[str]) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = defaultdict(list)
+    for r in conn.execute(sa.select(Mention.__table__).where(Mention.project_id.in_(ids)).order_by(Mention.id)):
+        out[r.project_id].append(dict(r._mapping))
+    return out
+
+
+def _basis(plan: str | None, year: int | None, words: str | None) -> dict | None:
+    return {"plan": plan, "year": year, "words": words} if plan else None
+
+
+def status_timelines(conn: sa.Connection, ids: list[str]) -> dict[str, list[dict]]:
+    """The compact timeline of each project: ``[{"year", "status"}]`` where its status changes."""
+    out: dict[str, list[dict]] = defaultdict(list)
+    t = project_status_years
+    for r in conn.execute(sa.select(t.c.project_id, t.c.from_year, t.c.status).where(t.c.project_id.in_(ids)).order_by(t.c.project_id, t.c.from_year)):
+        out[r.project_id].append({"year": r.from_year, "status": r.status})
+    return out
+
+
+def project_features(conn: sa.Connection, ids: list[str], as_of: int | None = None, as_seen_by: str | None = None) -> list[dict]:
+    """GeoJSON features of the given projects, in the given order.
+
+    The status properties are those now, or — with ``as_of`` / ``as_seen_by`` — at the end of that
+    year / as that document states them (projects.timeline, from the project's mentions).
+    """
     if not ids:
         return []
     rows = {r.id: r for r in conn.execute(sa.select(Project.__table__).where(Project.id.in_(ids)))}
@@ -187,23 +253,51 @@ def project_features(conn: sa.Connection, ids: list[str]) -> list[dict]:
     streets = _links(conn, project_streets, "project_id", "street_id", ids)
     plans = {r.id: r for r in conn.execute(sa.select(Plan.id, Plan.source_file, Plan.title_zh))}
     counts = dict(conn.execute(sa.select(Mention.project_id, sa.func.count()).where(Mention.project_id.in_(ids)).group_by(Mention.project_id)).all())
+    timelines = status_timelines(conn, ids)
+    plan_dicts = _plan_dicts(conn)
+    views: dict[str, timeline.Standing | None] = {}
+    if as_of is not None or as_seen_by is not None:
+        for pid, ms in _mentions_of(conn, ids).items():
+            views[pid] = (timeline.status_at(ms, plan_dicts, as_of) if as_of is not None
+                          else timeline.as_seen_by(ms, as_seen_by, plan_dicts))
     out = []
     for pid in ids:
         r = rows.get(pid)
         if r is None:
             continue
-        label_zh, label_en = STATUS_LABELS[Status(r.status)]
-        plan = plans.get(r.status_plan_id)
+        if as_of is not None or as_seen_by is not None:
+            v = views.get(pid)
+            status = v.status if v else Status.unknown.value
+            status_year = v.status_year if v else None
+            basis = _basis(v.basis.plan, v.basis.year, v.basis.words) if v else None
+            target = (v.target_status, v.target_year) if v else (None, None)
+            target_basis = _basis(v.target_basis.plan, v.target_basis.year, v.target_basis.words) if v and v.target_basis else None
+        else:
+            status, status_year = r.status, r.status_year
+            basis = _basis(r.status_plan_id, r.status_year, r.status_words)
+            target = (r.target_status, r.target_year)
+            # a target is dated by its document: the year it was said
+            said = plan_date(plan_dicts[r.target_plan_id]).year if r.target_plan_id else None
+            target_basis = _basis(r.target_plan_id, said, r.target_words)
+        label_zh, label_en = STATUS_LABELS[Status(status)]
+        plan = plans.get(basis["plan"]) if basis else None
         props = {
             "id": r.id, "name_zh": r.name_zh, "name_en": r.name_en, "aliases": list(r.aliases or []),
             "kind": r.kind, "district": r.district,
-            "status": r.status, "status_zh": label_zh, "status_en": label_en,
-            "status_words": r.status_words, "status_year": r.status_year,
-            "status_document": r.status_plan_id, "status_source_file": plan.source_file if plan else None,
+            "status": status, "status_zh": label_zh, "status_en": label_en,
+            "status_year": status_year, "status_basis": basis,
+            "status_words": basis["words"] if basis else None,
+            "status_document": basis["plan"] if basis else None, "status_source_file": plan.source_file if plan else None,
+            "target_status": target[0], "target_year": target[1], "target_basis": target_basis,
+            "status_timeline": timelines.get(pid, []),
             "zones": zones.get(pid, []), "industries": industries.get(pid, []), "streets": streets.get(pid, []),
             "mentions": counts.get(pid, 0),
             "location_accuracy_m": r.location_accuracy_m, "placement": r.placement, "confidence": r.confidence,
         }
+        if as_of is not None:
+            props["as_of"] = as_of
+        if as_seen_by is not None:
+            props["as_seen_by"] = as_seen_by
         geom = shape_or_none(r.geom)
         feature = {"type": "Feature", "id": r.id, "geometry": to_geojson(geom), "properties": props}
         if r.site is not None:
@@ -220,7 +314,7 @@ def project_detail(conn: sa.Connection, project_id: str) -> dict | None:
     feature = feats[0]
     plans = {r.id: r for r in conn.execute(sa.select(Plan.__table__))}
     plan_dicts = {pid: {"date": p.date, "year": p.year, "period": p.period} for pid, p in plans.items()}
-    mentions = [dict(m._mapping) for m in conn.execute(sa.select(Mention.__table__).where(Mention.project_id == project_id).order_by(Mention.id))]
+    mentions = _mentions_of(conn, [project_id]).get(project_id, [])
     history = []
     for m in in_date_order(mentions, plan_dicts):
         p = plans[m["plan_id"]]
@@ -229,7 +323,10 @@ def project_detail(conn: sa.Connection, project_id: str) -> dict | None:
             "document_date": p.date.isoformat() if p.date else None,
             "document_year": plan_date(plan_dicts[m["plan_id"]]).year,
             "section": m["section"], "status_words": m["status_words"], "status": m["status"],
-            "status_note": m["status_note"], "year": m["year"], "zone_as_written": m["zone_as_written"],
+            "status_note": m["status_note"], "statement": m["statement"], "statement_note": m["statement_note"],
+            "status_year": m["status_year"], "target_status": m["target_status"], "target_year": m["target_year"],
+            "status_change_reason": m["status_change_reason"],
+            "year": m["year"], "zone_as_written": m["zone_as_written"],
             "zone": m["zone_id"], "zone_note": m["zone_note"], "industries": list(m["industries"] or []),
             "investment": m["investment"], "quote": m["quote"],
         })

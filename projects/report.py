@@ -89,13 +89,14 @@ def consistency_report(ds: Dataset, seeds_checked: bool = True) -> tuple[str, in
                f"{len(ds.streets)} streets, {len(ds.industries)} industries, "
                f"{len(ds.projects)} projects, {len(ds.mentions)} mentions")
 
-    out.append("\nPer document: projects mentioned, and mentions by normalised status")
+    out.append("\nPer document: projects mentioned, mentions as facts/targets, and by the status they attest")
     statuses = [s.value for s in Status]
-    out.append(f"  {'document':28} {'projects':>8} {'mentions':>8}  " + " ".join(f"{s[:12]:>12}" for s in statuses))
+    out.append(f"  {'document':28} {'projects':>8} {'mentions':>8} {'facts':>6} {'targets':>7}  " + " ".join(f"{s[:12]:>12}" for s in statuses))
     for pid in sorted(plans, key=lambda p: plans[p]["source_file"]):
         ms = [m for m in ds.mentions if m["plan_id"] == pid]
         counts = Counter(m["status"] for m in ms)
-        out.append(f"  {pid:28} {len({m['project_id'] for m in ms}):>8} {len(ms):>8}  "
+        kinds = Counter(m["statement"] for m in ms)
+        out.append(f"  {pid:28} {len({m['project_id'] for m in ms}):>8} {len(ms):>8} {kinds['fact']:>6} {kinds['target']:>7}  "
                    + " ".join(f"{counts.get(s, 0):>12}" for s in statuses))
 
     unresolved = [m for m in ds.mentions if m["zone_as_written"] and not m["zone_id"]]

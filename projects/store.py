@@ -26,6 +26,7 @@ TABLES = [
     ("industry_group_members", pm.industry_group_members), ("zone_industries", pm.zone_industries),
     ("projects", pm.Project.__table__), ("project_industries", pm.project_industries),
     ("project_streets", pm.project_streets), ("mentions", pm.Mention.__table__),
+    ("project_status_years", pm.project_status_years), ("project_status_seen_by", pm.project_status_seen_by),
 ]
 # dataset_info is written last, by write_rows.
 

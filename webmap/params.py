@@ -160,6 +160,28 @@ def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
     return box
 
 
+AS_OF_RANGE = (1949, 2100)
+
+
+def status_view(as_of: str | int | None, as_seen_by: str | None, plan_ids) -> tuple[int | None, str | None]:
+    """The status view of a request: ``as_of`` (a year) or ``as_seen_by`` (a plan id), not both.
+
+    Unknown values are a 422 naming the parameter; ``plan_ids`` are the known documents."""
+    if as_of is not None and as_seen_by is not None:
+        raise BadParameter("as_seen_by", "give either as_of (a year) or as_seen_by (a document), not both")
+    year = None
+    if as_of is not None:
+        try:
+            year = int(str(as_of))
+        except ValueError:
+            raise BadParameter("as_of", f"expected a year, found {as_of!r}") from None
+        if not AS_OF_RANGE[0] <= year <= AS_OF_RANGE[1]:
+            raise BadParameter("as_of", f"expected a year between {AS_OF_RANGE[0]} and {AS_OF_RANGE[1]}, found {year}")
+    if as_seen_by is not None and as_seen_by not in set(plan_ids):
+        raise BadParameter("as_seen_by", f"no plan document with id {as_seen_by!r}")
+    return year, as_seen_by
+
+
 def parse_list(parameter: str, text: str | None, allowed: Iterable[str]) -> list[str] | None:
     """A comma-separated list of names, each one of ``allowed``; None when absent."""
     if text is None:

@@ -12,17 +12,56 @@ def _status(value: str) -> str:
     return f'<span class="zm-status zm-status-{escape(value)}">{zh} {en}</span>'
 
 
+TIMELINE_YEARS = (2015, 2025)  # the documents' span: the 12th FYP's last year to the 14th FYP's
+
+
+def _timeline_strip(p: dict) -> str:
+    """Year → status at the year's end (the facts, coloured like the map), 2015…2025, with the
+    pending target marked at the year it aims at; years before the first mention stay blank."""
+    changes = {c["year"]: c["status"] for c in p.get("status_timeline") or []}
+    if not changes:
+        return ""
+    target, target_year = p.get("target_status"), p.get("target_year")
+    first = min(changes)
+    start = min(TIMELINE_YEARS[0], first)
+    end = max(TIMELINE_YEARS[1], max(changes), target_year or 0)
+    cells, status = [], None
+    for year in range(start, end + 1):
+        status = changes.get(year, status)
+        zh, en = STATUS_LABELS[Status(status)] if status else ("未提及", "not mentioned yet")
+        cls = f"zm-status-{escape(status)}" if status else "zm-tl-none"
+        mark = ""
+        if target and year == target_year:
+            tzh, ten = STATUS_LABELS[Status(target)]
+            cls += f" zm-tl-target zm-tl-target-{escape(target)}"
+            mark = f'<span class="zm-tl-mark" title="目标 target: {tzh} {ten}">◎</span>'
+        change = " zm-tl-change" if year in changes else ""
+        cells.append(f'<li class="{cls}{change}" title="{year}: {zh} {en}"><span>{year}</span>{mark}</li>')
+    basis = p.get("status_basis") or {}
+    facts = " → ".join(f'{c["year"]} {STATUS_LABELS[Status(c["status"])][0]}' for c in p["status_timeline"])
+    note = f"{escape(facts)} <small>({escape(basis.get('words') or '—')}, {escape(basis.get('plan') or '')})</small>"
+    if target:
+        tb = p.get("target_basis") or {}
+        note += (f'<br>◎ 目标 Target: {_status(target)} {escape(str(target_year or ""))} '
+                 f"<small>(“{escape(tb.get('words') or '')}”, {escape(tb.get('plan') or '')} {escape(str(tb.get('year') or ''))})</small>")
+    return (f'<section class="zm-timeline" aria-label="status timeline"><h2>状态时间线 Status timeline</h2>'
+            f'<ol class="zm-tl-strip">{"".join(cells)}</ol><p class="zm-tl-note">{note}</p></section>')
+
+
 def render_project_page(feature: dict, zone_names: dict[str, str]) -> str:
     """A self-contained page (styles from /static) for a project Feature with ``mention_history``."""
     p = feature["properties"]
     e = escape
     rows = []
     for m in p["mention_history"]:
-        when = m["year"] or m["document_year"]
+        when = m.get("status_year") or m["year"] or m["document_year"]  # the year its statement holds from
         zone = m["zone_as_written"] or ""
         if m["zone"]:
             zone += f' <small>→ {e(zone_names.get(m["zone"], m["zone"]))}</small>'
         note = f'<br><small>{e(m["status_note"])}</small>' if m["status_note"] else ""
+        if m.get("statement") == "target":  # a target: what it aims at, and by when
+            aim = f' → {_status(m["target_status"])} {e(str(m["target_year"] or ""))}' if m.get("target_status") else ""
+            note = f'<br><small>目标 target{aim}</small>' + note
         rows.append(
             "<tr>"
             f"<td>{e(str(when))}</td>"
@@ -57,6 +96,7 @@ def render_project_page(feature: dict, zone_names: dict[str, str]) -> str:
 <tr><th>产业 Industries</th><td>{e(", ".join(p["industries"])) or "—"}</td></tr>
 <tr><th>位置 Location</th><td>{where}</td></tr>
 </table>
+{_timeline_strip(p)}
 <h2>状态历史 Status history ({len(rows)} mentions)</h2>
 <table class="zm-history"><thead><tr><th>年份 Year</th><th>文件 Document</th><th>原文状态 Words</th>
 <th>状态 Status</th><th>区域 Zone as written</th><th>投资 Investment</th><th>引文 Quote</th></tr></thead>

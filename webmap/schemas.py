@@ -153,10 +153,13 @@ class ProjectProperties(Open):
     status_plan: str | None = Field(None, description="the plan the status comes from")
     status_document: str | None = Field(None, deprecated=True, description="deprecated: status_plan")
     status_source_file: str | None = None
-    status_basis: StatusBasis | None = None
-    target_status: str | None = None
-    target_year: int | None = None
-    status_timeline: list[StatusChange] | None = None
+    status_basis: StatusBasis | None = Field(None, description="the mention the status rests on: plan, the year it holds from, words")
+    target_status: str | None = Field(None, description="the pending target: the stage a plan aims at and the status has not reached")
+    target_year: int | None = Field(None, description="the year the pending target aims at")
+    target_basis: StatusBasis | None = Field(None, description="the mention stating the pending target: plan, the year it was said, words")
+    status_timeline: list[StatusChange] | None = Field(None, description="the years the status (at the year's end) changes")
+    as_of: int | None = Field(None, description="with as_of: the year the status properties describe")
+    as_seen_by: str | None = Field(None, description="with as_seen_by: the plan whose statuses the status properties give")
     zones: list[str | ZoneMembership] | None = None
     zone_ids: list[str] | None = None
     industries: list[str] | None = None
@@ -189,7 +192,11 @@ class Mention(Open):
     source_file: str | None = None
     section: str | None = None
     status_words: str | None = None
-    status: str | None = None
+    status: str | None = Field(None, description="what the mention attests (a target: at most planned or preparation)")
+    statement: str | None = Field(None, description="fact (something that happened) or target (something wanted)")
+    status_year: int | None = Field(None, description="the year the statement holds from (a target: the year it was said)")
+    target_status: str | None = Field(None, description="a target: the stage it aims at")
+    target_year: int | None = Field(None, description="a target: the year it aims at")
     year: int | None = None
     zone_as_written: str | None = None
     zone: str | None = None

@@ -79,8 +79,15 @@ def test_streets_in_project_names():
 
 
 def test_status_comes_from_the_one_status_module():
-    for words in ("开工建设", "完工达效", "前期推进", "加快推进", None):
-        assert read_status(words).status == normalise_status(words).value
+    # projects.status.classify decides: the status a sentence attests, fact or target, the aim
+    from projects.status import classify
+
+    for words in ("开工建设", "完工达效", "前期推进", "加快推进", "力争尽早开工建设", None):
+        c, r = classify(words), read_status(words)
+        assert (r.status, r.statement, r.target_status) == (
+            c.status.value, c.statement.value, c.target_status.value if c.target_status else None)
+    assert read_status("力争尽早开工建设").statement == "target"
+    assert normalise_status("力争尽早开工建设").value == read_status("力争尽早开工建设").target_status
 
 
 # --- decoding and cleaning ------------------------------------------------------------------------------

@@ -14,8 +14,8 @@ def test_check_reports_counts_per_document(capsys):
     out = capsys.readouterr().out
     assert "1 plans, 1 layouts, 3 zones" in out
     line = next(line for line in out.splitlines() if line.strip().startswith("mini-plan"))
-    # projects, mentions, then completed / under construction / preparation / planned / unknown
-    assert line.split()[1:] == ["4", "4", "1", "1", "1", "1", "0"]
+    # projects, mentions, facts, targets, then completed / under construction / preparation / planned / unknown
+    assert line.split()[1:] == ["4", "4", "2", "2", "1", "1", "1", "1", "0"]
     assert "Projects without a location (unlocated): 1 of 4" in out and "park-c" in out
     assert "0 error(s)" in out
 

@@ -28,7 +28,7 @@ from webmap.crs_out import CrsParam, api_crs, members, reproject
 from webmap.deps import ConnDep
 from webmap.errors import ERROR_RESPONSES, BadParameter, ErrorBody, NotFound
 from webmap.media import MEDIA_TYPES, Format, FormatParam, GeoJSONResponse, content_type, negotiate, respond
-from webmap.params import MAX_LIMIT, MAX_OFFSET, MAX_TEXT, check_text, numbers, parse_bbox, parse_list
+from webmap.params import MAX_LIMIT, MAX_OFFSET, MAX_TEXT, check_text, numbers, parse_bbox, parse_list, status_view
 from zones import queries as zq
 from zones.catalog import ZONE_KINDS
 
@@ -140,6 +140,11 @@ def districts(request: Request, conn: ConnDep, crs: CrsParam = None, f: FormatPa
 # ---- projects: one filter model, one selection ---------------------------------------------------
 
 PROJECT_FIELDS = tuple(schemas.ProjectProperties.model_fields)
+# The status view (projects.timeline), on projects, their exports and the OGC items.
+AS_OF_DOC = ("a year: every project's status at the end of that year (projects.timeline); projects no "
+             "document mentions by then are left out")
+AS_SEEN_BY_DOC = "a plan id: the statuses as that document states them; only the projects it mentions"
+
 
 
 class ProjectQuery(BaseModel):
@@ -149,7 +154,7 @@ class ProjectQuery(BaseModel):
     zone: str | None = Field(None, max_length=MAX_TEXT, description="zone id: projects the database join places in it", examples=["xg13-axis"])
     plan: str | None = Field(None, max_length=MAX_TEXT, description="plan id (or its source file name): projects the plan mentions", examples=["xigang-13th-fyp"])
     document: str | None = Field(None, max_length=MAX_TEXT, deprecated=True, description="deprecated alias of plan", examples=["xigang-13th-fyp.txt"])
-    status: Status | None = Field(None, description="latest normalised status", examples=["under_construction"])
+    status: Status | None = Field(None, description="status now, or as of / as seen by when those are given", examples=["under_construction"])
     industry: str | None = Field(None, max_length=MAX_TEXT, description="industry id", examples=["modern-commerce"])
     street: str | None = Field(None, max_length=MAX_TEXT, description=f"street id: named on the street or within {pq.STREET_NEAR_M} m of it", examples=["changchun-road"])
     district: str | None = Field(None, max_length=MAX_TEXT, description="district as written", examples=["西岗区"])
@@ -166,6 +171,8 @@ class ProjectQuery(BaseModel):
                               examples=["changchun-road"])
     buffer_m: float | None = Field(None, ge=0, le=MAX_BUFFER_M, description="metres around intersects, along or the body's geometry",
                                    examples=[300])
+    as_of: int | None = Field(None, ge=1949, le=2100, description=AS_OF_DOC, examples=[2016])
+    as_seen_by: str | None = Field(None, max_length=MAX_TEXT, description=AS_SEEN_BY_DOC, examples=["xigang-13th-fyp"])
     sort: str | None = Field(None, max_length=MAX_TEXT, description=f"comma-separated keys, '-' for descending: {', '.join(pq.SORT_KEYS)}; then by id",
                              examples=["-status_year,name_zh"])
     fields: str | None = Field(None, max_length=2000, description="comma-separated properties to send (id always is)",
@@ -193,6 +200,7 @@ class ProjectSearch(ProjectQuery):
                                             "LineString, MultiLineString, Point or MultiPoint with buffer_m")
 
 
+
 def _plan_id(conn, plan: str | None, document: str | None) -> str | None:
     if plan and document and plan != document:
         raise BadParameter("document", "give either plan or document (its deprecated alias), not two different ones")
@@ -218,6 +226,7 @@ def _sort(text: str | None) -> list[tuple[str, bool]]:
 def _filter(request: Request, conn, q: ProjectQuery, geometry: dict | None = None) -> pq.ProjectFilter:
     """The database filter for a query (checks every value, names the parameter at fault)."""
     settings = request.app.state.settings
+    as_of, as_seen_by = status_view(q.as_of, q.as_seen_by, [p["id"] for p in zq.list_plans(conn)])
     plan_id = _plan_id(conn, q.plan, vars(q)["document"])  # vars: reading a deprecated field warns
     _require(conn, "zones", "zone", q.zone, "zone")
     _require(conn, "industries", "industry", q.industry, "industry")
@@ -243,7 +252,7 @@ def _filter(request: Request, conn, q: ProjectQuery, geometry: dict | None = Non
         raise BadParameter("buffer_m", "goes with along, intersects or a body geometry")
     return pq.ProjectFilter(zone=q.zone, plan=plan_id, status=q.status.value if q.status else None, industry=q.industry,
                             street=q.street, district=q.district, kind=q.kind, located=q.located, bbox=box,
-                            near=circle, q=q.q, area=area, area_m=area_m)
+                            near=circle, q=q.q, area=area, area_m=area_m, as_of=as_of, as_seen_by=as_seen_by)
 
 
 def vocabulary(props: dict) -> dict:
@@ -267,7 +276,8 @@ def _select(request: Request, conn, q: ProjectQuery, fmt: Format, geometry: dict
     fields = parse_list("fields", q.fields, PROJECT_FIELDS)
     out = api_crs(q.crs)
     matched = pq.count_projects(conn, where)
-    features = reproject(conn, "projects", pq.project_features(conn, pq.find_project_ids(conn, where, q.limit, q.offset, order)), out)
+    features = reproject(conn, "projects", pq.project_features(conn, pq.find_project_ids(conn, where, q.limit, q.offset, order),
+                                                               as_of=where.as_of, as_seen_by=where.as_seen_by), out)
     for feat in features:
         props = vocabulary(feat["properties"])
         if fields is not None:
@@ -338,7 +348,7 @@ EXPORT_LAYERS = ("zones", "streets", "projects", "districts")
 Layer = Annotated[str, Path(description=f"one of {', '.join(EXPORT_LAYERS)}", examples=["projects"])]
 
 
-def _layer_features(conn, layer: str) -> list[dict]:
+def _layer_features(conn, layer: str, as_of: int | None = None, as_seen_by: str | None = None) -> list[dict]:
     if layer == "zones":
         feats = zq.list_zones(conn)
         for feat in feats:  # files hold one geometry per feature: the corridor's polygon, not its line
@@ -348,46 +358,55 @@ def _layer_features(conn, layer: str) -> list[dict]:
         return zq.list_streets(conn)
     if layer == "districts":
         return zq.list_districts(conn)
-    ids = pq.find_project_ids(conn, pq.ProjectFilter(), MAX_LIMIT, 0)
-    feats = pq.project_features(conn, ids)
+    ids = pq.find_project_ids(conn, pq.ProjectFilter(as_of=as_of, as_seen_by=as_seen_by), MAX_LIMIT, 0)
+    feats = pq.project_features(conn, ids, as_of=as_of, as_seen_by=as_seen_by)
     for feat in feats:
         feat["properties"].pop("site", None)
         vocabulary(feat["properties"])
     return feats
 
 
+AsOf = Annotated[int | None, Query(ge=1949, le=2100, description=AS_OF_DOC + " (the projects layer)", examples=[2016])]
+AsSeenBy = Annotated[str | None, Query(max_length=MAX_TEXT, description=AS_SEEN_BY_DOC + " (the projects layer)",
+                                       examples=["xigang-13th-fyp"])]
+
+
 @router.get("/export/zonemap.gpkg", summary="Every layer in one GeoPackage (for QGIS)",
             responses={200: {"content": {"application/geopackage+sqlite3": {"schema": {"type": "string", "format": "binary"}}},
                              "description": "a GeoPackage 1.3 file"}})
-def export_geopackage(request: Request, conn: ConnDep):
+def export_geopackage(request: Request, conn: ConnDep, as_of: AsOf = None, as_seen_by: AsSeenBy = None):
     """Zones, streets, projects (points; unlocated ones without geometry) and district outlines.
-    Built once per loaded data version (a few seconds), then served from memory."""
+    Built once per loaded data version and status view (a few seconds), then served from memory."""
     from geo.export import geopackage_bytes
 
+    view = status_view(as_of, as_seen_by, [p["id"] for p in zq.list_plans(conn)])
     fingerprint = request.app.state.data_version.get()
     cache = request.app.state.exports
-    data = cache.get(("gpkg", fingerprint)) if fingerprint else None
+    key = ("gpkg", fingerprint, view)
+    data = cache.get(key) if fingerprint else None
     if data is None:
-        data = geopackage_bytes({layer: _layer_features(conn, layer) for layer in EXPORT_LAYERS})
-        cache.clear()
-        cache[("gpkg", fingerprint)] = data
+        data = geopackage_bytes({layer: _layer_features(conn, layer, *view) for layer in EXPORT_LAYERS})
+        if len(cache) > 16:  # a few views per data version; never grows without bound
+            cache.clear()
+        cache[key] = data
     return Response(data, media_type=MEDIA_TYPES[Format.gpkg],
                     headers={"Content-Disposition": 'attachment; filename="zonemap.gpkg"'})
 
 
 @router.get("/export/{layer}.csv", summary="One layer as CSV (UTF-8 with BOM; lon/lat or WKT)",
             responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "CSV"}})
-def export_csv(conn: ConnDep, layer: Layer):
+def export_csv(conn: ConnDep, layer: Layer, as_of: AsOf = None, as_seen_by: AsSeenBy = None):
     """For spreadsheets: one row per feature, lists as JSON text, points as lon/lat, others as WKT."""
     if layer not in EXPORT_LAYERS:
         raise NotFound("layer", layer)
-    return respond(Format.csv, {}, features=_layer_features(conn, layer),
+    view = status_view(as_of, as_seen_by, [p["id"] for p in zq.list_plans(conn)])
+    return respond(Format.csv, {}, features=_layer_features(conn, layer, *view),
                    headers={"Content-Disposition": f'attachment; filename="zonemap-{layer}.csv"'})
 
 
 @router.get("/export/{layer}.geojson", summary="One layer as an RFC 7946 GeoJSON file, lists as JSON text",
             response_class=GeoJSONResponse, responses={200: {"description": "a GeoJSON FeatureCollection with flat properties"}})
-def export_geojson(conn: ConnDep, layer: Layer, crs: CrsParam = None):
+def export_geojson(conn: ConnDep, layer: Layer, crs: CrsParam = None, as_of: AsOf = None, as_seen_by: AsSeenBy = None):
     """A download for GIS clients: one geometry type per file, one value type per property. With
     ``crs`` other than 4326 the file carries a ``crs`` member QGIS reads, and says it is not RFC 7946."""
     from geo.export import flat_properties
@@ -395,6 +414,7 @@ def export_geojson(conn: ConnDep, layer: Layer, crs: CrsParam = None):
     if layer not in EXPORT_LAYERS:
         raise NotFound("layer", layer)
     out = api_crs(crs)
-    feats = [{**feat, "properties": flat_properties(feat["properties"])} for feat in reproject(conn, layer, _layer_features(conn, layer), out)]
+    view = status_view(as_of, as_seen_by, [p["id"] for p in zq.list_plans(conn)])
+    feats = [{**feat, "properties": flat_properties(feat["properties"])} for feat in reproject(conn, layer, _layer_features(conn, layer, *view), out)]
     return GeoJSONResponse({"type": "FeatureCollection", **members(out), "features": feats},
                            headers={"Content-Disposition": f'attachment; filename="zonemap-{layer}.geojson"'})

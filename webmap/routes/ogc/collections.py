@@ -20,6 +20,7 @@ from projects import queries as pq
 from projects.models import Project
 from projects.status import Status
 from webmap.errors import BadParameter, NotFound
+from webmap.params import status_view
 from zones import queries as zq
 from zones.catalog import ZONE_KINDS
 from zones.models import District, Street, Zone
@@ -47,10 +48,16 @@ class Collection:
     def geometry(self):
         return self.table.c.geom
 
+    def project_filter(self, conn: sa.Connection, filters: dict[str, str], bbox=None) -> pq.ProjectFilter:
+        """The projects' plain filters, with the status view (``as_of`` / ``as_seen_by``) checked."""
+        plain = {k: v for k, v in filters.items() if k not in ("as_of", "as_seen_by")}
+        as_of, as_seen_by = status_view(filters.get("as_of"), filters.get("as_seen_by"), [p["id"] for p in zq.list_plans(conn)])
+        return pq.ProjectFilter(bbox=bbox, **plain, as_of=as_of, as_seen_by=as_seen_by)
+
     def condition(self, conn: sa.Connection, filters: dict[str, str], bbox: tuple[float, float, float, float] | None):
         """The plain filters and a WGS84 bbox as one SQL condition."""
         if self.id == "projects":
-            return pq.project_condition(conn, pq.ProjectFilter(bbox=bbox, **filters))
+            return pq.project_condition(conn, self.project_filter(conn, filters, bbox))
         parts = [self.queryables[name].column == value for name, value in filters.items()]
         if bbox:
             env = db.envelope_expr(conn, bbox)
@@ -65,8 +72,12 @@ class Collection:
         q = sa.select(self.table.c.id).where(where).order_by(*order, self.table.c.id).limit(limit).offset(offset)
         return list(conn.execute(q).scalars())
 
-    def features(self, conn: sa.Connection, ids: list[str]) -> list[dict]:
-        """Flat GeoJSON features (lists as JSON text) of ``ids``, in that order."""
+    def features(self, conn: sa.Connection, ids: list[str], filters: dict[str, str] | None = None) -> list[dict]:
+        """Flat GeoJSON features (lists as JSON text) of ``ids``, in that order; projects' status
+        properties in the filters' status view (``as_of`` / ``as_seen_by``) when they give one."""
+        if self.id == "projects" and filters and ({"as_of", "as_seen_by"} & set(filters)):
+            f = self.project_filter(conn, filters)
+            return [_flat(x) for x in pq.project_features(conn, ids, as_of=f.as_of, as_seen_by=f.as_seen_by)]
         return [_flat(f) for f in self.build(conn, ids)]
 
     def geometries(self, conn: sa.Connection, ids: list[str]) -> dict[str, dict]:
@@ -82,6 +93,8 @@ class Collection:
         """Refuse plain filter values that cannot match anything by construction."""
         if self.id == "projects" and "status" in filters and filters["status"] not in STATUSES:
             raise BadParameter("status", f"expected one of {', '.join(STATUSES)}")
+        if self.id == "projects":
+            self.project_filter(conn, filters)  # as_of / as_seen_by: a year, a known plan, not both
         if self.id == "zones" and "kind" in filters and filters["kind"] not in ZONE_KINDS:
             raise BadParameter("kind", f"expected one of {', '.join(ZONE_KINDS)}")
 
@@ -161,7 +174,8 @@ COLLECTIONS: dict[str, Collection] = {c.id: c for c in (
             _q("geometry", _P.geom, "geometry", "the project's point (null when unlocated)"),
         ]),
         None,  # filled from a built feature below (the domain query decides the properties)
-        ("status", "zone", "plan", "industry", "street", "district", "kind"),
+        # as_of / as_seen_by: the status view (projects.timeline), as on /api/projects
+        ("status", "zone", "plan", "industry", "street", "district", "kind", "as_of", "as_seen_by"),
         pq.project_features,
         tile_properties=("id", "name_zh", "name_en", "kind", "status", "status_year", "district"),
         extra_geometries={"site": "site"},

@@ -273,7 +273,7 @@ def items(
     names = _properties(conn, c, properties)
     skip = _bool("skipGeometry", skip_geometry)
     matched = c.count(conn, where)
-    page = shape_features(conn, c, c.features(conn, c.ids(conn, where, order, limit, offset)), out, names, skip)
+    page = shape_features(conn, c, c.features(conn, c.ids(conn, where, order, limit, offset), filters), out, names, skip)
     links = [{"href": str(request.url), "rel": "self", "type": GEOJSON},
              link(request, "ogc_collection", "collection", JSON, collection_id=c.id)]
     if offset + len(page) < matched:

@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse, Response
 
 from geo import crs as gcrs
 from geo import tiles as gt
+from projects import queries as pq
 from webmap.deps import ConnDep
 from webmap.errors import OGC_ERROR_RESPONSES, NotFound
 from webmap.routes.ogc import collections as oc
@@ -133,8 +134,13 @@ def tile_layer(conn, c: oc.Collection, filters: dict[str, str], cql, z: int) -> 
     if cql is not None:
         where = sa.and_(where, cql)
     props = {n: c.queryables[n].column for n in c.tile_properties}
+    status = c.queryables["status"].column if "status" in c.queryables else None
+    if c.id == "projects":  # the status view (as_of / as_seen_by) colours and counts the tile too
+        view = pq.view_columns(c.project_filter(conn, filters))
+        props.update({n: view[n] for n in ("status", "status_year") if n in props})
+        status = view["status"]
     cluster = c.id == "projects" and z < CLUSTER_BELOW
-    counts = {f"n_{s}": c.queryables["status"].column == s for s in oc.STATUSES} if cluster else {}
+    counts = {f"n_{s}": status == s for s in oc.STATUSES} if cluster else {}
     return gt.Layer(c.id, c.table.name, c.geometry, props, where, cluster=cluster, counts=counts)
 
 
