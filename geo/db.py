@@ -241,6 +241,53 @@ def bulk_insert(conn: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
         cur.close()
 
 
+def in_list_sql(engine_or_conn, column: str, param: str) -> str:
+    """Condition: ``column`` is one of the values of the list bound as ``param`` (see
+    :func:`list_param`) — one parameter however long the list, so nothing is compiled per value."""
+    if engine_or_conn.dialect.name == "sqlite":
+        return f"{column} IN (SELECT value FROM json_each({param}))"
+    return f"{column} = ANY(CAST({param} AS text[]))"
+
+
+def list_param(engine_or_conn, values: list[str]):
+    """A list of text values as one bound parameter for :func:`in_list_sql`."""
+    if engine_or_conn.dialect.name == "sqlite":
+        import json
+
+        return json.dumps(list(values), ensure_ascii=False)
+    return list(values)
+
+
+def json_array_sql(engine_or_conn, value: str, from_where: str, order: str) -> str:
+    """A scalar sub-select: the JSON array of ``value`` over the rows of ``from_where``, in ``order``
+    (``[]`` when there are none); ``value`` may be a :func:`json_object_sql`. SQLite aggregates an
+    ordered sub-select (``json_group_array`` keeps the rows' order; ``json()`` keeps an object an
+    object through it), PostgreSQL ``json_agg … ORDER BY``. Read the result with :func:`json_value`."""
+    if engine_or_conn.dialect.name == "sqlite":
+        item = "json(v)" if value.startswith("json_object(") else "v"
+        return f"(SELECT json_group_array({item}) FROM (SELECT {value} AS v FROM {from_where} ORDER BY {order}))"
+    # As text: orjson reads it faster than the driver's own JSON loader would.
+    return f"(SELECT coalesce(json_agg({value} ORDER BY {order}), '[]'::json)::text FROM {from_where})"
+
+
+def json_object_sql(engine_or_conn, **fields: str) -> str:
+    """A JSON object of SQL expressions, keys in the given order."""
+    pairs = ", ".join(f"'{k}', {v}" for k, v in fields.items())
+    if engine_or_conn.dialect.name == "sqlite":
+        return f"json_object({pairs})"
+    return f"json_build_object({pairs})"
+
+
+def json_value(value):
+    """A JSON value read back from :func:`json_array_sql`: PostgreSQL's driver parses it, SQLite
+    gives its text."""
+    if isinstance(value, (str, bytes)):
+        import orjson
+
+        return orjson.loads(value)
+    return value
+
+
 def envelope_sql(engine_or_conn, minx: str, miny: str, maxx: str, maxy: str) -> str:
     """SQL for a WGS84 rectangle from four bound parameter names (e.g. ``':minx'``)."""
     if engine_or_conn.dialect.name == "sqlite":
