@@ -226,7 +226,7 @@ def _sort(text: str | None) -> list[tuple[str, bool]]:
 def _filter(request: Request, conn, q: ProjectQuery, geometry: dict | None = None) -> pq.ProjectFilter:
     """The database filter for a query (checks every value, names the parameter at fault)."""
     settings = request.app.state.settings
-    as_of, as_seen_by = status_view(q.as_of, q.as_seen_by, [p["id"] for p in zq.list_plans(conn)])
+    as_of, as_seen_by = status_view(q.as_of, q.as_seen_by, [p["id"] for p in zq.list_plans(conn)] if q.as_seen_by is not None else [])
     plan_id = _plan_id(conn, q.plan, vars(q)["document"])  # vars: reading a deprecated field warns
     _require(conn, "zones", "zone", q.zone, "zone")
     _require(conn, "industries", "industry", q.industry, "industry")

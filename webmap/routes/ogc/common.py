@@ -31,6 +31,11 @@ def fingerprint(conn: sa.Connection) -> str:
     return conn.execute(sa.text("SELECT fingerprint FROM dataset_info")).scalar() or ""
 
 
+def request_fingerprint(request: Request, conn: sa.Connection) -> str:
+    """The fingerprint the HTTP layer already read for this request (webmap.middleware), else read."""
+    return request.scope.get("state", {}).get("zonemap_fingerprint") or fingerprint(conn)
+
+
 def cached(request: Request, conn: sa.Connection, key: Hashable, compute: Callable[[], object], fp: str | None = None):
     """``compute()`` once per data fingerprint and key (a bounded LRU per worker): the data change
     only at ``zonemap load``, which changes the fingerprint."""
@@ -38,7 +43,7 @@ def cached(request: Request, conn: sa.Connection, key: Hashable, compute: Callab
     if store is None:
         store = OrderedDict()
         request.app.state.ogc_cache = store
-    full = (fp if fp is not None else fingerprint(conn), key)
+    full = (fp if fp is not None else request_fingerprint(request, conn), key)
     if full in store:
         store.move_to_end(full)
         return store[full]
