@@ -37,7 +37,7 @@ WGS84 = 4326
 METRIC_CRS = 32651  # UTM 51N
 
 # Where a WGS84 coordinate of Dalian can plausibly be: a generous box around the municipality.
-DALIAN_BOUNDS = (120.5, 38.5, 123.5, 40.2)
+DALIAN_BOUNDS = (120.5, 38.5, 123.6, 40.3)  # the municipal outline reaches 123.51 E, 40.20 N
 
 OGC_CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 EPSG_URI = "http://www.opengis.net/def/crs/EPSG/0/{code}"

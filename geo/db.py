@@ -37,20 +37,25 @@ def is_sqlite(url: str | sa.URL) -> bool:
     return sa.make_url(url).get_backend_name() == "sqlite"
 
 
-# No JIT: spatial functions carry high cost estimates, so PostgreSQL JIT-compiles short queries (a
-# vector tile over 100,000 projects spent 1.9 s compiling for 0.1 s of work).
-PG_CONNECT_OPTIONS = "-c jit=off"
+# prepare_threshold=None: a server-side prepared statement keeps the table it was planned on
+# across a schema rename; without them every statement resolves names on the current schema.
+# No JIT: spatial functions carry high cost estimates, so PostgreSQL JIT-compiles short
+# queries (a vector tile over 100,000 projects spent 1.9 s compiling for 0.1 s of work).
+PG_CONNECT_ARGS = {"prepare_threshold": None, "options": "-c jit=off"}
 
 
-def make_engine(url: str, **kwargs) -> sa.Engine:
+def make_engine(url: str, *, loader: bool = False, creator=None) -> sa.Engine:
     """Create an engine for ``url``: a SpatiaLite file or a PostGIS database.
 
     For SQLite URLs the SpatiaLite extension is loaded on every connection; if the standard
     ``sqlite3`` module cannot load extensions, ``pysqlite3`` (``pysqlite3-binary``) is used.
-    ``kwargs`` go to :func:`sqlalchemy.create_engine` (PostgreSQL only).
+    On PostGIS the tables live in the schema :data:`DATA_SCHEMA` (first on every connection's
+    search path) and each transaction of a reader holds the swap lock shared, so that a reload
+    (``loader=True``: the engine of ``zonemap load``) swaps the data between two requests.
+    ``creator`` (PostgreSQL): makes the DBAPI connections (read replicas: :func:`make_read_engine`).
     """
     if not is_sqlite(url):
-        return sa.create_engine(url, pool_pre_ping=True, connect_args={"options": PG_CONNECT_OPTIONS}, **kwargs)
+        return _postgis_engine(url, loader, creator)
     os.environ.setdefault("SPATIALITE_LIBRARY_PATH", "mod_spatialite")
     path = sa.make_url(url).database
     if path and path != ":memory:":
@@ -66,7 +71,7 @@ def make_engine(url: str, **kwargs) -> sa.Engine:
                 "pip install pysqlite3-binary."
             ) from exc
         kwargs["module"] = pysqlite
-    engine = sa.create_engine(url, **kwargs)
+    engine = sa.create_engine(url, hide_parameters=True, **kwargs)
     # transaction=True: InitSpatialMetaData in one transaction (0.1 s instead of ~18 s per file).
     event.listen(engine, "connect", lambda conn, rec: load_spatialite(conn, rec, transaction=True))
     # SQLite does not enforce foreign keys unless asked, per connection.
@@ -101,7 +106,7 @@ def make_read_engine(url: str, replica_urls: list[str] | tuple[str, ...] = ()) -
         order = [targets[(first + i) % len(targets)] for i in range(len(targets))] + [primary]
         for n, (cargs, cparams) in enumerate(order):
             try:
-                return dialect.dbapi.connect(*cargs, **{**cparams, "options": PG_CONNECT_OPTIONS})
+                return dialect.dbapi.connect(*cargs, **{**cparams, **PG_CONNECT_ARGS})
             except dialect.dbapi.OperationalError:
                 if n == len(order) - 1:
                     raise
@@ -321,6 +326,122 @@ def predicate_sql(engine_or_conn, call: str) -> str:
         return f"{call} = 1"
     return call
 
+
+# --- PostGIS: the data lives in one schema that `zonemap load` replaces whole -------------------
+# The loader builds the new data in a schema of its own, verifies it, then renames it to
+# DATA_SCHEMA in a short transaction. Every reader transaction holds SWAP_LOCK_KEY shared; the swap
+# takes it exclusively for the instant of the rename: a request sees the old data or the new,
+# never a mix, and never a lock on a table (no deadlock with readers).
+DATA_SCHEMA = "zonemap"
+SWAP_LOCK_KEY = 0x7A6F6E656D6170  # "zonemap" in ASCII
+
+
+def _postgis_engine(url: str, loader: bool, creator=None) -> sa.Engine:
+    extra = {"creator": creator} if creator is not None else {}
+    engine = sa.create_engine(url, pool_pre_ping=True, hide_parameters=True, connect_args=dict(PG_CONNECT_ARGS), **extra)
+
+    def on_connect(dbapi_conn, record):
+        # The data schema first, then whatever the database's search path was (PostGIS's
+        # functions and types live there, usually in public).
+        with dbapi_conn.cursor() as cur:
+            cur.execute("SHOW search_path")
+            base = cur.fetchone()[0]
+            record.info["base_search_path"] = base
+            cur.execute("SELECT set_config('search_path', %s, false)", (f"{DATA_SCHEMA}, {base}",))
+        dbapi_conn.commit()
+
+    event.listen(engine, "connect", on_connect)
+    if not loader:
+        def on_begin(conn):
+            conn.connection.dbapi_connection.execute("SELECT pg_advisory_xact_lock_shared(%s)", (SWAP_LOCK_KEY,))
+
+        event.listen(engine, "begin", on_begin)
+    return engine
+
+
+def use_schema(conn: sa.Connection, schema: str) -> None:
+    """For the rest of ``conn``'s transaction, unqualified table names mean ``schema`` (PostGIS)."""
+    base = conn.connection.info.get("base_search_path", "public")
+    conn.execute(sa.text("SELECT set_config('search_path', :p, true)"), {"p": f"{schema}, {base}"})
+
+
+# --- Writing geometry, and verifying the spatial structure of a new database ------------------
+# Geometries go in as WKB: SpatiaLite's WKT parser is quadratic and gives up (NULL) between 400k
+# and 500k vertices; WKB is read in linear time on both databases.
+
+def geom_from_wkb(engine_or_conn, param) -> sa.ColumnElement:
+    """SQL turning a WKB bound parameter into a WGS84 geometry."""
+    if engine_or_conn.dialect.name == "sqlite":
+        return sa.func.GeomFromWKB(param, SRID)
+    return sa.func.ST_GeomFromWKB(param, SRID)
+
+
+def geom_as_wkb(column) -> sa.ColumnElement:
+    """SQL giving a geometry column as WKB bytes (the same function name on both databases)."""
+    return sa.func.ST_AsBinary(column, type_=sa.LargeBinary)
+
+
+def add_spatialite_geometry(conn: sa.Connection, table: str, column: str, geometry_type: str, indexed: bool) -> None:
+    """Register a (BLOB) column as a SpatiaLite geometry column, with its R*Tree when ``indexed``.
+
+    SpatiaLite reports failures of these functions by printing and returning 0, not by raising
+    (a full disk gave a database without metadata or indexes): the return values are checked.
+    """
+    ok = conn.execute(sa.text("SELECT RecoverGeometryColumn(:t, :c, :srid, :gt, 'XY')"),
+                      {"t": table, "c": column, "srid": SRID, "gt": geometry_type}).scalar()
+    if ok != 1:
+        raise RuntimeError(f"SpatiaLite could not register the geometry column {table}.{column}")
+    if indexed:
+        ok = conn.execute(sa.text("SELECT CreateSpatialIndex(:t, :c)"), {"t": table, "c": column}).scalar()
+        if ok != 1:
+            raise RuntimeError(f"SpatiaLite could not create the spatial index of {table}.{column}")
+
+
+_SPATIALITE_TYPE_CODES = {"POINT": 1, "LINESTRING": 2, "POLYGON": 3, "MULTIPOINT": 4,
+                          "MULTILINESTRING": 5, "MULTIPOLYGON": 6, "GEOMETRYCOLLECTION": 7}
+
+
+def spatial_structure_problems(conn: sa.Connection, expected: list[tuple[str, str, str, bool]],
+                               schema: str | None = None) -> list[str]:
+    """What is missing from a new database's spatial structure; empty when all is well.
+
+    ``expected``: (table, column, geometry type, indexed) for every declared geometry column.
+    SpatiaLite: the spatial metadata, each column registered with its type and SRID, each R*Tree
+    present and consistent with its table. PostGIS (tables in ``schema``): each column in
+    ``geometry_columns`` with its type and SRID, each GiST index present.
+    """
+    problems = []
+    if conn.dialect.name == "sqlite":
+        if conn.execute(sa.text("SELECT CheckSpatialMetaData()")).scalar() != 3:
+            return ["SpatiaLite's spatial metadata tables are missing or incomplete"]
+        rows = conn.execute(sa.text(
+            "SELECT f_table_name, f_geometry_column, geometry_type, srid, spatial_index_enabled FROM geometry_columns"))
+        found = {(t.lower(), c.lower()): (gt, srid, idx) for t, c, gt, srid, idx in rows}
+        for table, column, gtype, indexed in expected:
+            got = found.get((table, column))
+            if got is None:
+                problems.append(f"geometry column {table}.{column} is not registered in geometry_columns")
+                continue
+            if got[0] != _SPATIALITE_TYPE_CODES[gtype] or got[1] != SRID:
+                problems.append(f"geometry column {table}.{column} is registered as type {got[0]}, SRID {got[1]}")
+            if indexed:
+                if got[2] != 1:
+                    problems.append(f"the spatial index of {table}.{column} is not enabled")
+                elif conn.execute(sa.text("SELECT CheckSpatialIndex(:t, :c)"), {"t": table, "c": column}).scalar() != 1:
+                    problems.append(f"the spatial index of {table}.{column} is missing or inconsistent with the table")
+        return problems
+    rows = conn.execute(sa.text(
+        "SELECT f_table_name, f_geometry_column, type, srid FROM geometry_columns WHERE f_table_schema = :s"), {"s": schema})
+    found = {(t, c): (gt, srid) for t, c, gt, srid in rows}
+    gist = {(t, d) for t, d in conn.execute(sa.text(
+        "SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = :s AND indexdef ILIKE '%USING gist%'"), {"s": schema})}
+    for table, column, gtype, indexed in expected:
+        got = found.get((table, column))
+        if got is None or got[0].upper() != gtype or got[1] != SRID:
+            problems.append(f"geometry column {table}.{column} is missing or not a {gtype} in SRID {SRID} (found {got})")
+        if indexed and not any(t == table and f"({column})" in d for t, d in gist):
+            problems.append(f"the GiST index of {table}.{column} is missing")
+    return problems
 
 def geom_from_wkb_sql(engine_or_conn, param: str) -> str:
     """SQL turning a WKB bound parameter into a WGS84 geometry (no WKT parsing: it is quadratic in

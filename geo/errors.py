@@ -30,3 +30,18 @@ class DataError(Exception):
         self.problems = problems
         lines = "\n".join(f"  - {p}" for p in problems)
         super().__init__(f"{len(problems)} problem(s) in the data files:\n{lines}")
+
+
+class WriteError(Exception):
+    """The database could not be written (no space, no permission, a read-only file system, a
+    database refusal, or a new database that failed its verification). Nothing was changed: the
+    message says what happened and where, never the rows or the SQL."""
+
+
+def excerpt(value, limit: int = 60) -> str:
+    """``repr`` of ``value``, cut to about ``limit`` characters: error messages quote the bad
+    value without dumping a 12 KB row or a million coordinates."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text)} characters)"

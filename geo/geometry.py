@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+import shapely
 from shapely import force_2d
 from shapely.geometry import MultiLineString, MultiPolygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
@@ -23,9 +26,11 @@ def parse_geometry(obj: dict | None, expected: str) -> BaseGeometry:
     if not obj:
         raise ValueError("geometry is missing")
     try:
-        geom = shape(obj)
+        # GEOS's own GeoJSON reader: C speed (shapely.geometry.shape builds rings point by point in
+        # Python: 0.35 s for the 30k vertices of the district outlines).
+        geom = shapely.from_geojson(json.dumps(obj))
     except Exception as exc:  # shapely raises several types for malformed input
-        raise ValueError(f"geometry cannot be read: {exc}") from exc
+        raise ValueError(f"geometry cannot be read: {str(exc)[:200]}") from exc
     if geom.geom_type != expected and PROMOTE.get(geom.geom_type) != expected:
         raise ValueError(f"expected a {expected}, found a {geom.geom_type}")
     if geom.is_empty:

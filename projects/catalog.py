@@ -18,10 +18,21 @@ PROJECT_KINDS = (
 STATUSES = tuple(s.value for s in Status)
 STATEMENTS = tuple(s.value for s in Statement)
 
+# Every field each kind of record may carry (anything else is reported as unknown). A new field
+# is one more name here, read by the check function below.
+INDUSTRY_GROUP_FIELDS = ("id", "name_zh", "name_en", "cite")
+INDUSTRY_FIELDS = (*INDUSTRY_GROUP_FIELDS, "groups")
+PROJECT_FIELDS = ("id", "name_zh", "name_en", "aliases", "alias_note", "kind", "district", "industries", "streets", "mentions")
+MENTION_FIELDS = ("plan", "section", "status_words", "status", "status_note", "year", "zone_as_written", "zone",
+                  "zone_note", "industries", "investment", "quote",
+                  "statement", "target_status", "statement_note", "status_change_reason")
+# A mention outside its project's entry (the top-level ``mentions:`` section) names the project.
+STANDALONE_MENTION_FIELDS = ("project", *MENTION_FIELDS)
 
-def check_industry_group(raw, file: str, problems: list[DataProblem]) -> dict:
+
+def check_industry_group(raw, file: str, problems: list[DataProblem], fields=INDUSTRY_GROUP_FIELDS) -> dict:
     """One industry group record → a row for ``industry_groups``."""
-    c = RecordChecker(problems, file, raw)
+    c = RecordChecker(problems, file, raw, fields=fields)
     cite = c.cite() or {}
     return {
         "id": c.slug(), "name_zh": c.text("name_zh"), "name_en": c.text("name_en"),
@@ -31,14 +42,14 @@ def check_industry_group(raw, file: str, problems: list[DataProblem]) -> dict:
 
 def check_industry(raw, file: str, problems: list[DataProblem]) -> dict:
     """One industry record → a row for ``industries`` (``_groups``: its group ids)."""
-    row = check_industry_group(raw, file, problems)
+    row = check_industry_group(raw, file, problems, fields=INDUSTRY_FIELDS)
     row["_groups"] = RecordChecker(problems, file, raw).id_list("groups") if isinstance(raw, dict) else []
     return row
 
 
 def check_project(raw, file: str, problems: list[DataProblem]) -> tuple[dict, list[dict]]:
     """One project record → a row for ``projects`` and rows for its inline mentions."""
-    c = RecordChecker(problems, file, raw)
+    c = RecordChecker(problems, file, raw, fields=PROJECT_FIELDS)
     project = {
         "id": c.slug(),
         "name_zh": c.text("name_zh"),
@@ -63,7 +74,8 @@ def check_project(raw, file: str, problems: list[DataProblem]) -> tuple[dict, li
 
 def check_mention(raw, file: str, problems: list[DataProblem], project_id: str | None = None, where: str | None = None) -> dict:
     """One mention (inline in a project, or top-level with ``project``) → a row for ``mentions``."""
-    c = RecordChecker(problems, file, raw, item=where)
+    c = RecordChecker(problems, file, raw, item=where,
+                      fields=MENTION_FIELDS if project_id is not None else STANDALONE_MENTION_FIELDS)
     if project_id is None:
         project_id = c.slug("project")
         c.item = f"mention of {project_id}"
@@ -96,6 +108,14 @@ def check_mention(raw, file: str, problems: list[DataProblem], project_id: str |
         "zone_id": c.slug("zone") if c.record.get("zone") is not None else None,
         "zone_note": c.text("zone_note", required=False),
         "industries": c.id_list("industries"),
-        "investment": c.text("investment", required=False) if not isinstance(c.record.get("investment"), (int, float)) else str(c.record["investment"]),
+        "investment": _investment(c),
         "quote": c.text("quote", max_len=MAX_QUOTE),
     }
+
+
+def _investment(c: RecordChecker) -> str | None:
+    """An investment as written (text), or a plain number written without its unit."""
+    value = c.record.get("investment")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value) if value == value and abs(value) != float("inf") else c.text("investment", required=False)
+    return c.text("investment", required=False)

@@ -7,26 +7,40 @@ problem with its file, entry id, field and what was expected.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from geo.crs import buffer_metres
-from geo.errors import DataError, DataProblem
-from geo.geojson import read_layer
+from geo.errors import DataError, DataProblem, excerpt
+from geo.geojson import MAX_VERTICES, LayerSpec, read_layer
 from geo.geometry import normalise
-from projects.extract.fields import reviewed
-from projects.catalog import check_industry, check_industry_group, check_mention, check_project
+from geo.records import MAX_YAML_BYTES, RecordChecker, check_row, load_yaml, read_file_text
+from projects import models as pm
 from projects import timeline
+from projects.catalog import check_industry, check_industry_group, check_mention, check_project
+from projects.extract.fields import reviewed
+from zones import models as zm
 from zones.catalog import check_layout, check_plan, check_street
 
 SECTIONS = ("plans", "layouts", "industry_groups", "industries", "streets", "projects", "mentions")
+
+# The layers of the data folder, one line each: files, geometry type, the property naming the
+# catalog id, and every further property a feature may carry. A required layer must have at least
+# one file with features; every *.geojson under geometry/ must belong to a layer.
+LAYERS = {
+    "zones": LayerSpec("geometry", "zones", "MultiPolygon", "zone", ("name_zh",)),
+    "zone_lines": LayerSpec("geometry", "zone_lines", "MultiLineString", "zone", ("name_zh", "corridor_m"), required=False),
+    "streets": LayerSpec("geometry", "streets", "MultiLineString", "street", ("name_zh",)),
+    "project_points": LayerSpec("geometry", "project_points", "Point", "project", ("name_zh",)),
+    "project_sites": LayerSpec("geometry", "project_sites", "MultiPolygon", "project", ("name_zh",), required=False),
+    "districts": LayerSpec("reference", "dalian_districts", "MultiPolygon", "adcode", ("name_zh", "pinyin", "level"),
+                           provenance=False, split=False),
+}
+DISTRICT_LEVELS = ("city", "district", "county_city", "county")
 
 
 @dataclass
@@ -58,25 +72,38 @@ class Dataset:
 def read_catalog_files(catalog_dir: Path, problems: list[DataProblem]) -> dict[str, list[tuple[str, object]]]:
     """Every top-level section of every ``*.yaml`` file, as (file label, raw record) pairs."""
     sections: dict[str, list[tuple[str, object]]] = {s: [] for s in SECTIONS}
-    files = sorted(catalog_dir.glob("*.yaml"))
+    try:
+        files = sorted(catalog_dir.glob("*.yaml"))
+        strays = sorted(catalog_dir.glob("*.yml"))
+    except OSError as exc:
+        problems.append(DataProblem(str(catalog_dir), None, None, f"cannot read the folder: {exc.strerror or exc}"))
+        return sections
+    for path in strays:
+        problems.append(DataProblem(f"catalog/{path.name}", None, None, "catalog files end in .yaml (this one would be ignored)"))
     if not files:
         problems.append(DataProblem(str(catalog_dir), None, None, "no catalog files (*.yaml) found"))
     for path in files:
         label = f"catalog/{path.name}"
-        try:
-            doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (UnicodeDecodeError, yaml.YAMLError) as exc:
-            problems.append(DataProblem(label, None, None, f"not valid UTF-8 YAML: {exc}"))
+        text = read_file_text(path, label, problems, MAX_YAML_BYTES, "YAML")
+        if text is None:
             continue
+        before = len(problems)
+        doc = load_yaml(text, label, problems)
+        if len(problems) > before:
+            continue
+        if doc is None:  # nothing but comments, or nothing at all
+            doc = {}
         if not isinstance(doc, dict):
-            problems.append(DataProblem(label, None, None, "expected a mapping of sections (plans, layouts, projects …)"))
+            problems.append(DataProblem(label, None, None, f"expected a mapping of sections (plans, layouts, projects …), found {excerpt(doc)}"))
             continue
+        if not doc:
+            problems.append(DataProblem(label, None, None, "the file is empty: delete it or add entries"))
         for key, records in doc.items():
             if key not in sections:
-                problems.append(DataProblem(label, None, key, f"unknown section; expected one of {', '.join(SECTIONS)}"))
+                problems.append(DataProblem(label, None, excerpt(key, 40).strip("'"), f"unknown section; expected one of {', '.join(SECTIONS)}"))
                 continue
             if not isinstance(records, list):
-                problems.append(DataProblem(label, None, key, "expected a list of entries"))
+                problems.append(DataProblem(label, None, key, f"expected a list of entries, found {excerpt(records)}"))
                 continue
             # Draft entries (zonemap extract): pending ones are errors, rejected ones are skipped.
             sections[key].extend((label, r) for r in reviewed(key, label, records, problems))
@@ -96,14 +123,19 @@ def _unique(rows: list[dict], kind: str, problems: list[DataProblem]) -> dict[st
     return seen
 
 
-def read_dataset(data_dir: Path, seeds_dir: Path | None = None) -> Dataset:
+def read_dataset(data_dir: Path, seeds_dir: Path | None = None, max_vertices: int = MAX_VERTICES) -> Dataset:
     """Read and validate everything under ``data_dir``; raise :class:`DataError` on any problem.
 
     When ``seeds_dir`` (the plan documents) is given, every quote must be a verbatim substring
-    of its document (whitespace normalised).
+    of its document (whitespace normalised). A feature may have at most ``max_vertices`` vertices.
     """
     problems: list[DataProblem] = []
+    if not data_dir.is_dir():
+        raise DataError([DataProblem(str(data_dir), None, None, "the data folder does not exist (or is not a folder)")])
     sections = read_catalog_files(data_dir / "catalog", problems)
+    # A catalog file that cannot be read leaves ids undefined: "unknown id" reports would only
+    # repeat that problem, so references are checked only against a complete catalog.
+    complete = not problems
     ds = Dataset()
 
     def rows(section, check):
@@ -144,7 +176,8 @@ def read_dataset(data_dir: Path, seeds_dir: Path | None = None) -> Dataset:
 
     def resolve(row, field, value, table, kind):
         if value is not None and value not in table:
-            problems.append(DataProblem(row["_file"], row.get("id") or f"mention of {row.get('project_id')}", field, f"unknown {kind} {value!r}"))
+            if complete:
+                problems.append(DataProblem(row["_file"], row.get("id") or f"mention of {row.get('project_id')}", field, f"unknown {kind} {excerpt(value)}"))
             return False
         return True
 
@@ -177,15 +210,20 @@ def read_dataset(data_dir: Path, seeds_dir: Path | None = None) -> Dataset:
         for ind in m["industries"]:
             resolve(m, "industries", ind, industries, "industry")
     _dedupe_links(ds)
+    _check_columns(ds, problems)
 
     if seeds_dir is not None:
         check_quotes(ds, plans, seeds_dir, problems)
 
-    _attach_geometry(ds, data_dir, zones, streets, projects, problems)
+    _attach_geometry(ds, data_dir, zones, streets, projects, problems, max_vertices, complete)
     for z in ds.zones:
         if z["geom"] is not None and z["unmapped_reason"]:
             problems.append(DataProblem(z["_file"], z["id"], "unmapped_reason", "the zone has geometry now: remove the reason it had none"))
-    _read_districts(ds, data_dir, problems)
+        elif z["geom"] is None and not z["unmapped_reason"] and z["id"] is not None and complete:
+            # A zone file gone missing must not silently cut the project↔zone join.
+            problems.append(DataProblem(z["_file"], z["id"], "geometry", "the zone has no polygon in geometry/zones*.geojson (nor a "
+                                        "line in geometry/zone_lines*.geojson) and no unmapped_reason saying why"))
+    _read_districts(ds, data_dir, problems, max_vertices)
 
     if problems:
         raise DataError(problems)
@@ -293,25 +331,52 @@ def check_quotes(ds: Dataset, plans: dict[str, dict], seeds_dir: Path, problems:
         check(m, m["plan_id"], "quote", f"mention of {m['project_id']} in {m['plan_id']}")
 
 
-def _attach_geometry(ds, data_dir: Path, zones, streets, projects, problems) -> None:
-    gdir = data_dir / "geometry"
+def _check_columns(ds: Dataset, problems: list[DataProblem]) -> None:
+    """Every value must fit its database column (lengths and types come from the tables)."""
+    tables = [(ds.plans, zm.Plan.__table__, {}), (ds.layouts, zm.Layout.__table__, {"plan_id": "plan"}),
+              (ds.zones, zm.Zone.__table__, {"plan_id": "plan", "layout_id": "layout"}),
+              (ds.streets, zm.Street.__table__, {"plan_id": "cite.plan"}),
+              (ds.industry_groups, pm.IndustryGroup.__table__, {"plan_id": "cite.plan"}),
+              (ds.industries, pm.Industry.__table__, {"plan_id": "cite.plan"}),
+              (ds.projects, pm.Project.__table__, {}),
+              (ds.mentions, pm.Mention.__table__, {"plan_id": "plan", "zone_id": "zone", "project_id": "project"})]
+    for rows, table, fields in tables:
+        for row in rows:
+            item = row.get("id") or (f"mention of {row.get('project_id')}" if "project_id" in row else None)
+            check_row(row, table, problems, row["_file"], excerpt(item, 60).strip("'") if item else None, fields)
 
-    def layer(name, expected, id_prop, table, kind):
-        # A layer may be split over several files of one geometry type: zones.geojson,
-        # zones_shahekou.geojson … (name stem + optional _suffix).
-        stem = name.removesuffix(".geojson")
+
+def _layer_features(spec: LayerSpec, data_dir: Path, problems: list[DataProblem], max_vertices: int):
+    files = spec.files(data_dir)
+    if spec.required and not files:
+        name = f"{spec.folder}/{spec.stem}.geojson" + (f" (or {spec.stem}_*.geojson)" if spec.split else "")
+        problems.append(DataProblem(name, None, None, "missing: this layer is required"))
+    for path in files:
+        yield from read_layer(path, spec, problems, label=f"{spec.folder}/{path.name}", max_vertices=max_vertices)
+
+
+def _attach_geometry(ds, data_dir: Path, zones, streets, projects, problems, max_vertices: int = MAX_VERTICES,
+                     complete: bool = True) -> None:
+    gdir = data_dir / "geometry"
+    try:
+        strays = [p for p in sorted(gdir.glob("*.geojson")) if not any(s.folder == "geometry" and s.owns(p) for s in LAYERS.values())]
+    except OSError:
+        strays = []
+    for path in strays:
+        known = ", ".join(f"{s.stem}[_*].geojson" for s in LAYERS.values() if s.folder == "geometry")
+        problems.append(DataProblem(f"geometry/{path.name}", None, None, f"belongs to no layer (it would be ignored); layer files are {known}"))
+
+    def layer(name, table, kind):
+        spec = LAYERS[name]
         out, where = {}, {}
-        for path in sorted(gdir.glob(f"{stem}*.geojson")):
-            if path.stem != stem and not path.stem.startswith(stem + "_"):
-                continue
-            label = f"geometry/{path.name}"
-            for f in read_layer(path, expected, id_prop, problems, label=label):
-                if f.id not in table:
-                    problems.append(DataProblem(label, f.id, id_prop, f"unknown {kind} id: not in the catalog"))
-                elif f.id in out:
-                    problems.append(DataProblem(label, f.id, id_prop, f"more than one feature for this {kind} (also in {where[f.id]})"))
-                else:
-                    out[f.id], where[f.id] = f, label
+        for f in _layer_features(spec, data_dir, problems, max_vertices):
+            if f.id not in table:
+                if complete:
+                    problems.append(DataProblem(f.label, f.id, spec.id_property, f"unknown {kind} id: not in the catalog"))
+            elif f.id in out:
+                problems.append(DataProblem(f.label, f.id, spec.id_property, f"more than one feature for this {kind} (also in {where[f.id]})"))
+            else:
+                out[f.id], where[f.id] = f, f.label
         return out
 
     def provenance(row, f, accuracy_field="accuracy_m"):
@@ -324,18 +389,18 @@ def _attach_geometry(ds, data_dir: Path, zones, streets, projects, problems) -> 
     for p in ds.projects:
         p.update(geom=None, site=None, placement=None, location_accuracy_m=None, confidence=None)
 
-    polys = layer("zones.geojson", "MultiPolygon", "zone", zones, "zone")
-    lines = layer("zone_lines.geojson", "MultiLineString", "zone", zones, "zone")
+    polys = layer("zones", zones, "zone")
+    lines = layer("zone_lines", zones, "zone")
     for zid, f in polys.items():
         zones[zid]["geom"] = f.geom
         provenance(zones[zid], f)
     for zid, f in lines.items():
         width = f.properties.get("corridor_m")
         if isinstance(width, bool) or not isinstance(width, (int, float)) or not 0 < width <= 5000:
-            problems.append(DataProblem("geometry/zone_lines.geojson", zid, "corridor_m", f"expected the corridor half-width in metres (0–5000), found {width!r}"))
+            problems.append(DataProblem(f.label, zid, "corridor_m", f"expected the corridor half-width in metres (0–5000), found {excerpt(width)}"))
             continue
         if zid in polys:
-            problems.append(DataProblem("geometry/zone_lines.geojson", zid, "zone", "zone has both a polygon and a corridor line; keep one"))
+            problems.append(DataProblem(f.label, zid, "zone", f"zone has both a polygon (in {polys[zid].label}) and a corridor line; keep one"))
             continue
         z = zones[zid]
         z["centreline"], z["corridor_m"] = f.geom, float(width)
@@ -343,12 +408,12 @@ def _attach_geometry(ds, data_dir: Path, zones, streets, projects, problems) -> 
         provenance(z, f)
         z["placement"] = f"{f.placement}; polygon = centreline buffered {width:g} m in EPSG:32651"
 
-    for sid, f in layer("streets.geojson", "MultiLineString", "street", streets, "street").items():
+    for sid, f in layer("streets", streets, "street").items():
         streets[sid]["geom"] = f.geom
         provenance(streets[sid], f)
 
-    points = layer("project_points.geojson", "Point", "project", projects, "project")
-    sites = layer("project_sites.geojson", "MultiPolygon", "project", projects, "project")
+    points = layer("project_points", projects, "project")
+    sites = layer("project_sites", projects, "project")
     for pid, f in points.items():
         projects[pid]["geom"] = f.geom
         provenance(projects[pid], f, "location_accuracy_m")
@@ -365,21 +430,20 @@ def corridor(line: BaseGeometry, half_width_m: float) -> BaseGeometry:
     return normalise(buffer_metres(line, half_width_m), "MultiPolygon")
 
 
-def _read_districts(ds: Dataset, data_dir: Path, problems: list[DataProblem]) -> None:
-    path = data_dir / "reference" / "dalian_districts.geojson"
-    if not path.exists():
-        return
-    label = "reference/dalian_districts.geojson"
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        problems.append(DataProblem(label, None, None, f"not valid UTF-8 JSON: {exc}"))
-        return
-    for f in doc.get("features", []):
-        props = f.get("properties") or {}
-        geom = normalise(shape(f["geometry"]), "MultiPolygon")
-        ds.districts.append({
-            "id": props.get("adcode"), "name_zh": props.get("name_zh"), "pinyin": props.get("pinyin"),
-            "level": props.get("level"), "geom": geom,
-        })
-
+def _read_districts(ds: Dataset, data_dir: Path, problems: list[DataProblem], max_vertices: int = MAX_VERTICES) -> None:
+    """The district outlines: validated like every other layer (geometry in WGS84 near Dalian,
+    no unknown property), each with its adcode, names and level."""
+    spec = LAYERS["districts"]
+    seen: dict[str, str] = {}
+    for f in _layer_features(spec, data_dir, problems, max_vertices):
+        c = RecordChecker(problems, f.label, f.properties, item=f.id)
+        row = {"id": f.id, "name_zh": c.text("name_zh"), "pinyin": c.text("pinyin"),
+               "level": c.choice("level", DISTRICT_LEVELS), "geom": f.geom}
+        if not re.fullmatch(r"\d{6}", f.id):
+            c.fail("adcode", f"expected a six-digit administrative code, found {excerpt(f.id)}")
+        elif f.id in seen:
+            c.fail("adcode", f"more than one outline with this adcode (also in {seen[f.id]})")
+        else:
+            seen[f.id] = f.label
+            check_row(row, zm.District.__table__, problems, f.label, f.id, {"id": "adcode"})
+            ds.districts.append(row)

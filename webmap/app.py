@@ -24,6 +24,7 @@ from geo.db import make_engine, make_read_engine, read_from_replica
 from webmap import media
 from webmap.deps import DataVersion
 from webmap.errors import ERROR_RESPONSES, add_exception_handlers
+from webmap.exports import ExportCache
 from webmap.middleware import BodyLimit, Conditional, HeadAsGet, PublicURL, RequestContext, ResponseCache
 from webmap.params import strict_parameters
 from webmap.routes import api, ogc, pages
@@ -85,7 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.map_pages = {}  # rendered map pages by (layout, data fingerprint)
-    app.state.exports = {}  # built exports (the GeoPackage) by data fingerprint
+    app.state.exports = ExportCache()  # built exports (the GeoPackage) by data fingerprint: webmap/exports.py
     add_exception_handlers(app)
 
     # Middleware, innermost first (each add_middleware wraps the previous ones).

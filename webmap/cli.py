@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from geo.errors import DataError
+from geo.errors import DataError, DataProblem, WriteError, excerpt
 from webmap.settings import REPO_ROOT, get_settings
 
 
@@ -16,7 +17,15 @@ def _read(args):
     settings = get_settings()
     data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir
     seeds = Path(args.seeds_dir) if args.seeds_dir else settings.seeds_dir
-    return read_dataset(data_dir, seeds), data_dir, seeds
+    try:
+        return read_dataset(data_dir, seeds, max_vertices=settings.load_max_vertices), data_dir, seeds
+    except (DataError, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # a case the checks do not know yet: still a message, not a traceback
+        if os.environ.get("ZONEMAP_DEBUG"):
+            raise
+        raise DataError([DataProblem(str(data_dir), None, None, f"unexpected {type(exc).__name__} while reading the data: "
+                                     f"{excerpt(str(exc), 200)} (ZONEMAP_DEBUG=1 shows the traceback)")]) from None
 
 
 def cmd_load(args) -> int:
@@ -30,7 +39,11 @@ def cmd_load(args) -> int:
         print(f"zonemap load: nothing written. {exc}", file=sys.stderr)
         return 1
     url = args.database_url or settings.database_url
-    counts = write_dataset(url, ds)
+    try:
+        counts = write_dataset(url, ds)
+    except WriteError as exc:
+        print(f"zonemap load: nothing changed: {exc}", file=sys.stderr)
+        return 1
     summary = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items() if k in (
         "plans", "layouts", "zones", "streets", "projects", "mentions", "industries", "project_zones"))
     print(f"zonemap load: {summary} → {_safe_url(url)}")
@@ -89,11 +102,27 @@ def cmd_serve(args) -> int:
     """Serve the app on 127.0.0.1:$PORT."""
     import uvicorn
 
+    from projects.store import clean_stale_files
+
     settings = get_settings()
-    port = args.port or settings.port
-    uvicorn.run("webmap.app:create_app", factory=True, host=settings.host, port=port, log_level="info")
+    port = args.port if args.port is not None else settings.port
+    for path in clean_stale_files(settings.database_url):  # left by a load that was killed
+        print(f"zonemap serve: removed the stale temporary file {path}", file=sys.stderr)
+    workers = args.workers or settings.workers or default_workers()
+    # Several worker processes (one event loop each) share the port; every worker keeps its own
+    # engine, map page cache and export cache, keyed by the data fingerprint, so none can serve
+    # stale data after a reload.
+    uvicorn.run("webmap.app:create_app", factory=True, host=settings.host, port=port, workers=workers,
+                log_level="info", access_log=not args.no_access_log)
     return 0
 
+
+def default_workers() -> int:
+    """One worker per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 def cmd_extract(args) -> int:
     """Draft catalog entries for a new plan document (nothing is loaded: the draft waits for review)."""
@@ -192,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_review)
     p = sub.add_parser("serve", help="serve the map and API on 127.0.0.1:$PORT")
     p.add_argument("--port", type=int)
+    p.add_argument("--workers", type=int, help="worker processes (default: ZONEMAP_WORKERS, else one per core)")
+    p.add_argument("--no-access-log", action="store_true", help="do not log every request")
     p.set_defaults(func=cmd_serve)
     args = parser.parse_args(argv)
     return args.func(args)

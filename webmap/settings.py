@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     # district outlines stand in for it and the page requests nothing from elsewhere.
     basemap_url: str = ""
     basemap_attribution: str = ""
+    # `zonemap serve` worker processes; 0: one per core.
+    workers: int = 0
+    # `zonemap load`/`check`: the most vertices one feature of data/ may have (a clear error above it).
+    load_max_vertices: int = Field(default=1_000_000, ge=4)
 
     # --- HTTP (webmap/app.py, webmap/middleware.py) ---
     # The address the service is reached at from outside, e.g. https://maps.example.org/zonemap.

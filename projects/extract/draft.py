@@ -238,6 +238,9 @@ def build_draft(doc: Document, plan_id: str, known: Known, district: str | None 
             entry["zones"].append({
                 "id": zid, "name_zh": z.name, "name_en": english(z.name), "kind": z.kind,
                 "industries": _industries(z.roles or "", known), "roles": z.roles,
+                # The loader wants every zone drawn or a reason it is not (a zone file gone missing
+                # must not pass silently): a new zone is not drawn yet.
+                "unmapped_reason": "new in this document: not digitised yet",
                 "cite": {"plan": plan_id, "section": z.sentence.section, "quote": zq},
                 "proposed": {"rule": z.rule},
             })

@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -88,25 +89,67 @@ def snapshot(url: str) -> dict[str, list]:
     return out
 
 
-def serve_app(db_url: str, **env_extra) -> tuple[subprocess.Popen, str]:
+def serve_app(db_url: str, *args: str, **env_extra) -> tuple[subprocess.Popen, str]:
     """`zonemap serve` in its own process on a free loopback port; returns (process, base URL)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "DATABASE_URL": db_url, "PORT": str(port), "ZONEMAP_BASEMAP_URL": "", **env_extra}
-    proc = subprocess.Popen([sys.executable, "-m", "webmap.cli", "serve"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    # The server's log goes to a file: a pipe nobody reads fills up after a few hundred requests
+    # (uvicorn logs each one) and then blocks the server.
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen([sys.executable, "-m", "webmap.cli", "serve", *args], env=env,
+                            stdout=log, stderr=subprocess.STDOUT)
+    proc.log = log
     base = f"http://127.0.0.1:{port}"
     for _ in range(150):
         try:
             if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
                 return proc, base
         except httpx.HTTPError:
+            if proc.poll() is not None:
+                break
             time.sleep(0.2)
     proc.kill()
-    pytest.fail(f"zonemap serve did not start: {proc.stdout.read().decode()[-2000:]}")
+    log.seek(0)
+    pytest.fail(f"zonemap serve did not start: {log.read().decode(errors='replace')[-2000:]}")
 
 
+
+def server_log(proc: subprocess.Popen, timeout: float = 10) -> str:
+    """Everything a server started by :func:`serve_app` logged, once it has stopped."""
+    proc.wait(timeout)
+    proc.log.seek(0)
+    return proc.log.read().decode(errors="replace")
+
+
+def db_state(url: str):
+    """What "unchanged" means for a database: the file's bytes (SpatiaLite), or every row of every
+    table plus the list of schemas (PostGIS: no half-built or leftover schema either)."""
+    import hashlib
+
+    if BACKEND == "spatialite":
+        path = Path(sa.make_url(url).database)
+        return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
+    from geo.db import Base, make_engine
+
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        schemas = sorted(conn.execute(sa.text(
+            "SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'")).scalars())
+        # Every row of every table, as the server prints it (geometries as hex EWKB), hashed there.
+        rows = {t.name: tuple(conn.execute(sa.text(
+            f"SELECT count(*), md5(coalesce(string_agg(r::text, E'\\n' ORDER BY r::text), '')) FROM {t.name} r")).one())
+            for t in Base.metadata.sorted_tables}
+    engine.dispose()
+    return {"schemas": schemas, "rows": rows}
+
+
+def run_zonemap(*args: str, preexec_fn=None, env_extra: dict | None = None, timeout: float = 180) -> subprocess.CompletedProcess:
+    """The `zonemap` command in its own process (for limits, users and signals a test sets)."""
+    env = {**os.environ, **(env_extra or {})}
+    return subprocess.run([sys.executable, "-m", "webmap.cli", *args], capture_output=True, text=True,
+                          preexec_fn=preexec_fn, env=env, timeout=timeout, cwd=REPO_ROOT)
 
 
 def assert_ogc_error(response, parameter: str) -> None:

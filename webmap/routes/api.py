@@ -27,6 +27,7 @@ from webmap.crs_out import DESCRIPTION as CRS_DESCRIPTION
 from webmap.crs_out import CrsParam, api_crs, members, reproject
 from webmap.deps import ConnDep
 from webmap.errors import ERROR_RESPONSES, BadParameter, ErrorBody, NotFound
+from webmap.exports import cached_export
 from webmap.media import MEDIA_TYPES, Format, FormatParam, GeoJSONResponse, content_type, negotiate, respond
 from webmap.params import MAX_LIMIT, MAX_OFFSET, MAX_TEXT, check_text, numbers, parse_bbox, parse_list, status_view
 from zones import queries as zq
@@ -374,21 +375,19 @@ AsSeenBy = Annotated[str | None, Query(max_length=MAX_TEXT, description=AS_SEEN_
 @router.get("/export/zonemap.gpkg", summary="Every layer in one GeoPackage (for QGIS)",
             responses={200: {"content": {"application/geopackage+sqlite3": {"schema": {"type": "string", "format": "binary"}}},
                              "description": "a GeoPackage 1.3 file"}})
-def export_geopackage(request: Request, conn: ConnDep, as_of: AsOf = None, as_seen_by: AsSeenBy = None):
+def export_geopackage(request: Request, as_of: AsOf = None, as_seen_by: AsSeenBy = None):
     """Zones, streets, projects (points; unlocated ones without geometry) and district outlines.
-    Built once per loaded data version and status view (a few seconds), then served from memory."""
+    Built once per loaded data version and status view (a few seconds, in a worker thread;
+    concurrent requests share the one build), then served from memory."""
     from geo.export import geopackage_bytes
 
-    view = status_view(as_of, as_seen_by, [p["id"] for p in zq.list_plans(conn)])
-    fingerprint = request.app.state.data_version.get()
-    cache = request.app.state.exports
-    key = ("gpkg", fingerprint, view)
-    data = cache.get(key) if fingerprint else None
-    if data is None:
-        data = geopackage_bytes({layer: _layer_features(conn, layer, *view) for layer in EXPORT_LAYERS})
-        if len(cache) > 16:  # a few views per data version; never grows without bound
-            cache.clear()
-        cache[key] = data
+    def read(conn):
+        view = status_view(as_of, as_seen_by, [p["id"] for p in zq.list_plans(conn)])
+        return {layer: _layer_features(conn, layer, *view) for layer in EXPORT_LAYERS}
+
+    # webmap/exports.py: keyed by the fingerprint read in the same transaction as the layers (and
+    # by the view), built after the database connection is returned.
+    data = cached_export(request, ("gpkg", as_of, as_seen_by), read, geopackage_bytes)
     return Response(data, media_type=MEDIA_TYPES[Format.gpkg],
                     headers={"Content-Disposition": 'attachment; filename="zonemap.gpkg"'})
 

@@ -140,7 +140,7 @@ def test_cql2_filter_through_qgis_oapif(real_db):
     while a CQL2 filter in the service URL travels with every request and is applied by the server."""
     from urllib.parse import quote
 
-    from zmtest import serve_app
+    from zmtest import serve_app, server_log
 
     proc, base = serve_app(real_db)
     try:
@@ -153,7 +153,7 @@ def test_cql2_filter_through_qgis_oapif(real_db):
         )
     finally:
         proc.terminate()
-        log = proc.communicate(timeout=10)[0].decode()
+        log = server_log(proc)
     assert seen["url_filter"]["valid"], seen["url_filter"]
     assert seen["url_filter"]["features"] == expected["numberMatched"] > 10
     assert seen["url_filter"]["ids"] == sorted(f["id"] for f in expected["features"])
