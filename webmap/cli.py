@@ -76,7 +76,11 @@ def cmd_synth(args) -> int:
     t0 = time.perf_counter()
     ds = synthesize(ds, args.projects, seed=args.seed)
     t1 = time.perf_counter()
-    counts = write_dataset(url, ds)
+    try:
+        counts = write_dataset(url, ds)
+    except WriteError as exc:
+        print(f"zonemap synth: nothing changed: {exc}", file=sys.stderr)
+        return 1
     t2 = time.perf_counter()
     print(f"zonemap synth: {counts['projects']} projects ({args.projects} synthetic), {counts['mentions']} mentions, "
           f"{counts['project_zones']} project↔zone pairs → {_safe_url(url)} "
