@@ -55,7 +55,10 @@ def main() -> None:
     engine.dispose()
     with TestClient(create_app(Settings(database_url=url))) as client:
         for path in ["/api/projects?limit=10000", "/api/projects?zone=xg13-olympic", "/api/projects?bbox=121.59,38.90,121.62,38.92",
-                     "/api/projects/dongguan-street-renewal", "/api/zones", "/", "/api/export/zonemap.gpkg"]:
+                     "/api/projects/dongguan-street-renewal", "/api/zones", "/", "/api/export/zonemap.gpkg",
+                     *(f"/api/stats?by={by}" for by in ("zone", "layout", "district", "street", "industry", "document")),
+                     "/api/stats?by=zone&layout=xg13-one-axis-six-zones&basis=text", "/api/stats?by=zone&f=csv",
+                     "/api/summary", "/api/mentions?limit=10000", "/api/export/mentions.geojson"]:
             t, r = timed(lambda: client.get(path), 5)
             print(f"GET {path}: {t*1000:.0f} ms, {len(r.content)/1024:.0f} KiB, HTTP {r.status_code}")
 

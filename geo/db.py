@@ -313,6 +313,17 @@ def within_distance_sql(engine_or_conn, a: str, b: str, metres: str) -> str:
     return f"ST_DWithin({a}::geography, {b}::geography, {metres})"
 
 
+def near_box_sql(engine_or_conn, point: str, geom: str, metres: float) -> str:
+    """SQL condition, cheap: the point ``point`` lies in the bounding box of ``geom`` grown by at least
+    ``metres`` (WGS84, Dalian's latitudes: a degree of latitude ≥ 110.5 km, of longitude ≥ 84 km up to
+    41° N). A prefilter before an exact distance test; never drops a pair within ``metres``."""
+    dlat, dlon = metres / 110_500, metres / 84_000
+    xmin, xmax, ymin, ymax = (("ST_MinX", "ST_MaxX", "ST_MinY", "ST_MaxY") if engine_or_conn.dialect.name == "sqlite"
+                              else ("ST_XMin", "ST_XMax", "ST_YMin", "ST_YMax"))
+    return (f"ST_X({point}) BETWEEN {xmin}({geom}) - {dlon:.6f} AND {xmax}({geom}) + {dlon:.6f}"
+            f" AND ST_Y({point}) BETWEEN {ymin}({geom}) - {dlat:.6f} AND {ymax}({geom}) + {dlat:.6f}")
+
+
 def geom_from_wkt_sql(engine_or_conn, param: str) -> str:
     """SQL turning a WKT bound parameter into a WGS84 geometry."""
     if engine_or_conn.dialect.name == "sqlite":

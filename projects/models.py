@@ -123,13 +123,21 @@ class Mention(Base):
     quote: Mapped[str] = mapped_column(sa.Text)
 
 
+# How a project belongs to a zone: ``spatial`` = its point lies in the zone's polygon (the database
+# join), ``text`` = a document states it (a mention's ``zone``), ``both`` = both say so.
+MEMBERSHIP_BASES = ("spatial", "text", "both")
+
 project_zones = sa.Table(
     "project_zones",
     Base.metadata,
     sa.Column("project_id", sa.ForeignKey("projects.id"), primary_key=True),
     sa.Column("zone_id", sa.ForeignKey("zones.id"), primary_key=True, index=True),
+    sa.Column("basis", sa.String(8), nullable=False),
+    # For ``text`` and ``both``: the first mention (lowest id) that states the zone; the others are
+    # found by (project_id, zone_id) in ``mentions``.
+    sa.Column("mention_id", sa.ForeignKey("mentions.id"), nullable=True),
 )
-"""Computed by the database (projects.join): which zone each located project lies in."""
+"""Computed by the database at load (projects.join): which zones each project belongs to, and why."""
 
 
 project_status_years = sa.Table(

@@ -11,11 +11,12 @@ import sqlalchemy as sa
 from shapely.geometry.base import BaseGeometry
 
 from geo.db import (
-    envelope_sql, geom_from_wkb_sql, like_contains, predicate_sql, spatial_candidates, text_order_sql,
+    envelope_sql, geom_from_wkb_sql, like_contains, near_box_sql, predicate_sql, spatial_candidates, text_order_sql,
     within_distance_sql,
 )
 from geo.geometry import to_geojson
 from projects import timeline
+from projects.join import BASIS_FILTER
 from projects.models import (
     Industry, IndustryGroup, Mention, Project, industry_group_members, project_industries,
     project_status_seen_by, project_status_years, project_streets, project_zones,
@@ -34,7 +35,9 @@ STREET_NEAR_M = 150
 class ProjectFilter:
     """Filters of ``GET /api/projects``; every field is optional."""
 
-    zone: str | None = None
+    zone: str | None = None  # belongs to this zone (see basis)
+    layout: str | None = None  # belongs to some zone of this layout (see basis)
+    basis: str | None = None  # how zone/layout membership is known: spatial | text | any (default)
     plan: str | None = None  # mentioned in this document (plan id or source file name)
     status: str | None = None  # the status now, or as of / as seen by when those are given
     industry: str | None = None
@@ -42,6 +45,7 @@ class ProjectFilter:
     district: str | None = None  # as written, e.g. 西岗区
     kind: str | None = None
     located: bool | None = None
+    placed: str | None = None  # located | text_only | unplaced (see PLACED)
     bbox: tuple[float, float, float, float] | None = None
     near: tuple[float, float, float] | None = None  # lon, lat, radius in metres
     q: str | None = None  # text search in names and aliases
@@ -55,36 +59,84 @@ class ProjectFilter:
     area_m: float = 0.0
 
 
+# The dimensions a project can be grouped by (``/api/stats?by=``), each with the ProjectFilter field
+# that selects one group of it (``/api/projects?zone=`` …): one membership rule serves both.
+GROUPINGS = {"zone": "zone", "layout": "layout", "district": "district", "street": "street",
+             "industry": "industry", "document": "plan"}
+
+# Where a project is placed: ``located`` = it has a point; ``text_only`` = no point, but a document
+# states a zone for it; ``unplaced`` = neither. Every project is exactly one of the three.
+PLACED = ("located", "text_only", "unplaced")
+PLACED_SQL = ("CASE WHEN projects.geom IS NOT NULL THEN 'located'"
+              " WHEN EXISTS (SELECT 1 FROM project_zones WHERE project_zones.project_id = projects.id) THEN 'text_only'"
+              " ELSE 'unplaced' END")
+
+
+def status_sql(conn: sa.Connection, f: ProjectFilter) -> str:
+    """SQL for a project's status in ``f``'s status view, correlated with ``projects``: what the
+    statistics count. The text form of ``view_columns(f)["status"]``; its parameters (``:as_of``,
+    ``:as_seen_by``) are bound by ``status_where``, which selects the same projects."""
+    if f.as_of is not None:
+        return ("(SELECT psy.status FROM project_status_years AS psy WHERE psy.project_id = projects.id"
+                " AND psy.from_year <= :as_of AND (psy.to_year IS NULL OR psy.to_year >= :as_of))")
+    if f.as_seen_by is not None:
+        return ("(SELECT pss.status FROM project_status_seen_by AS pss WHERE pss.project_id = projects.id"
+                " AND pss.plan_id = :as_seen_by)")
+    return "projects.status"
+
+
+def membership_sql(conn: sa.Connection, by: str, f: ProjectFilter, group_param: str | None = None) -> str:
+    """SQL rows ``(project_id, group_id)``, without duplicates: which projects belong to which group of
+    the dimension ``by`` (a key of :data:`GROUPINGS`). With ``group_param`` (a bound parameter name such
+    as ``":zone"``) only that group's rows.
+
+    The one definition of "a project of group G" for the filters of ``/api/projects`` and the
+    statistics grouped by ``by``: their counts agree by construction. Zone and layout membership
+    follow ``f.basis`` (spatial, text or any).
+    """
+    only = (lambda col: f" AND {col} = {group_param}") if group_param else (lambda col: "")
+    if by == "zone":
+        bases = ", ".join(f"'{b}'" for b in BASIS_FILTER[f.basis or "any"])
+        return f"SELECT project_id, zone_id AS group_id FROM project_zones WHERE basis IN ({bases}){only('zone_id')}"
+    if by == "layout":
+        bases = ", ".join(f"'{b}'" for b in BASIS_FILTER[f.basis or "any"])
+        return ("SELECT DISTINCT project_zones.project_id, zones.layout_id AS group_id FROM project_zones"
+                f" JOIN zones ON zones.id = project_zones.zone_id WHERE project_zones.basis IN ({bases}){only('zones.layout_id')}")
+    if by == "document":
+        return f"SELECT DISTINCT project_id, plan_id AS group_id FROM mentions WHERE 1=1{only('plan_id')}"
+    if by == "industry":
+        return f"SELECT project_id, industry_id AS group_id FROM project_industries WHERE 1=1{only('industry_id')}"
+    if by == "district":
+        return f"SELECT id AS project_id, district AS group_id FROM projects WHERE district IS NOT NULL{only('district')}"
+    if by == "street":
+        # named on the street by the catalog, or its point within STREET_NEAR_M of the centreline (a box
+        # test first spares the exact metric distance for the pairs far apart)
+        near = within_distance_sql(conn, "projects.geom", "streets.geom", f"{STREET_NEAR_M}")
+        box = near_box_sql(conn, "projects.geom", "streets.geom", STREET_NEAR_M)
+        return (f"SELECT project_id, street_id AS group_id FROM project_streets WHERE 1=1{only('street_id')}"
+                " UNION SELECT projects.id, streets.id FROM projects JOIN streets"
+                f" ON streets.geom IS NOT NULL AND projects.geom IS NOT NULL{only('streets.id')} WHERE {box} AND {near}")
+    raise ValueError(f"unknown grouping {by!r}; expected one of {', '.join(GROUPINGS)}")
+
+
 def _where(conn: sa.Connection, f: ProjectFilter) -> tuple[list[str], dict]:
     clauses, params = [], {}
-    if f.zone:
-        clauses.append("projects.id IN (SELECT project_id FROM project_zones WHERE zone_id = :zone)")
-        params["zone"] = f.zone
-    if f.plan:
-        clauses.append("projects.id IN (SELECT project_id FROM mentions WHERE plan_id = :plan)")
-        params["plan"] = f.plan
+    for by, field in GROUPINGS.items():
+        value = getattr(f, field)
+        if value:
+            clauses.append(f"projects.id IN (SELECT project_id FROM ({membership_sql(conn, by, f, ':' + field)}) AS in_{by})")
+            params[field] = value
     clauses_, params_ = status_where(f)
     clauses += clauses_
     params.update(params_)
-    if f.industry:
-        clauses.append("projects.id IN (SELECT project_id FROM project_industries WHERE industry_id = :industry)")
-        params["industry"] = f.industry
     if f.kind:
         clauses.append("projects.kind = :kind")
         params["kind"] = f.kind
-    if f.district:
-        clauses.append("projects.district = :district")
-        params["district"] = f.district
     if f.located is not None:
         clauses.append("projects.geom IS NOT NULL" if f.located else "projects.geom IS NULL")
-    if f.street:
-        near = within_distance_sql(conn, "projects.geom", "streets.geom", ":street_m")
-        clauses.append(
-            "(projects.id IN (SELECT project_id FROM project_streets WHERE street_id = :street)"
-            f" OR EXISTS (SELECT 1 FROM streets WHERE streets.id = :street AND streets.geom IS NOT NULL"
-            f" AND projects.geom IS NOT NULL AND {near}))"
-        )
-        params.update(street=f.street, street_m=STREET_NEAR_M)
+    if f.placed:
+        clauses.append(f"{PLACED_SQL} = :placed")
+        params["placed"] = f.placed
     if f.bbox:
         env = envelope_sql(conn, ":minx", ":miny", ":maxx", ":maxy")
         clauses.append(spatial_candidates(conn, "projects", "geom", env))
@@ -104,6 +156,14 @@ def _where(conn: sa.Connection, f: ProjectFilter) -> tuple[list[str], dict]:
         clauses.append("lower(projects.names) LIKE :q ESCAPE '\\'")
         params["q"] = like_contains(f.q.lower())
     return clauses, params
+
+
+def matched_sql(conn: sa.Connection, f: ProjectFilter) -> tuple[str, dict]:
+    """SQL rows ``(id, status, placed)`` of the projects matching ``f``, with its parameters: the set
+    ``/api/projects`` pages through and the statistics count."""
+    clauses, params = _where(conn, f)
+    where = " AND ".join(clauses) or "1=1"
+    return f"SELECT projects.id AS id, {status_sql(conn, f)} AS status, {PLACED_SQL} AS placed FROM projects WHERE {where}", params
 
 
 def status_where(f: ProjectFilter) -> tuple[list[str], dict]:
@@ -215,6 +275,16 @@ def _links(conn, table, key, value, ids):
     return out
 
 
+def _zone_links(conn, ids: list[str]) -> dict[str, list[dict]]:
+    """Per project: ``[{"id", "basis"}]`` of its zones, by zone id."""
+    out: dict[str, list[dict]] = defaultdict(list)
+    t = project_zones
+    rows = conn.execute(sa.select(t.c.project_id, t.c.zone_id, t.c.basis).where(t.c.project_id.in_(ids)).order_by(t.c.zone_id))
+    for pid, zid, basis in rows:
+        out[pid].append({"id": zid, "basis": basis})
+    return out
+
+
 def _plan_dicts(conn: sa.Connection) -> dict[str, dict]:
     return {r.id: {"date": r.date, "year": r.year, "period": r.period} for r in conn.execute(sa.select(Plan.id, Plan.date, Plan.year, Plan.period))}
 
@@ -247,8 +317,8 @@ def project_features(conn: sa.Connection, ids: list[str], as_of: int | None = No
     """
     if not ids:
         return []
-    rows = {r.id: r for r in conn.execute(sa.select(Project.__table__).where(Project.id.in_(ids)))}
-    zones = _links(conn, project_zones, "project_id", "zone_id", ids)
+    rows = {r.id: r for r in conn.execute(sa.select(Project.__table__, sa.literal_column(PLACED_SQL).label("placed")).where(Project.id.in_(ids)))}
+    zones = _zone_links(conn, ids)
     industries = _links(conn, project_industries, "project_id", "industry_id", ids)
     streets = _links(conn, project_streets, "project_id", "street_id", ids)
     plans = {r.id: r for r in conn.execute(sa.select(Plan.id, Plan.source_file, Plan.title_zh))}
@@ -290,8 +360,10 @@ def project_features(conn: sa.Connection, ids: list[str], as_of: int | None = No
             "status_document": basis["plan"] if basis else None, "status_source_file": plan.source_file if plan else None,
             "target_status": target[0], "target_year": target[1], "target_basis": target_basis,
             "status_timeline": timelines.get(pid, []),
-            "zones": zones.get(pid, []), "industries": industries.get(pid, []), "streets": streets.get(pid, []),
+            "zones": zones.get(pid, []), "zone_ids": [z["id"] for z in zones.get(pid, [])],
+            "industries": industries.get(pid, []), "streets": streets.get(pid, []),
             "mentions": counts.get(pid, 0),
+            "placed": r.placed,
             "location_accuracy_m": r.location_accuracy_m, "placement": r.placement, "confidence": r.confidence,
         }
         if as_of is not None:
@@ -331,12 +403,25 @@ def project_detail(conn: sa.Connection, project_id: str) -> dict | None:
             "investment": m["investment"], "quote": m["quote"],
         })
     feature["properties"]["mention_history"] = history
-    zone_ids = feature["properties"]["zones"]
-    feature["properties"]["zone_details"] = [
-        {"id": z.id, "name_zh": z.name_zh, "name_en": z.name_en, "layout": z.layout_id, "plan": z.plan_id}
-        for z in conn.execute(sa.select(Zone.id, Zone.name_zh, Zone.name_en, Zone.layout_id, Zone.plan_id).where(Zone.id.in_(zone_ids)).order_by(Zone.id))
-    ] if zone_ids else []
+    feature["properties"]["zone_details"] = _zone_details(conn, project_id, feature["properties"]["zones"], plans)
     return feature
+
+
+def _zone_details(conn, project_id: str, zones: list[dict], plans: dict) -> list[dict]:
+    """The project's zones with names, layout, basis and, where a document states it, the mentions that do."""
+    if not zones:
+        return []
+    basis = {z["id"]: z["basis"] for z in zones}
+    stated: dict[str, list[dict]] = defaultdict(list)
+    for m in conn.execute(sa.select(Mention.id, Mention.zone_id, Mention.plan_id, Mention.section, Mention.zone_as_written, Mention.zone_note, Mention.quote)
+                          .where(Mention.project_id == project_id, Mention.zone_id.is_not(None)).order_by(Mention.id)):
+        stated[m.zone_id].append({"mention": m.id, "document": m.plan_id, "source_file": plans[m.plan_id].source_file,
+                                  "section": m.section, "zone_as_written": m.zone_as_written, "zone_note": m.zone_note, "quote": m.quote})
+    return [
+        {"id": z.id, "name_zh": z.name_zh, "name_en": z.name_en, "layout": z.layout_id, "plan": z.plan_id,
+         "basis": basis[z.id], "stated_by": stated.get(z.id, [])}
+        for z in conn.execute(sa.select(Zone.id, Zone.name_zh, Zone.name_en, Zone.layout_id, Zone.plan_id).where(Zone.id.in_(list(basis))).order_by(Zone.id))
+    ]
 
 
 def list_industries(conn: sa.Connection) -> list[dict]:

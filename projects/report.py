@@ -6,11 +6,10 @@ import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
-import sqlalchemy as sa
-
 from geo.crs import area_m2, to_metric
 from geo.db import make_engine
 from projects.dataset import Dataset
+from projects.join import spatial_pairs
 from projects.status import Status
 from projects.store import write_dataset
 
@@ -21,15 +20,22 @@ TILING_TOLERANCE = 0.01
 
 
 def join_pairs(ds: Dataset) -> set[tuple[str, str]]:
-    """(project, zone) pairs from the database join, computed in a throwaway SpatiaLite file."""
+    """(project, zone) pairs the database's spatial join confirms, computed in a throwaway SpatiaLite file."""
+    return _in_database(ds)[0]
+
+
+def _in_database(ds: Dataset) -> tuple[set[tuple[str, str]], dict[str, int]]:
+    """Load ``ds`` into a throwaway SpatiaLite file: the spatial pairs and the honest placement counts."""
+    from projects.stats import honest_counts
+
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'check.sqlite'}"
         write_dataset(url, ds)
         engine = make_engine(url)
         with engine.connect() as conn:
-            pairs = {tuple(r) for r in conn.execute(sa.text("SELECT project_id, zone_id FROM project_zones"))}
+            pairs, placed = spatial_pairs(conn), honest_counts(conn)
         engine.dispose()
-    return pairs
+    return pairs, placed
 
 
 def geometry_findings(ds: Dataset) -> tuple[list[str], list[str]]:
@@ -104,6 +110,10 @@ def consistency_report(ds: Dataset, seeds_checked: bool = True) -> tuple[str, in
     for m in unresolved:
         out.append(f"  - {m['project_id']} in {m['plan_id']}: {m['zone_as_written']}")
 
+    pairs, placed = _in_database(ds)
+    out.append(f"\nProjects placed: {placed['located']} located (a point), {placed['text_only']} by text only "
+               f"(no point, a document states their zone), {placed['unplaced']} not placed at all; {placed['projects']} in all")
+
     unlocated = [p for p in ds.projects if p["geom"] is None]
     out.append(f"\nProjects without a location (unlocated): {len(unlocated)} of {len(ds.projects)}")
     for p in unlocated:
@@ -127,7 +137,6 @@ def consistency_report(ds: Dataset, seeds_checked: bool = True) -> tuple[str, in
     out += [f"  {n}" for n in geo_notes]
     out += [f"  ERROR {e}" for e in geo_errors]
 
-    pairs = join_pairs(ds)
     located = {p["id"] for p in ds.projects if p["geom"] is not None}
     disagree, explained = [], []
     for m in ds.mentions:

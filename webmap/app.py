@@ -21,17 +21,26 @@ from pydantic import BaseModel, Field
 from starlette_compress import CompressMiddleware
 
 from geo.db import make_engine, make_read_engine, read_from_replica
+from projects.stats import honest_counts
 from webmap import media
 from webmap.deps import DataVersion
 from webmap.errors import ERROR_RESPONSES, add_exception_handlers
 from webmap.exports import ExportCache
 from webmap.middleware import BodyLimit, Conditional, HeadAsGet, PublicURL, RequestContext, ResponseCache
 from webmap.params import strict_parameters
-from webmap.routes import api, ogc, pages
+from webmap.routes import api, mentions, ogc, pages, stats
 from webmap.settings import Settings, get_settings
 
 STATIC_DIR = Path(__file__).parent / "static"
 VERSION = "0.2.0"
+
+
+class Placed(BaseModel):
+    """Honest counts: every project is exactly one of these (they add up to ``projects``)."""
+
+    located: int = Field(description="projects with a point", examples=[144])
+    text_only: int = Field(description="projects without a point whose zone a document states", examples=[38])
+    unplaced: int = Field(description="projects neither located nor placed by a stated zone", examples=[113])
 
 
 class Health(BaseModel):
@@ -41,6 +50,7 @@ class Health(BaseModel):
     database: str = Field(description="sqlite or postgresql", examples=["sqlite"])
     plans: int = Field(examples=[5])
     projects: int = Field(examples=[295])
+    placed: Placed = Field(description="how many projects are located, placed by text only, or not placed at all")
     data: str | None = Field(description="fingerprint of the loaded data (changes with every `zonemap load` of new data)")
     replica: bool = Field(False, description="true when this answer was read from a streaming replica (DATABASE_READ_URLS)")
 
@@ -107,6 +117,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static/vendor/leaflet", StaticFiles(directory=xleaflet.BASE_DIR), name="leaflet")
     app.mount("/static/vendor/jquery", StaticFiles(directory=xjquery.BASE_DIR), name="jquery")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(stats.router)
+    app.include_router(mentions.router)  # before api: /api/export/mentions.* must precede /api/export/{layer}.*
     app.include_router(api.router)
     app.include_router(ogc.router)
     app.include_router(pages.router)
@@ -117,9 +129,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             plans = conn.execute(sa.text("SELECT count(*) FROM plans")).scalar_one()
             projects = conn.execute(sa.text("SELECT count(*) FROM projects")).scalar_one()
             data = conn.execute(sa.text("SELECT fingerprint FROM dataset_info")).scalar()
+            placed = honest_counts(conn)
             replica = read_from_replica(conn) if request.app.state.settings.database_read_urls else False
         return Health(status="ok", database=request.app.state.engine.dialect.name, plans=plans,
-                      projects=projects, data=data, replica=replica)
+                      projects=projects, placed=Placed(**{k: placed[k] for k in Placed.model_fields}), data=data,
+                      replica=replica)
 
     _add_docs(app)
     return app

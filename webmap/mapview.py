@@ -165,7 +165,7 @@ def _popup_ready(f: dict, zone_names: dict, plan_names: dict) -> dict:
     year = src.get("status_year")
     words = src.get("status_words") or "—"
     status = f"{words} → {src['status_zh']} {src['status_en']}" + (f" ({year})" if year else "")
-    zones = "; ".join(f"{zone_names.get(z, z)}" for z in src["zones"]) or "— (outside every zone)"
+    zones = "; ".join(f"{zone_names.get(z['id'], z['id'])}" + (" (text)" if z["basis"] == "text" else "") for z in src["zones"]) or "— (in no zone)"
     document = f"{plan_names.get(src['status_document'], src['status_document'])} ({src['status_source_file']})"
     accuracy = f"±{src['location_accuracy_m']:g} m" if src.get("location_accuracy_m") else "—"
     p = {

@@ -78,7 +78,7 @@ def render_project_page(feature: dict, zone_names: dict[str, str]) -> str:
                  f"<br><small>{e(p['placement'] or '')}</small>")
     else:
         where = "not located: the documents and the sources at hand do not say where its site is"
-    zones = ", ".join(e(zone_names.get(z, z)) for z in p["zones"]) or "—"
+    zones = ", ".join(e(zone_names.get(z, z)) for z in p["zone_ids"]) or "—"
     aliases = "、".join(e(a) for a in p["aliases"]) or "—"
     alias_note = f'<br><small>{e(p["alias_note"])}</small>' if p.get("alias_note") else ""
     return f"""<!DOCTYPE html>

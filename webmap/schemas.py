@@ -162,6 +162,7 @@ class ProjectProperties(Open):
     as_seen_by: str | None = Field(None, description="with as_seen_by: the plan whose statuses the status properties give")
     zones: list[str | ZoneMembership] | None = None
     zone_ids: list[str] | None = None
+    placed: str | None = Field(None, description="located (a point), text_only (no point, a document states its zone) or unplaced")
     industries: list[str] | None = None
     streets: list[str] | None = None
     mentions: int | None = Field(None, description="how many mentions in the plans")
@@ -235,3 +236,95 @@ class StatusTerm(BaseModel):
     id: str = Field(examples=["completed"])
     name_zh: str
     name_en: str
+
+
+# ---- statistics, honest counts, mentions (webmap.routes.stats, webmap.routes.mentions) ----------------
+
+class UnitSum(BaseModel):
+    sum: float = Field(description="the amounts summed at the numbers written", examples=[427.0])
+    projects: int = Field(description="projects whose figure is in this sum")
+    approximate: int = Field(description="of those, figures qualified as approximate (约, 超过, 余 …)")
+
+
+class Investment(BaseModel):
+    """The investments the texts state, one figure per project (its latest mention that states one)."""
+
+    projects_stating: int = Field(description="projects with a stated investment")
+    by_unit: dict[str, UnitSum] = Field(description="per unit as written (亿元, 万元, 亿美元 …)", examples=[{"亿元": {"sum": 427.0, "projects": 3, "approximate": 0}}])
+    not_summed: int = Field(description="ranges (50–60亿元) and texts with several amounts: counted, not summed")
+    not_numeric: int = Field(description="texts without a numeric amount")
+
+
+class PlacedCounts(BaseModel):
+    located: int = Field(description="with a point")
+    text_only: int = Field(description="no point; a document states its zone")
+    unplaced: int = Field(description="neither")
+
+
+class StatsGroup(Open):
+    id: str = Field(examples=["xg13-axis"])
+    name_zh: str | None = None
+    name_en: str | None = None
+    projects: int = Field(description="projects of the group under the filters (= numberMatched of /api/projects with the group's filter added)")
+    status: dict[str, int] = Field(description="projects per status", examples=[{"completed": 7, "planned": 10}])
+    placed: PlacedCounts
+    investment: Investment
+    area_km2: float | None = Field(None, description="zones: area in km² (UTM 51N); null without a polygon")
+    projects_per_km2: float | None = Field(None, description="zones: projects / area_km2")
+
+
+class StatsTotals(BaseModel):
+    projects: int = Field(description="every matched project, once")
+    status: dict[str, int]
+    placed: PlacedCounts
+    in_no_group: int = Field(description="matched projects in no group (e.g. in no zone)")
+    investment: Investment
+
+
+class Stats(BaseModel):
+    filters: dict[str, Any] = Field(description="the parameters the numbers were computed for", examples=[{"by": "zone", "layout": "xg13-one-axis-six-zones"}])
+    by: str = Field(examples=["zone"])
+    groups: list[StatsGroup]
+    totals: StatsTotals
+
+
+class Summary(BaseModel):
+    filters: dict[str, Any] = Field(description="the parameters the numbers were computed for")
+    projects: int = Field(examples=[295])
+    located: int = Field(description="with a point", examples=[144])
+    text_only: int = Field(description="no point; a document states its zone", examples=[38])
+    unplaced: int = Field(description="neither", examples=[113])
+
+
+class MentionProperties(Open):
+    id: int
+    project: str = Field(examples=["ikea-dalian"])
+    project_name_zh: str | None = None
+    plan: str = Field(examples=["xigang-13th-fyp"])
+    source_file: str | None = None
+    section: str | None = None
+    status_words: str | None = None
+    status: str | None = None
+    zone_as_written: str | None = None
+    zone: str | None = None
+    investment: str | None = None
+    quote: str | None = None
+    year: int | None = Field(None, description="the year the mention's statement holds")
+    date: str | None = Field(None, description="ISO date for GIS clients (QGIS's temporal controller)", examples=["2015-12-31"])
+    year_as_written: int | None = Field(None, description="the year the text gives, or null")
+    placed: str | None = None
+
+
+class MentionFeature(BaseModel):
+    type: Literal["Feature"] = "Feature"
+    id: int
+    geometry: Geometry | None = Field(description="the project's point; null when it is not located")
+    properties: MentionProperties
+
+
+class MentionCollection(BaseModel):
+    type: Literal["FeatureCollection"] = "FeatureCollection"
+    numberMatched: int
+    numberReturned: int
+    links: list[Link] = []
+    features: list[MentionFeature]

@@ -4,6 +4,7 @@ factory, table snapshots and a served app. Importable from every test as ``zmtes
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import socket
@@ -150,6 +151,83 @@ def run_zonemap(*args: str, preexec_fn=None, env_extra: dict | None = None, time
     env = {**os.environ, **(env_extra or {})}
     return subprocess.run([sys.executable, "-m", "webmap.cli", *args], capture_output=True, text=True,
                           preexec_fn=preexec_fn, env=env, timeout=timeout, cwd=REPO_ROOT)
+
+
+def mini_with_stated_zones(dst: Path) -> Path:
+    """A copy of the mini data folder where the documents also state zones the points do not give:
+    the unlocated park-c is stated in mini-north (text only) and market-d, whose point lies outside
+    every zone, is stated on mini-axis (text only, with a zone_note explaining the disagreement).
+    plot-a and tower-b keep their stated zones, which their points confirm (basis ``both``)."""
+    shutil.copytree(MINI_DIR, dst, ignore=shutil.ignore_patterns("seeds"))
+    path = dst / "catalog" / "mini.yaml"
+    text = path.read_text(encoding="utf-8")
+    for quote, stated in (("丙公园规划建设", "zone_as_written: 北区, zone: mini-north"),
+                          ("推进丁市场搬迁", "zone_as_written: 长春路, zone: mini-axis, zone_note: the market lies off the axis as digitised")):
+        assert text.count(f"quote: {quote}}}") == 1, quote
+        text = text.replace(f"quote: {quote}}}", f"{stated}, quote: {quote}}}")
+    path.write_text(text, encoding="utf-8")
+    return dst
+
+
+def _geometry_features(data_dir: Path, name: str) -> list[dict]:
+    """Every feature of a geometry layer, over its split files (``zones*.geojson`` …)."""
+    import json
+
+    out = []
+    for path in sorted((data_dir / "geometry").glob(f"{name}*.geojson")):
+        if path.stem == name or path.stem.startswith(name + "_"):
+            out += json.loads(path.read_text(encoding="utf-8"))["features"]
+    return out
+
+
+def geojson_zones(data_dir: Path) -> dict:
+    """Zone polygons straight from the GeoJSON files (corridors buffered from their centrelines)."""
+    from shapely.geometry import shape
+
+    from geo.crs import buffer_metres
+
+    zones = {f["properties"]["zone"]: shape(f["geometry"]) for f in _geometry_features(data_dir, "zones")}
+    for f in _geometry_features(data_dir, "zone_lines"):
+        zones[f["properties"]["zone"]] = buffer_metres(shape(f["geometry"]), f["properties"]["corridor_m"])
+    return zones
+
+
+def geojson_points(data_dir: Path) -> dict:
+    """Project points straight from the GeoJSON files (a site without a point: its representative point)."""
+    from shapely.geometry import shape
+
+    points = {f["properties"]["project"]: shape(f["geometry"]) for f in _geometry_features(data_dir, "project_points")}
+    for f in _geometry_features(data_dir, "project_sites"):
+        points.setdefault(f["properties"]["project"], shape(f["geometry"]).representative_point())
+    return points
+
+
+def shapely_zone_pairs(data_dir: Path) -> set[tuple[str, str]]:
+    """(project, zone) where the project's point lies in the zone, computed with shapely from the files."""
+    zones, points = geojson_zones(data_dir), geojson_points(data_dir)
+    return {(p, z) for p, pt in points.items() for z, poly in zones.items() if poly.intersects(pt)}
+
+
+@functools.lru_cache(maxsize=4)
+def catalog_projects(data_dir: Path) -> tuple[list[dict], list[dict]]:
+    """Projects and mentions straight from the catalog YAML: mentions as ``{project, plan, zone, …}``.
+    Cached per folder: callers must not change what they get."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    projects, mentions = [], []
+    for path in sorted((data_dir / "catalog").glob("*.yaml")):
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
+        for p in doc.get("projects") or []:
+            projects.append(p)
+            mentions += [{**m, "project": p["id"]} for m in p.get("mentions") or []]
+        mentions += list(doc.get("mentions") or [])
+    return projects, mentions
+
+
+def catalog_stated_zones(data_dir: Path) -> list[tuple[str, str]]:
+    """(project, zone) of every mention that states a zone, read straight from the catalog YAML."""
+    return [(m["project"], m["zone"]) for m in catalog_projects(data_dir)[1] if m.get("zone")]
 
 
 def assert_ogc_error(response, parameter: str) -> None:

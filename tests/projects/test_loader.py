@@ -96,7 +96,7 @@ def test_reload_gives_the_same_database(databases):
     first = snapshot(url)
     assert _load(MINI_DIR, url) == 0
     assert snapshot(url) == first
-    assert first["project_zones"] == [("plot-a", "mini-north"), ("tower-b", "mini-south")]
+    assert [r[:3] for r in first["project_zones"]] == [("plot-a", "mini-north", "both"), ("tower-b", "mini-south", "both")]
 
 
 def test_load_counts_and_provenance(mini_db):

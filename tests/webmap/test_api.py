@@ -54,7 +54,8 @@ def test_projects_contract_and_unlocated(mini_client):
     assert by_id["park-c"]["properties"]["location_accuracy_m"] is None
     a = by_id["plot-a"]["properties"]
     assert a["status"] == "under_construction" and a["status_words"] == "开工建设"
-    assert a["zones"] == ["mini-north"] and a["location_accuracy_m"] == 100
+    assert a["zones"] == [{"id": "mini-north", "basis": "both"}] and a["zone_ids"] == ["mini-north"]
+    assert a["location_accuracy_m"] == 100
     assert by_id["tower-b"]["properties"]["aliases"] == ["乙楼"]
     assert by_id["tower-b"]["properties"]["status"] == "completed"
 

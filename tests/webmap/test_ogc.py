@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 
 def test_landing_links(mini_client):
     body = mini_client.get("/ogc").json()
@@ -40,7 +42,8 @@ def test_items_properties_are_flat_and_filterable(mini_client):
     fc = mini_client.get("/ogc/collections/projects/items", params={"status": "completed"}).json()
     assert [f["id"] for f in fc["features"]] == ["tower-b"]
     props = fc["features"][0]["properties"]
-    assert props["aliases"] == '["乙楼"]' and props["zones"] == '["mini-south"]'
+    assert props["aliases"] == '["乙楼"]' and props["zone_ids"] == '["mini-south"]'
+    assert json.loads(props["zones"]) == [{"id": "mini-south", "basis": "both"}]
     zones = mini_client.get("/ogc/collections/zones/items", params={"kind": "axis"}).json()
     assert [f["id"] for f in zones["features"]] == ["mini-axis"]
 

@@ -7,12 +7,14 @@ Structure (for whoever adds an endpoint here):
 - formats: ``negotiate`` (``webmap.media``) decides from ``f`` and ``Accept``; ``respond`` writes;
 - response models: ``webmap.schemas``, declared with ``response_model`` (documentation; bodies are
   checked against them in the tests);
-- project selection: one filter model, ``ProjectQuery``, for ``GET /api/projects`` (query string)
-  and ``POST /api/projects/search`` (JSON body), one function, ``_select``.
+- project selection: one filter model, ``ProjectFilters``, for ``GET /api/projects`` (query string,
+  with paging: ``ProjectQuery``), ``POST /api/projects/search`` (JSON body) and the statistics
+  (``webmap.routes.stats``), one function turning it into a database filter, ``_filter``.
 """
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Query, Request
@@ -148,11 +150,30 @@ AS_SEEN_BY_DOC = "a plan id: the statuses as that document states them; only the
 
 
 
-class ProjectQuery(BaseModel):
-    """The filters of a project query: the query string of ``GET /api/projects`` and the body of
-    ``POST /api/projects/search`` (which adds ``geometry``). All optional; they combine with AND."""
+class Basis(str, Enum):
+    """How a project's membership of a zone is known (projects.join)."""
 
-    zone: str | None = Field(None, max_length=MAX_TEXT, description="zone id: projects the database join places in it", examples=["xg13-axis"])
+    spatial = "spatial"
+    text = "text"
+    any = "any"
+
+
+Placed = Enum("Placed", {p: p for p in pq.PLACED}, type=str)
+Placed.__doc__ = "Where a project is placed: by a point, by a document's statement of its zone only, or not at all."
+
+
+class ProjectFilters(BaseModel):
+    """The filters of a project query: the query string of ``GET /api/projects`` and ``/api/stats``,
+    the body of ``POST /api/projects/search`` (which adds ``geometry``). All optional; they combine
+    with AND."""
+
+    zone: str | None = Field(None, max_length=MAX_TEXT, description="zone id: projects that belong to it — their point lies in it "
+                             "or a document states it (see basis)", examples=["xg13-axis"])
+    layout: str | None = Field(None, max_length=MAX_TEXT, description="layout id: projects that belong to any of its zones (see basis)",
+                               examples=["xg13-one-axis-six-zones"])
+    basis: Basis | None = Field(None, description="how zone and layout membership is known: spatial (the point lies in the zone), "
+                                "text (a document states it) or any (default); with zone, layout, or statistics by zone or layout",
+                                examples=["text"])
     plan: str | None = Field(None, max_length=MAX_TEXT, description="plan id (or its source file name): projects the plan mentions", examples=["xigang-13th-fyp"])
     document: str | None = Field(None, max_length=MAX_TEXT, deprecated=True, description="deprecated alias of plan", examples=["xigang-13th-fyp.txt"])
     status: Status | None = Field(None, description="status now, or as of / as seen by when those are given", examples=["under_construction"])
@@ -161,6 +182,8 @@ class ProjectQuery(BaseModel):
     district: str | None = Field(None, max_length=MAX_TEXT, description="district as written", examples=["西岗区"])
     kind: str | None = Field(None, max_length=MAX_TEXT, description="project kind", examples=["renewal"])
     located: bool | None = Field(None, description="only located (true) or unlocated (false) projects", examples=[True])
+    placed: Placed | None = Field(None, description="located (a point), text_only (no point, a document states its zone) "
+                                  "or unplaced (neither)", examples=["text_only"])
     bbox: str | None = Field(None, max_length=MAX_TEXT, description="minLon,minLat,maxLon,maxLat (WGS84)", examples=["121.60,38.90,121.66,38.93"])
     near: str | None = Field(None, max_length=MAX_TEXT, description="lon,lat,radius_m: within radius_m metres of the point (≤ 50000)", examples=["121.6358,38.9166,500"])
     q: str | None = Field(None, max_length=MAX_TEXT, description="text in the name, English name, aliases or id (taken literally)", examples=["东关街"])
@@ -174,6 +197,18 @@ class ProjectQuery(BaseModel):
                                    examples=[300])
     as_of: int | None = Field(None, ge=1949, le=2100, description=AS_OF_DOC, examples=[2016])
     as_seen_by: str | None = Field(None, max_length=MAX_TEXT, description=AS_SEEN_BY_DOC, examples=["xigang-13th-fyp"])
+
+    @field_validator("*")
+    @classmethod
+    def _no_control_characters(cls, value, info):
+        if isinstance(value, str):
+            check_text(info.field_name, value)
+        return value
+
+
+class ProjectQuery(ProjectFilters):
+    """``GET /api/projects``: the filters, an order, the properties to send and a page."""
+
     sort: str | None = Field(None, max_length=MAX_TEXT, description=f"comma-separated keys, '-' for descending: {', '.join(pq.SORT_KEYS)}; then by id",
                              examples=["-status_year,name_zh"])
     fields: str | None = Field(None, max_length=2000, description="comma-separated properties to send (id always is)",
@@ -182,13 +217,6 @@ class ProjectQuery(BaseModel):
     offset: int = Field(0, ge=0, le=MAX_OFFSET, description="how many matches to skip (paging)", examples=[0])
 
     crs: str | None = Field(None, max_length=MAX_TEXT, description=CRS_DESCRIPTION, examples=["4490"])
-
-    @field_validator("*")
-    @classmethod
-    def _no_control_characters(cls, value, info):
-        if isinstance(value, str):
-            check_text(info.field_name, value)
-        return value
 
 
 class ProjectSearch(ProjectQuery):
@@ -224,12 +252,18 @@ def _sort(text: str | None) -> list[tuple[str, bool]]:
     return list(zip(keys, descending))
 
 
-def _filter(request: Request, conn, q: ProjectQuery, geometry: dict | None = None) -> pq.ProjectFilter:
-    """The database filter for a query (checks every value, names the parameter at fault)."""
+def _filter(request: Request, conn, q: ProjectFilters, geometry: dict | None = None, basis_alone: bool = False) -> pq.ProjectFilter:
+    """The database filter for a query (checks every value, names the parameter at fault).
+
+    ``basis`` qualifies zone membership: without zone or layout it would filter nothing and is
+    refused, unless the caller groups by zone or layout (``basis_alone``)."""
     settings = request.app.state.settings
     as_of, as_seen_by = status_view(q.as_of, q.as_seen_by, [p["id"] for p in zq.list_plans(conn)] if q.as_seen_by is not None else [])
     plan_id = _plan_id(conn, q.plan, vars(q)["document"])  # vars: reading a deprecated field warns
     _require(conn, "zones", "zone", q.zone, "zone")
+    _require(conn, "layouts", "layout", q.layout, "layout")
+    if q.basis is not None and q.zone is None and q.layout is None and not basis_alone:
+        raise BadParameter("basis", "applies to zone membership: give zone or layout with it")
     _require(conn, "industries", "industry", q.industry, "industry")
     _require(conn, "streets", "street", q.street, "street")
     box = parse_bbox(q.bbox)
@@ -251,8 +285,10 @@ def _filter(request: Request, conn, q: ProjectQuery, geometry: dict | None = Non
         area_m = check_buffer("along", area, q.buffer_m if q.buffer_m is not None else default_m)
     elif q.buffer_m is not None:
         raise BadParameter("buffer_m", "goes with along, intersects or a body geometry")
-    return pq.ProjectFilter(zone=q.zone, plan=plan_id, status=q.status.value if q.status else None, industry=q.industry,
-                            street=q.street, district=q.district, kind=q.kind, located=q.located, bbox=box,
+    return pq.ProjectFilter(zone=q.zone, layout=q.layout, basis=q.basis.value if q.basis else None, plan=plan_id,
+                            status=q.status.value if q.status else None, industry=q.industry,
+                            street=q.street, district=q.district, kind=q.kind, located=q.located,
+                            placed=q.placed.value if q.placed else None, bbox=box,
                             near=circle, q=q.q, area=area, area_m=area_m, as_of=as_of, as_seen_by=as_seen_by)
 
 

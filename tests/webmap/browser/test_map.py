@@ -74,7 +74,7 @@ def test_popup_shows_zone_and_status(page, server):
     props = target["properties"]
     assert props["name_zh"] in text
     assert props["status_words"] in text and props["status_en"] in text
-    assert zones[props["zones"][0]] in text
+    assert zones[props["zone_ids"][0]] in text
     assert props["status_source_file"] in text
     # The popup leads to the project's status history.
     with page.context.expect_page() as opened:
