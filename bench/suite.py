@@ -400,7 +400,16 @@ def measure_join(url: str, repeat: int) -> dict:
             drop_floor()
         return run
 
-    out["join_s"], out["join_runs"] = _timed(in_rollback(compute_project_zones), repeat)
+    def join(conn):  # as in a load: into an empty table (the delete of the loaded pairs is not timed)
+        conn.execute(sa.text("DELETE FROM project_zones"))
+        t0 = time.perf_counter()
+        compute_project_zones(conn)
+        spent.append(time.perf_counter() - t0)
+
+    spent: list[float] = []
+    for _ in range(repeat):
+        in_rollback(join)()
+    out["join_s"], out["join_runs"] = statistics.median(spent), spent
 
     floors = {}
     for name, sql in floor_statements(engine.dialect.name).items():

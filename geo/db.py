@@ -175,6 +175,13 @@ def index_join_sql(engine_or_conn, polygons: str, points: str, column: str = "ge
     return f"{polygons} JOIN {points} ON {polygons}.{column} && {points}.{column}"
 
 
+def analyze_tables(conn: sa.Connection, *tables: str) -> None:
+    """Gather the planner's statistics of ``tables`` (after a bulk load, before the queries that
+    need a good plan). PostgreSQL samples each table; SQLite's planner does well without them."""
+    if is_postgis(conn):
+        conn.execute(sa.text(f"ANALYZE {', '.join(tables)}"))
+
+
 @contextmanager
 def foreign_keys_checked_after(conn: sa.Connection, table: str):
     """Insert many rows into ``table`` with its foreign keys checked once, after, rather than row by

@@ -76,3 +76,41 @@ def test_repeated_gets_are_answered_from_the_response_cache(databases, real_data
         seen = _queries(c.app.state.engine)
         assert c.get(path).status_code == 200
         assert any("projects" in q for q in seen)
+
+
+def _same_features(url: str) -> int:
+    import orjson
+
+    from geo.db import make_engine
+    from projects import features
+    from projects import queries as pq
+
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        ids = pq.find_project_ids(conn, pq.ProjectFilter(), 100_000, 0, [])
+        fast, reference = features.project_features(conn, ids), pq.project_features_by_rows(conn, ids)
+        assert [f["id"] for f in fast] == ids
+        for a, b in zip(fast, reference):  # feature by feature, for a readable failure
+            assert orjson.dumps(a) == orjson.dumps(b), (a, b)
+        assert orjson.dumps(fast) == orjson.dumps(reference)
+        some = ids[::7][:50] + ["no-such-project"]  # any order, unknown ids left out
+        assert features.project_features(conn, some) == pq.project_features_by_rows(conn, some)
+        assert features.project_features(conn, []) == []
+    engine.dispose()
+    return len(ids)
+
+
+def test_one_statement_features_equal_the_row_by_row_builder(real_db):
+    """projects.features (the hot path) against queries.project_features_by_rows (the reference),
+    every project of the real data: the same bytes, sites, unlocated projects, zones with their
+    basis, timelines and targets included."""
+    assert _same_features(real_db) == 295
+
+
+def test_one_statement_features_equal_on_synthetic_data(databases, real_dataset):
+    from projects.store import write_dataset
+    from projects.synth import synthesize
+
+    url = databases.new_url()
+    write_dataset(url, synthesize(real_dataset, 1500, seed=3))
+    assert _same_features(url) == 295 + 1500
