@@ -176,8 +176,9 @@ def index_join_sql(engine_or_conn, polygons: str, points: str, column: str = "ge
 
 
 def analyze_tables(conn: sa.Connection, *tables: str) -> None:
-    """Gather the planner's statistics of ``tables`` (after a bulk load, before the queries that
-    need a good plan). PostgreSQL samples each table; SQLite's planner does well without them."""
+    """Gather the planner's statistics of ``tables`` (``"name"`` or ``"name (column, …)"``) after a bulk
+    load, before the queries that need a good plan. PostgreSQL samples each table; SQLite's
+    planner does well without them."""
     if is_postgis(conn):
         conn.execute(sa.text(f"ANALYZE {', '.join(tables)}"))
 
