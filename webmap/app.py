@@ -79,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.write_engine = make_engine(settings.database_url) if settings.database_read_urls else app.state.engine
         app.state.data_version = DataVersion(app.state.engine)
         yield
+        app.state.data_version.close()
         app.state.engine.dispose()
         app.state.write_engine.dispose()
 
