@@ -21,9 +21,24 @@ def flat_properties(props: dict) -> dict:
     return {k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v for k, v in props.items()}
 
 
-def csv_text(features: list[dict]) -> str:
-    """CSV of flat properties plus the geometry: ``lon``/``lat`` columns for points, ``wkt`` otherwise.
+def coordinate_columns(crs=None) -> tuple[str, str]:
+    """The names of a point's coordinate columns in a CSV: ``lon``/``lat`` for WGS84 only
+    (``crs`` None, EPSG:4326 or CRS84), ``x``/``y`` in any other system (always x first:
+    longitude or easting), which a ``crs`` column then names."""
+    return ("lon", "lat") if _is_wgs84(crs) else ("x", "y")
 
+
+def _is_wgs84(crs) -> bool:
+    return crs is None or getattr(crs, "epsg", None) == SRID
+
+
+def csv_text(features: list[dict], crs=None) -> str:
+    """CSV of flat properties plus the geometry: two coordinate columns for points, ``wkt`` otherwise.
+
+    The one rule for coordinates in a CSV: WGS84 (the default) writes ``lon``/``lat`` (6 decimals);
+    any other system (``crs``, a :class:`geo.crs.Crs` the features were transformed to) writes
+    ``x``/``y`` (x first, at the system's precision) and a ``crs`` column naming it on every row
+    (``EPSG:3857``, ``gcj02`` …), so a row read on its own still says what its numbers are.
     Starts with a UTF-8 byte-order mark so that spreadsheet programs read the Chinese correctly.
     """
     import csv
@@ -31,14 +46,18 @@ def csv_text(features: list[dict]) -> str:
 
     from shapely.geometry import shape
 
+    xname, yname = coordinate_columns(crs)
+    decimals = 6 if _is_wgs84(crs) else crs.decimals
     rows, columns = [], []
     for f in features:
         row = flat_properties(f["properties"])
         geom = shape(f["geometry"]) if f["geometry"] else None
         if geom is None or geom.geom_type == "Point":
-            row["lon"], row["lat"] = (round(geom.x, 6), round(geom.y, 6)) if geom is not None else (None, None)
+            row[xname], row[yname] = (round(geom.x, decimals), round(geom.y, decimals)) if geom is not None else (None, None)
         else:
             row["wkt"] = geom.wkt
+        if not _is_wgs84(crs):
+            row["crs"] = crs.key
         for k in row:
             if k not in columns:
                 columns.append(k)

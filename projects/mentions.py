@@ -29,7 +29,8 @@ class MentionFilter:
     statement: str | None = None  # fact | target
     year: int | None = None  # the year the mention's statement holds (see mention_year)
     zone: str | None = None  # mentions of the projects that belong to this zone …
-    basis: str | None = None  # … by spatial | text | any (default) membership
+    basis: str | None = None  # … (or layout) by spatial | text | any (default) membership
+    layout: str | None = None  # mentions of the projects that belong to a zone of this layout
 
 
 def _plan_date(plan) -> dt.date | None:
@@ -80,10 +81,11 @@ def mention_features(conn: sa.Connection, f: MentionFilter) -> list[dict]:
         q = q.where(t.c.status == f.status)
     if f.statement:
         q = q.where(t.c.statement == f.statement)
-    if f.zone:
-        members = membership_sql(conn, "zone", ProjectFilter(basis=f.basis), ":zone")
-        in_zone = [r[0] for r in conn.execute(sa.text(f"SELECT project_id FROM ({members}) AS in_zone"), {"zone": f.zone})]
-        q = q.where(t.c.project_id.in_(in_zone))
+    for by, value in (("zone", f.zone), ("layout", f.layout)):  # the membership rule of /api/projects
+        if value:
+            members = membership_sql(conn, by, ProjectFilter(basis=f.basis), f":{by}")
+            inside = [r[0] for r in conn.execute(sa.text(f"SELECT project_id FROM ({members}) AS in_{by}"), {by: value})]
+            q = q.where(t.c.project_id.in_(inside))
     rows = [dict(r._mapping) for r in conn.execute(q)]
     plans = {p.id: p for p in conn.execute(sa.select(Plan.__table__))}
     ids = sorted({r["project_id"] for r in rows})

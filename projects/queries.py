@@ -85,6 +85,18 @@ def status_sql(conn: sa.Connection, f: ProjectFilter) -> str:
     return "projects.status"
 
 
+def status_year_sql(conn: sa.Connection, f: ProjectFilter) -> str:
+    """SQL for the year a project's status in ``f``'s status view holds from (the text form of
+    ``view_columns(f)["status_year"]``), like :func:`status_sql`: what ``sort=status_year`` orders by."""
+    if f.as_of is not None:
+        return ("(SELECT psy.from_year FROM project_status_years AS psy WHERE psy.project_id = projects.id"
+                " AND psy.from_year <= :as_of AND (psy.to_year IS NULL OR psy.to_year >= :as_of))")
+    if f.as_seen_by is not None:
+        return ("(SELECT pss.status_year FROM project_status_seen_by AS pss WHERE pss.project_id = projects.id"
+                " AND pss.plan_id = :as_seen_by)")
+    return "projects.status_year"
+
+
 def membership_sql(conn: sa.Connection, by: str, f: ProjectFilter, group_param: str | None = None) -> str:
     """SQL rows ``(project_id, group_id)``, without duplicates: which projects belong to which group of
     the dimension ``by`` (a key of :data:`GROUPINGS`). With ``group_param`` (a bound parameter name such
@@ -183,20 +195,26 @@ def status_where(f: ProjectFilter) -> tuple[list[str], dict]:
 
 
 def view_columns(f: ProjectFilter) -> dict[str, object]:
-    """SQL expressions of a project's ``status`` and ``status_year`` in ``f``'s status view (as of
-    a year, as seen by a document; the stored columns otherwise), correlated with ``projects``, for
-    callers that select columns themselves (vector tiles)."""
+    """SQL expressions of a project's ``status``, ``status_year``, ``status_words`` and
+    ``status_plan`` (the document the status rests on) in ``f``'s status view (as of a year, as
+    seen by a document; the stored columns otherwise), correlated with ``projects``, for callers
+    that select or filter columns themselves (vector tiles, CQL2 queryables, ``sortby``)."""
     if f.as_of is not None:
         t = project_status_years
         cover = [t.c.project_id == Project.id, t.c.from_year <= f.as_of, sa.or_(t.c.to_year.is_(None), t.c.to_year >= f.as_of)]
         return {"status": sa.select(t.c.status).where(*cover).scalar_subquery(),
-                "status_year": sa.select(t.c.from_year).where(*cover).scalar_subquery()}
+                "status_year": sa.select(t.c.from_year).where(*cover).scalar_subquery(),
+                "status_words": sa.select(t.c.words).where(*cover).scalar_subquery(),
+                "status_plan": sa.select(t.c.plan_id).where(*cover).scalar_subquery()}
     if f.as_seen_by is not None:
         t = project_status_seen_by
         mine = [t.c.project_id == Project.id, t.c.plan_id == f.as_seen_by]
         return {"status": sa.select(t.c.status).where(*mine).scalar_subquery(),
-                "status_year": sa.select(t.c.status_year).where(*mine).scalar_subquery()}
-    return {"status": Project.status, "status_year": Project.status_year}
+                "status_year": sa.select(t.c.status_year).where(*mine).scalar_subquery(),
+                "status_words": sa.select(t.c.words).where(*mine).scalar_subquery(),
+                "status_plan": sa.select(t.c.plan_id).where(*mine).scalar_subquery()}
+    return {"status": Project.status, "status_year": Project.status_year, "status_words": Project.status_words,
+            "status_plan": Project.status_plan_id}
 
 
 def project_condition(conn: sa.Connection, f: ProjectFilter):
@@ -223,15 +241,17 @@ def _area_sql(conn: sa.Connection, area: BaseGeometry, metres: float, params: di
     return f"{frame} AND {predicate_sql(conn, f'ST_Intersects(projects.geom, {geom})')}"
 
 
-# Orders ``find_project_ids`` offers (the API's ``sort``): name → SQL expression.
-def _sort_expressions(conn: sa.Connection) -> dict[str, str]:
+# Orders ``find_project_ids`` offers (the API's ``sort``): name → SQL expression. ``status`` and
+# ``status_year`` are those of the filter's status view (as_of / as_seen_by), as the features show.
+def _sort_expressions(conn: sa.Connection, f: ProjectFilter | None = None) -> dict[str, str]:
     ranks = " ".join(f"WHEN '{s.value}' THEN {i}" for i, s in enumerate(Status))
+    f = f or ProjectFilter()
     return {
         "id": text_order_sql(conn, "projects.id"),
         "name_zh": text_order_sql(conn, "projects.name_zh"),
         "name_en": text_order_sql(conn, "lower(projects.name_en)"),
-        "status": f"CASE projects.status {ranks} END",  # the vocabulary's order
-        "status_year": "projects.status_year",
+        "status": f"CASE {status_sql(conn, f)} {ranks} END",  # the vocabulary's order
+        "status_year": status_year_sql(conn, f),
         "kind": text_order_sql(conn, "projects.kind"),
         "district": text_order_sql(conn, "projects.district"),
     }
@@ -254,7 +274,7 @@ def find_project_ids(conn: sa.Connection, f: ProjectFilter, limit: int, offset: 
     clauses, params = _where(conn, f)
     where = " AND ".join(clauses) or "1=1"
     params.update(limit=limit, offset=offset)
-    exprs = _sort_expressions(conn)
+    exprs = _sort_expressions(conn, f)
     terms = []
     for key, descending in order or []:
         expr = exprs[key]
@@ -453,3 +473,11 @@ def list_industries(conn: sa.Connection) -> list[dict]:
 def exists(conn: sa.Connection, table: str, id_: str) -> bool:
     """Whether a row with this id exists in ``table`` (plans, zones, streets, industries …)."""
     return conn.execute(sa.text(f"SELECT 1 FROM {table} WHERE id = :id"), {"id": id_}).first() is not None
+
+
+def known_districts(conn: sa.Connection) -> list[str]:
+    """The district names a query may give: those the projects carry, and those of the admin
+    outlines (a real district with no project is an empty answer, a typo is not)."""
+    rows = conn.execute(sa.text("SELECT district FROM projects WHERE district IS NOT NULL "
+                                "UNION SELECT name_zh FROM districts"))
+    return sorted(r[0] for r in rows)

@@ -9,8 +9,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
-import xstatic.pkg.jquery as xjquery
-import xstatic.pkg.leaflet as xleaflet
 from fastapi import Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
@@ -28,7 +26,7 @@ from webmap.errors import ERROR_RESPONSES, add_exception_handlers
 from webmap.exports import ExportCache
 from webmap.middleware import BodyLimit, Conditional, HeadAsGet, PublicURL, RequestContext, ResponseCache
 from webmap.params import strict_parameters
-from webmap.routes import api, mentions, ogc, pages, stats
+from webmap.routes import api, mentions, ogc, pages, search, stats
 from webmap.settings import Settings, get_settings
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -96,7 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         dependencies=[Depends(strict_parameters)],
     )
     app.state.settings = settings
-    app.state.map_pages = {}  # rendered map pages by (layout, data fingerprint)
+    app.state.map_pages = {}  # built once per data load (webmap/memo.py): map page, feeds, search index
     app.state.exports = ExportCache()  # built exports (the GeoPackage) by data fingerprint: webmap/exports.py
     add_exception_handlers(app)
 
@@ -114,13 +112,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, settings=settings)
     app.add_middleware(PublicURL, settings=settings)
     app.add_middleware(RequestContext, settings=settings)
-
-    app.mount("/static/vendor/leaflet", StaticFiles(directory=xleaflet.BASE_DIR), name="leaflet")
-    app.mount("/static/vendor/jquery", StaticFiles(directory=xjquery.BASE_DIR), name="jquery")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(stats.router)
     app.include_router(mentions.router)  # before api: /api/export/mentions.* must precede /api/export/{layer}.*
     app.include_router(api.router)
+    app.include_router(search.router)
     app.include_router(ogc.router)
     app.include_router(pages.router)
 

@@ -18,6 +18,8 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
+from geo.crs import to_wgs84
+
 from webmap.errors import BadParameter
 
 AREA_TYPES = ("Polygon", "MultiPolygon", "LineString", "MultiLineString", "Point", "MultiPoint")
@@ -29,8 +31,8 @@ def parse_geometry(parameter: str, value: str | dict, max_vertices: int, crs: st
     """A geometry from GeoJSON (an object, or its text) or WKT, checked: a known type, at most
     ``max_vertices`` vertices, finite WGS84 coordinates, a valid polygon.
 
-    ``crs``: the coordinates' CRS when not WGS84 — the place where ``geo.crs`` converts them
-    (built by the CRS work; until then only WGS84 is accepted).
+    ``crs``: the coordinates' CRS (a :class:`geo.crs.Crs`, x/y order) when not WGS84: they are
+    converted to WGS84 by ``geo.crs`` before the checks.
     """
     if isinstance(value, str):
         text = value.strip()
@@ -48,6 +50,8 @@ def parse_geometry(parameter: str, value: str | dict, max_vertices: int, crs: st
     if isinstance(value, dict):
         if value.get("type") in ("Feature",):
             value = value.get("geometry") or {}
+        if isinstance(value, dict) and "crs" in value:
+            _check_crs_member(parameter, value["crs"])
         if value.get("type") not in AREA_TYPES:
             raise BadParameter(parameter, f"expected a GeoJSON geometry of type {', '.join(AREA_TYPES)}; found {str(value.get('type'))[:40]!r}")
         _count_json_vertices(parameter, value.get("coordinates"), max_vertices)
@@ -62,14 +66,30 @@ def parse_geometry(parameter: str, value: str | dict, max_vertices: int, crs: st
     n = get_num_coordinates(geom)
     if n > max_vertices:
         raise BadParameter(parameter, f"{n} vertices; at most {max_vertices} (ZONEMAP_MAX_VERTICES): simplify the shape")
-    if crs is not None:  # hook for geo.crs (the `crs` parameter): convert to WGS84 here
-        raise BadParameter("crs", "only WGS84 (EPSG:4326) coordinates are accepted")
+    if crs is not None:
+        geom = to_wgs84(geom, crs)
     minx, miny, maxx, maxy = geom.bounds
     if not all(math.isfinite(v) for v in geom.bounds) or minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
-        raise BadParameter(parameter, "coordinates must be WGS84 longitude, latitude in degrees")
+        raise BadParameter(parameter, "coordinates must be WGS84 longitude, latitude in degrees" if crs is None
+                           else f"coordinates outside the area of {crs.key} (given with input_crs)")
     if geom.geom_type in ("Polygon", "MultiPolygon") and not geom.is_valid:
         raise BadParameter(parameter, f"the polygon is not valid: {explain_validity(geom)}")
     return geom
+
+
+def _check_crs_member(parameter: str, member) -> None:
+    """The pre-RFC 7946 ``crs`` member: naming WGS84 (or CGCS2000, equal to it at this scale) is
+    harmless; naming anything else must not be silently read as WGS84."""
+    from geo.crs import CRS84, EPSG4326, EPSG4490, UnknownCrs, parse_crs
+
+    name = member.get("properties", {}).get("name") if isinstance(member, dict) and isinstance(member.get("properties"), dict) else member
+    try:
+        crs = parse_crs(name, allow_shifts=True) if isinstance(name, str) else None
+    except UnknownCrs:
+        crs = None
+    if crs not in (CRS84, EPSG4326, EPSG4490):
+        raise BadParameter(parameter, f"coordinates must be WGS84 longitude, latitude; this geometry declares crs {str(name)[:60]!r} "
+                           "(drop the crs member and send WGS84)")
 
 
 def _count_json_vertices(parameter: str, coords, max_vertices: int) -> None:

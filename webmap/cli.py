@@ -116,8 +116,13 @@ def cmd_serve(args) -> int:
     # Several worker processes (one event loop each) share the port; every worker keeps its own
     # engine, map page cache and export cache, keyed by the data fingerprint, so none can serve
     # stale data after a reload.
+    # proxy_headers=False: whose X-Forwarded-* headers count is decided by ZONEMAP_TRUSTED_PROXIES
+    # alone (webmap.middleware.PublicURL). uvicorn's own handling, on for 127.0.0.1 by default,
+    # would honour X-Forwarded-Proto from any local client and swap the client address for
+    # X-Forwarded-For before that check (a client could pose as a trusted proxy, and a real proxy
+    # on loopback would no longer be recognised).
     uvicorn.run("webmap.app:create_app", factory=True, host=settings.host, port=port, workers=workers,
-                log_level="info", access_log=not args.no_access_log)
+                log_level="info", access_log=not args.no_access_log, proxy_headers=False)
     return 0
 
 

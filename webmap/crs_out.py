@@ -52,18 +52,20 @@ def members(crs: gcrs.Crs | None) -> dict:
     return out
 
 
-def reproject(conn, layer: str, features: list[dict], crs: gcrs.Crs | None) -> list[dict]:
+def reproject(conn, layer: str, features: list[dict], crs: gcrs.Crs | None, key=None) -> list[dict]:
     """``features`` (of layer ``zones``, ``streets``, ``projects`` or ``districts``) with their
     geometry — and geometry-valued properties (a project's ``site``, a corridor's ``centreline``)
-    — in ``crs``; unchanged when ``crs`` is None."""
+    — in ``crs``; unchanged when ``crs`` is None. ``key(feature)`` names the layer's feature whose
+    geometry a feature carries (default its own id; a mention: its project)."""
     if crs is None or not features:
         return features
     from webmap.routes.ogc.collections import COLLECTIONS
 
+    key = key or (lambda f: f["id"])
     c = COLLECTIONS[layer]
-    full = c.geometries(conn, [f["id"] for f in features])
+    full = c.geometries(conn, list({key(f) for f in features}))
     for f in features:
-        geoms = full.get(f["id"], {})
+        geoms = full.get(key(f), {})
         f["geometry"] = gcrs.geojson_geometry(geoms.get("geometry"), crs)
         for name in c.extra_geometries:
             if f["properties"].get(name) is not None:

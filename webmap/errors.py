@@ -21,7 +21,7 @@ from collections.abc import Iterable
 import sqlalchemy.exc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -178,6 +178,13 @@ def is_ogc(request: Request) -> bool:
     return request.url.path == "/ogc" or request.url.path.startswith("/ogc/")
 
 
+def wants_html(request: Request) -> bool:
+    """A person's browser asking for a page (not /api, not /ogc): the error is shown as a page."""
+    if request.url.path.startswith(("/api/", "/ogc")) or request.url.path == "/api":
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
 def request_id(request: Request) -> str | None:
     return request.scope.get("state", {}).get("request_id")
 
@@ -185,16 +192,23 @@ def request_id(request: Request) -> str | None:
 def error_response(request: Request, status: int, code: str, detail: str, *, ogc_code: str | None = None,
                    parameter: str | None = None, accepted: list[str] | None = None,
                    errors: list[dict] | None = None, headers: dict[str, str] | None = None,
-                   cause: str | None = None) -> JSONResponse:
-    """The one renderer: an OGC exception under /ogc, an ``ErrorBody`` elsewhere; logs one line."""
+                   cause: str | None = None) -> Response:
+    """The one renderer: an OGC exception under /ogc, an ``ErrorBody`` elsewhere, a page for a
+    person's browser outside /api and /ogc; logs one line."""
     rid = request_id(request)
+    if is_ogc(request) and status == 422:
+        status = 400  # OGC API – Features: a bad parameter is a 400 (logged as sent)
     level = logging.ERROR if status >= 500 and status != 503 else logging.WARNING if status >= 500 else logging.INFO
     log.log(level, "request %s: %s %s → %d %s%s", rid, request.method, request.url.path, status, code,
             f" ({cause})" if cause else "")
     headers = {**(headers or {}), "Cache-Control": "no-store"}
+    if wants_html(request):  # same status and reason, for people (webmap/error_page.py)
+        from fastapi.responses import HTMLResponse
+
+        from webmap.error_page import render_error_page
+
+        return HTMLResponse(render_error_page(status, detail), status_code=status, headers=headers)
     if is_ogc(request):
-        if status == 422:
-            status = 400
         body = OgcException(code=ogc_code or OGC_CODES.get(status, "ServerError"), description=detail)
         return JSONResponse(body.model_dump(), status_code=status, headers=headers)
     body = ErrorBody(detail=detail, code=code, parameter=parameter, accepted=accepted, errors=errors, request_id=rid)

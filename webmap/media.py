@@ -133,16 +133,18 @@ def negotiate(request: Request, f: Format | None, offered: Sequence[Format]) -> 
 
 
 def respond(fmt: Format, body: dict | list, *, features: list[dict] | None = None, filename: str | None = None,
-            headers: dict[str, str] | None = None) -> Response:
+            headers: dict[str, str] | None = None, crs=None) -> Response:
     """``body`` written in ``fmt``: JSON or GeoJSON as is; CSV from ``features`` (one row each, the
-    geometry as lon/lat or WKT) or, without features, from ``body``'s records."""
+    geometry as coordinates or WKT, labelled by ``geo.export.csv_text``'s one rule: ``lon``/``lat``
+    in WGS84, ``x``/``y`` and a ``crs`` column in the ``crs`` the features were transformed to)
+    or, without features, from ``body``'s records."""
     headers = dict(headers or {})
     if fmt is Format.csv:
         from geo.export import csv_text
 
         if filename:
             headers["Content-Disposition"] = f'inline; filename="{filename}.csv"'
-        text = csv_text(features) if features is not None else records_csv(body if isinstance(body, list) else [body])
+        text = csv_text(features, crs) if features is not None else records_csv(body if isinstance(body, list) else [body])
         return Response(text.encode("utf-8"), media_type=content_type(fmt), headers=headers)
     if fmt is Format.geojson:
         return GeoJSONResponse(body, headers=headers)

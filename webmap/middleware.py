@@ -32,6 +32,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from webmap.basemaps import csp_image_sources, settings_basemaps
 from webmap.errors import ApiError, error_response, log
 from webmap.settings import Settings
 
@@ -43,15 +44,8 @@ _PREFIX = re.compile(r"^(/[A-Za-z0-9._~-]+)*$")
 def security_headers(settings: Settings) -> list[tuple[bytes, bytes]]:
     """Headers every response carries. The CSP fits the self-hosted pages: Folium and the API docs
     run inline scripts and styles ('unsafe-inline', no 'unsafe-eval'), ReDoc searches in a blob:
-    worker; everything else comes from here, plus the configured basemap's tile server for images."""
-    img = "'self' data: blob:"
-    if settings.basemap_url:
-        parts = urlsplit(settings.basemap_url.replace("{s}", "a"))
-        if parts.scheme and parts.netloc:
-            origin = f"{parts.scheme}://{parts.netloc}"
-            if "{s}" in settings.basemap_url:
-                origin = f"{parts.scheme}://{settings.basemap_url.split('://', 1)[1].split('/', 1)[0].replace('{s}', '*')}"
-            img += f" {origin}"
+    worker; everything else comes from here, plus the configured basemaps' tile servers for images (webmap/basemaps.py)."""
+    img = " ".join(["'self' data: blob:", *csp_image_sources(settings_basemaps(settings))])
     csp = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
            f"img-src {img}; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'")

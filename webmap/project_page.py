@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from projects.status import STATUS_LABELS, Status
+from webmap.labels import PROJECT_KIND_LABELS, label
 
 
 def _status(value: str) -> str:
@@ -48,8 +49,10 @@ def _timeline_strip(p: dict) -> str:
             f'<ol class="zm-tl-strip">{"".join(cells)}</ol><p class="zm-tl-note">{note}</p></section>')
 
 
-def render_project_page(feature: dict, zone_names: dict[str, str]) -> str:
-    """A self-contained page (styles from /static) for a project Feature with ``mention_history``."""
+def render_project_page(feature: dict, zone_names: dict[str, str], industry_names: dict[str, str] | None = None) -> str:
+    """A self-contained page (styles from /static) for a project Feature with ``mention_history``;
+    zones link to their pages, kinds and industries show their names."""
+    industry_names = industry_names or {}
     p = feature["properties"]
     e = escape
     rows = []
@@ -57,7 +60,7 @@ def render_project_page(feature: dict, zone_names: dict[str, str]) -> str:
         when = m.get("status_year") or m["year"] or m["document_year"]  # the year its statement holds from
         zone = m["zone_as_written"] or ""
         if m["zone"]:
-            zone += f' <small>→ {e(zone_names.get(m["zone"], m["zone"]))}</small>'
+            zone += f' <small>→ <a href="/zones/{e(m["zone"])}">{e(zone_names.get(m["zone"], m["zone"]))}</a></small>'
         note = f'<br><small>{e(m["status_note"])}</small>' if m["status_note"] else ""
         if m.get("statement") == "target":  # a target: what it aims at, and by when
             aim = f' → {_status(m["target_status"])} {e(str(m["target_year"] or ""))}' if m.get("target_status") else ""
@@ -78,7 +81,7 @@ def render_project_page(feature: dict, zone_names: dict[str, str]) -> str:
                  f"<br><small>{e(p['placement'] or '')}</small>")
     else:
         where = "not located: the documents and the sources at hand do not say where its site is"
-    zones = ", ".join(e(zone_names.get(z, z)) for z in p["zone_ids"]) or "—"
+    zones = ", ".join(f'<a href="/zones/{e(z)}">{e(zone_names.get(z, z))}</a>' for z in p["zone_ids"]) or "—"
     aliases = "、".join(e(a) for a in p["aliases"]) or "—"
     alias_note = f'<br><small>{e(p["alias_note"])}</small>' if p.get("alias_note") else ""
     return f"""<!DOCTYPE html>
@@ -91,9 +94,9 @@ def render_project_page(feature: dict, zone_names: dict[str, str]) -> str:
 <table class="zm-facts">
 <tr><th>当前状态 Status</th><td>{_status(p["status"])} <small>({e(p["status_words"] or "—")}, {e(str(p["status_year"] or ""))})</small></td></tr>
 <tr><th>别名 Aliases</th><td>{aliases}{alias_note}</td></tr>
-<tr><th>类型 Kind</th><td>{e(p["kind"])} · {e(p["district"] or "")}</td></tr>
+<tr><th>类型 Kind</th><td>{e(label(PROJECT_KIND_LABELS, p["kind"]))} {e(label(PROJECT_KIND_LABELS, p["kind"], "en"))} · {e(p["district"] or "")}</td></tr>
 <tr><th>所在区域 Zones</th><td>{zones}</td></tr>
-<tr><th>产业 Industries</th><td>{e(", ".join(p["industries"])) or "—"}</td></tr>
+<tr><th>产业 Industries</th><td>{e("、".join(industry_names.get(i, i) for i in p["industries"])) or "—"}</td></tr>
 <tr><th>位置 Location</th><td>{where}</td></tr>
 </table>
 {_timeline_strip(p)}

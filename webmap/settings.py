@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     # district outlines stand in for it and the page requests nothing from elsewhere.
     basemap_url: str = ""
     basemap_attribution: str = ""
+    # The map's basemap menu (webmap/basemaps.py): preset names (osm, tianditu, amap) or a JSON list;
+    # empty = no basemap offered. Nothing is requested until a person picks one.
+    basemaps: str = ""
+    tianditu_key: str = ""  # 天地图's key for the tianditu preset; else the map asks the user for theirs
     # `zonemap serve` worker processes; 0: one per core.
     workers: int = 0
     # `zonemap load`/`check`: the most vertices one feature of data/ may have (a clear error above it).

@@ -17,17 +17,19 @@ from pathlib import Path
 
 import yaml
 from pypinyin import lazy_pinyin
+from pypinyin.constants import PHRASES_DICT
+from pypinyin.seg.mmseg import seg as _pinyin_seg
 
 from geo.records import SLUG
 from projects.extract import rules
 from projects.extract.errors import ExtractError
 from projects.extract.known import Known, read_known
 from projects.extract.match import NameIndex, name_key, similar
-from projects.extract.names import Candidate, Gazetteer, find_again, find_projects
+from projects.extract.names import Candidate, Gazetteer, find_again, find_projects, is_local_name
 from projects.extract.segment import add_places
-from projects.extract.places import _verbal, find_layouts, find_streets, strip_numbering, zone_kind
+from projects.extract.places import find_layouts, find_streets, strip_numbering, zone_in_heading, zone_kind, zone_subject
 from projects.extract.statuses import read_status
-from projects.extract.text import Document, Sentence, read_document
+from projects.extract.text import MAX_QUOTE, Document, Sentence, read_document
 
 HEADER = """\
 # Draft catalog entries drafted by `zonemap extract` from {source} for plan {plan}.
@@ -55,12 +57,26 @@ class ExtractResult:
     counts: dict = field(default_factory=dict)
     seconds: float = 0.0
     document: Document | None = None
+    linked_zones: list[str] = field(default_factory=list)  # zones found in the text that the catalog has
+
+
+def syllables(text: str) -> list[str]:
+    """Pinyin syllables of a name: pypinyin's phrase dictionary where a phrase covers a character,
+    else the reading the character has in place names (rules.PLACE_READINGS: 黑咀子 → hei zui zi,
+    长白街 → chang bai jie; pypinyin alone reads ju, zhang)."""
+    out: list[str] = []
+    for part in _pinyin_seg.cut(text):
+        if len(part) == 1 and part in rules.PLACE_READINGS and part not in PHRASES_DICT:
+            out.append(rules.PLACE_READINGS[part])
+        else:
+            out.extend(lazy_pinyin(part, errors=lambda s: [s]))
+    return out
 
 
 def slugify(text: str, limit: int = 48) -> str:
     """An ASCII id from a Chinese name (pinyin syllables joined by '-')."""
     parts = []
-    for syl in lazy_pinyin(text, errors=lambda s: [s]):
+    for syl in syllables(text):
         syl = re.sub(r"[^a-z0-9]+", "-", syl.lower()).strip("-")
         if syl:
             parts.append(syl)
@@ -74,15 +90,38 @@ def slugify(text: str, limit: int = 48) -> str:
 
 
 def english(text: str) -> str:
-    """A transliteration for a required English name the reviewer should improve: one word per jieba word."""
+    """A placeholder for a required English name, for the reviewer to improve: the common words
+    translated (rules.ENGLISH_WORDS; kinds of place only at the end: 星海湾 stays Xinghaiwan), the
+    rest in pinyin, one word per run of untranslated words ("黑咀子码头" → "Heizuizi Wharf")."""
     from projects.extract.segment import tokens
 
-    words = []
-    for t in tokens(text):
-        syl = "".join(lazy_pinyin(t.word, errors=lambda s: [s]))
-        syl = re.sub(r"[^A-Za-z0-9·-]+", "", syl)
-        if syl:
-            words.append(syl[:1].upper() + syl[1:])
+    if re.search(r"[-—－]", text):
+        return "-".join(english(part) for part in re.split(r"[-—－]+", text) if part)
+    toks = [t.word for t in tokens(text)]
+    words: list[str] = []
+    run = ""
+    i = 0
+    while i < len(toks):
+        for j in range(min(len(toks), i + 3), i, -1):
+            word = "".join(toks[i:j])
+            if word in rules.ENGLISH_WORDS and (j == len(toks) or word not in rules.ENGLISH_KINDS_AT_END):
+                if run:
+                    words.append(run[:1].upper() + run[1:])
+                    run = ""
+                words.append(rules.ENGLISH_WORDS[word])
+                i = j
+                break
+        else:
+            tok = toks[i]
+            kind = next((k for k in sorted(rules.ENGLISH_KINDS_AT_END, key=len, reverse=True)
+                         if i == len(toks) - 1 and tok.endswith(k) and len(tok) > len(k)), None)
+            if kind:  # "金普新区" is one word for jieba: Jinpu New Area
+                toks[i:i + 1] = [tok[: -len(kind)], kind]
+                continue
+            run += re.sub(r"[^A-Za-z0-9·]+", "", "".join(syllables(tok)))
+            i += 1
+    if run:
+        words.append(run[:1].upper() + run[1:])
     return " ".join(words) or text
 
 
@@ -107,26 +146,35 @@ def guess_plan(doc: Document, plan_id: str, district: str | None = None) -> dict
     """The plan entry: title, district, date, year and kind, as far as the text gives them."""
     head = [l.strip() for l in doc.text.split("\n")[:25] if l.strip()]
     joined = "".join(head)
-    quoted = re.search(r"《([^《》]{4,60}(?:规划|纲要|报告|计划|方案)[^《》]{0,10})》", joined)
-    if quoted:
-        title = quoted.group(1)
-    else:
-        title = None
-        for i, line in enumerate(head):
-            if re.search(r"规划|纲要|报告|计划|方案", line) and len(line) <= 40 and not re.search(r"[，,。；]", line):
-                prev = head[i - 1] if i else ""
-                title = prev + line if prev and len(prev) <= 24 and not re.search(r"[，,。；：:]", prev) and not re.search(r"\d{4}年", prev) else line
-                break
-        title = title or (head[0] if head else doc.path.stem)
+    # The title is a short line above the text ("2018年大连市政府工作报告（全文）"); a title in 《》
+    # further down names another document more often than this one.
+    first = doc.sentences[0].start if doc.sentences else len(doc.text)
+    top = [l.strip() for l in doc.text[:first].split("\n") if l.strip()]
+    title = None
+    for i, line in enumerate(top):
+        line = re.sub(r"[（(]全文[）)]$", "", line)
+        if re.search(r"规划|纲要|报告|计划|方案", line) and len(line) <= 60 and not re.search(r"[，,。；>]", line):
+            prev = top[i - 1] if i else ""
+            joins = prev and len(prev) <= 24 and not re.search(r"[，,。；：:>]", prev) and not re.search(r"\d{4}年|日期", prev)
+            title = prev + line if joins and not re.search(r"规划|纲要|报告", prev) else line
+            inner = re.search(r"《([^《》]{4,60})》", title)
+            title = inner.group(1) if inner else title  # 关于印发《…规划纲要》的通知
+            break
+    if title is None:
+        quoted = re.search(r"《([^《》]{4,60}(?:规划|纲要|报告|计划|方案)[^《》]{0,10})》", joined)
+        title = quoted.group(1) if quoted else (head[0] if head else doc.path.stem)
     m = re.search(r"(大连市)?([\u4e00-\u9fff]{2,4}区)", " ".join(head[:5]))
     if district is None:
         district = m.group(2) if m and m.group(2) not in ("城区", "市区", "社区") else ("大连市" if "大连市" in title else None)
     date = None
-    dm = re.search(r"((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日", "\n".join(head))
+    # The date above the text, or a date standing on a line of its own (a notice's signature).
+    date_re = r"((?:19|20)\d{2})(?:年|-)(\d{1,2})(?:月|-)(\d{1,2})日?"
+    dm = re.search(date_re, "\n".join(top)) or next(
+        (m for line in head if (m := re.fullmatch(rf"(?:发布日期[:：])?{date_re}", line))), None)
     if dm:
         date = f"{int(dm.group(1)):04d}-{int(dm.group(2)):02d}-{int(dm.group(3)):02d}"
     ym = re.search(r"((?:19|20)\d{2})年", title)
-    year = int(dm.group(1)) if dm else (int(ym.group(1)) if ym else None)
+    year = int(ym.group(1)) if ym else (int(dm.group(1)) if dm else None)
     if "工作报告" in title or "政府工作报告" in doc.text[:200]:
         kind = "work_report"
     elif re.search(r"国民经济和社会发展|五年规划纲要", title):
@@ -135,8 +183,12 @@ def guess_plan(doc: Document, plan_id: str, district: str | None = None) -> dict
         kind = "sector_plan"
     period = None
     pm = re.search(r"((?:19|20)\d{2})\s*[-—–至]\s*((?:19|20)\d{2})", doc.text[:3000])
-    if pm and kind != "work_report":
+    if kind != "work_report" and _fyp_period(title):
+        period = _fyp_period(title)
+    elif pm and kind != "work_report":
         period = f"{pm.group(1)}-{pm.group(2)}"
+    if year is not None and date is not None:
+        period = None  # data/README.md: a period only for a plan that gives no date
     kind_en = {"work_report": "Government Work Report", "five_year_plan": "Five-Year Plan", "sector_plan": "Sector Plan"}[kind]
     place = "Dalian" if district in (None, "大连市") else f"{english(district[:-1]).replace(' ', '')} District"
     return {
@@ -144,6 +196,65 @@ def guess_plan(doc: Document, plan_id: str, district: str | None = None) -> dict
         "district": district or "大连市", "date": date, "year": year, "period": period, "kind": kind,
         "source_file": doc.path.name,
     }
+
+
+_FYP = re.compile(r"第?([一二三四五六七八九十]{1,3})(?:个五年|五)")
+_REVIEW_HEADING = re.compile(r"回顾|成效|成就|成果|发展基础|过去|完成情况|荣誉|情况$")
+
+
+def _fyp_period(title: str) -> str | None:
+    """The years of the n-th five-year plan a title names: 1951+5n … 1955+5n (十三五: 2016-2020)."""
+    m = _FYP.search(title or "")
+    n = _cn_number(m.group(1)) if m else None
+    return f"{1951 + 5 * n}-{1955 + 5 * n}" if n else None
+
+
+def _cn_number(text: str) -> int | None:
+    """十三 → 13, 十四 → 14, 九 → 9."""
+    digits = {c: i for i, c in enumerate("零一二三四五六七八九")}
+    if text.startswith("十"):
+        return 10 + (digits.get(text[1:], 0) if text[1:] else 0)
+    if "十" in text:
+        a, b = text.split("十", 1)
+        return digits.get(a, 0) * 10 + (digits.get(b, 0) if b else 0)
+    return digits.get(text)
+
+
+def propose_parts(doc: Document, plan: dict) -> list[dict]:
+    """The parts of the document, one per top-level section: ``review`` (a look back: 回顾, 成效,
+    发展基础, 完成情况 …) or ``plan`` (tasks), with the year a review's facts hold by and a plan's
+    targets aim at. ``projects.status.classify`` reads a mention as a fact or a target by its part."""
+    year = plan.get("year")
+    period = plan.get("period") or (_fyp_period(plan.get("title_zh")) if plan.get("kind") != "work_report" else None)
+    start, end = (int(y) for y in period.split("-")) if period else (None, None)
+    parts, seen = [], set()
+    for s in doc.sentences:
+        # Sentences above the first heading are cited under the document's title (section_of).
+        top = s.headings[0] if s.headings else plan.get("title_zh")
+        if not top or top in seen:
+            continue
+        seen.add(top)
+        stated = rules.YEAR.search(top)
+        if _REVIEW_HEADING.search(top):
+            kind = "review"
+            when = int(stated.group(1)) if stated else (start - 1 if start else (year - 1 if year else None))
+        else:
+            kind = "plan"
+            if stated:
+                when = int(stated.group(1))
+            elif end:
+                when = end
+            elif re.search(r"今后五年|五年", top) and year:
+                when = year + 4
+            else:
+                when = year
+        parts.append({"section": top, "part": kind, "year": when})
+    return parts
+
+
+def part_of(parts: list[dict], section: str | None) -> str | None:
+    """The part (review | plan) a section belongs to: the first part its name starts with."""
+    return next((p["part"] for p in parts if (section or "").startswith(p["section"])), None)
 
 
 def sentence_year(s: Sentence) -> int | None:
@@ -179,24 +290,62 @@ def _quote(doc: Document, s: Sentence, cand: Candidate) -> str | None:
     return None
 
 
-def _zone_for(s: Sentence, zone_names: dict[str, str | None], prefixes: tuple[str, ...] = ()) -> tuple[str | None, str | None]:
-    """(zone as written, zone id) from the sentence's subject or its nearest zone heading.
+def _zone_for(s: Sentence, zone_names: dict[str, str | None], prefixes: tuple[str, ...] = (),
+              paragraph_zone: tuple[str, str | None] | None = None, project: str | None = None) -> tuple[str | None, str | None]:
+    """(zone as written, zone id), in this order: the sentence's subject ("马栏片区要…"), the subject
+    of its paragraph (a later sentence of "星海湾金融商务区要…。推动保华金融中心…"), its nearest zone
+    heading, a zone's name the project's name starts with (长兴岛石化产业基地 → 长兴岛).
 
-    A heading that reads like a zone ("长春路-八一路经济发展轴：…") is the zone as written even
-    when no zone of that exact name is known; the id is filled when a known zone's name matches.
+    A subject or heading that reads like a zone ("长春路-八一路经济发展轴：…") is the zone as written
+    even when no zone of that name is known; the id is filled when a known zone's name matches.
     """
     for name in sorted(zone_names, key=len, reverse=True):
         if s.text.startswith((name, "——" + name)):
             return name, zone_names[name]
+    subject = zone_subject(s.text)
+    if subject and subject[0] != project:
+        return subject[0], _zone_id(subject[0], zone_names, prefixes)
+    if paragraph_zone:
+        return paragraph_zone
     for heading in reversed(s.headings):
         h = strip_numbering(heading)
         if h in zone_names:
             return h, zone_names[h]
-        if zone_kind(h) and not _verbal(h) and len(h) <= 20:
-            best = max(zone_names, key=lambda z: similar(z, h, prefixes), default=None)
-            zid = zone_names[best] if best is not None and similar(best, h, prefixes) >= 86 else None
-            return h, zid
+        h = zone_in_heading(heading)
+        if h:
+            return h, _zone_id(h, zone_names, prefixes)
+    if project:
+        for name in sorted(zone_names, key=len, reverse=True):
+            if len(name) >= 2 and project.startswith(name) and len(project) > len(name) + 1:
+                return name, zone_names[name]
     return None, None
+
+
+def _zone_id(name: str, zone_names: dict[str, str | None], prefixes: tuple[str, ...]) -> str | None:
+    """The id of the known or drafted zone a zone's name (as written) matches, or None."""
+    if name in zone_names:
+        return zone_names[name]
+    best = max(zone_names, key=lambda z: similar(z, name, prefixes), default=None)
+    return zone_names[best] if best is not None and similar(best, name, prefixes) >= 86 else None
+
+
+def _known_here(known: Known, district: str | None) -> dict[str, dict]:
+    """The catalog's zones (name → entries) and layouts (name → entries) of ``district`` and of
+    the whole city: the ones a document of that district may name."""
+    def here(entry) -> bool:
+        d = (known.plans.get(entry.get("plan")) or {}).get("district")
+        return d in (district, "大连市") or district in (None, "大连市")
+
+    zones = {n: [z for z in zs if here(z)] for n, zs in known.zones.items()}
+    layouts = {n: [la for la in ls if here(la)] for n, ls in known.layouts.items()}
+    return {"zones": {n: zs for n, zs in zones.items() if zs}, "layouts": {n: ls for n, ls in layouts.items() if ls}}
+
+
+def _is_zone(name: str, zone_names: dict[str, str | None]) -> bool:
+    """A name that is a zone of a layout (this document's or the catalog's) and reads like one
+    (…商业区, …片区, …街道); a street zone (…文化街) may be a project as well."""
+    plain = name.strip("“”\"")
+    return plain in zone_names and zone_kind(plain) not in (None, "street_zone")
 
 
 def _industries(text: str, known: Known) -> list[str]:
@@ -216,21 +365,30 @@ def build_draft(doc: Document, plan_id: str, known: Known, district: str | None 
     ids = Ids(known)
     ids.used["plans"] = {plan_id}
     plan = guess_plan(doc, plan_id, district)
+    parts = propose_parts(doc, plan)
+    plan["parts"] = parts
     notes = list(doc.notes)
 
-    # Layouts and zones first: mentions name their zone.
-    layouts_out, zone_names = [], {}
+    # Layouts and zones first: mentions name their zone. Zones and layouts the catalog already has
+    # for this district (or the whole city) are not proposed again: mentions name the known ones.
+    here = _known_here(known, plan["district"])
+    zone_names: dict[str, str | None] = {name: zones[-1]["id"] for name, zones in here["zones"].items()}
+    layouts_out, linked = [], []
     for layout in find_layouts(doc):
         lq = doc.quote(*layout.span, keep=layout.span) if layout.zones or layout.name else None
         if lq is None:
             continue
+        new_zones = [z for z in layout.zones if z.name not in here["zones"]]
+        linked.extend(z.name for z in layout.zones if z.name in here["zones"])
+        if layout.name in here["layouts"] or (layout.zones and not new_zones):
+            continue  # the catalog has this layout (the 2016 report's 一轴六区 is the 13th plan's)
         entry = {
             "id": ids.new("layouts", f"{plan_id}-{slugify(layout.name, 24)}"), "plan": plan_id,
             "name_zh": layout.name, "name_en": english(layout.name),
             "cite": {"plan": plan_id, "section": layout.sentence.section, "quote": _sentence_quote(doc, layout.sentence, layout.span)},
-            "review": "pending", "confidence": 0.6 if layout.zones else 0.4, "zones": [],
+            "review": "pending", "confidence": 0.6 if layout.zones else 0.4, "proposed": {"rule": layout.rule}, "zones": [],
         }
-        for z in layout.zones:
+        for z in new_zones:
             zq = _sentence_quote(doc, z.sentence, z.span)
             if zq is None:
                 continue
@@ -246,8 +404,6 @@ def build_draft(doc: Document, plan_id: str, known: Known, district: str | None 
             })
             zone_names[z.name] = zid
         layouts_out.append(entry)
-    for name, zones in known.zones.items():
-        zone_names.setdefault(name, zones[-1]["id"])
 
     # Mentions, sentence by sentence: the rules first, then every sentence again for the names
     # the catalog and this document's own lists gave (a name once listed is found again).
@@ -260,23 +416,33 @@ def build_draft(doc: Document, plan_id: str, known: Known, district: str | None 
         for c in cands:
             if c.confidence >= 0.6 and c.rules and c.rules[0] != "shared head noun":
                 gazetteer.add(c.name, c.name, "named elsewhere in the document")
+                if c.alias:  # "…激光科学研究装置——“大连光源”": found again by its other name
+                    gazetteer.add(f"“{c.alias}”", c.name, "named elsewhere in the document")
                 key = name_key(c.name, known.prefixes)
                 if key != c.name and c.name.endswith(key):
                     gazetteer.add(key, c.name, "named elsewhere in the document")
     mentions: list[Mention] = []
+    paragraph: dict[int, tuple[str, str | None]] = {}  # line → the zone its paragraph is about
     for s in doc.sentences:
+        subject = zone_subject(s.text)
+        if subject:  # a new subject ends the last one's paragraph topic
+            paragraph.pop(s.line, None)
+        if subject and subject[1]:
+            paragraph[s.line] = (subject[0], _zone_id(subject[0], zone_names, known.prefixes))
         cands = find_again(s.text, first[s.index], gazetteer)
         for cand in cands:
+            if _is_zone(cand.name, zone_names):
+                continue  # "新开路金融商业区" is one of the layout's zones: it is drafted as a zone
             quote = _quote(doc, s, cand)
             if quote is None:
                 notes.append(f"line {s.line}: {cand.name}: no verifiable quote ≤ 80 characters; left out")
                 continue
-            reading = read_status(cand.status_words, quote=quote, plan_kind=plan["kind"])
-            zw, zid = _zone_for(s, zone_names, known.prefixes)
+            reading = read_status(cand.status_words, quote=quote, plan_kind=plan["kind"], part=part_of(parts, s.section))
+            zw, zid = _zone_for(s, zone_names, known.prefixes, paragraph.get(s.line), cand.name)
             ca, cb = _clause_bounds(s.text, cand.start)
             inv = rules.INVESTMENT.search(s.text, ca, cb) or (rules.INVESTMENT.search(s.text) if len(cands) == 1 else None)
             fields = {
-                "plan": plan_id, "section": s.section, "status_words": cand.status_words,
+                "plan": plan_id, "section": s.section or plan["title_zh"], "status_words": cand.status_words,
                 "year": sentence_year(s), "zone_as_written": zw, "zone": zid,
                 "industries": _industries(quote, known), "investment": inv.group(0) if inv else None, "quote": quote,
                 "confidence": round(cand.confidence, 2),
@@ -284,6 +450,7 @@ def build_draft(doc: Document, plan_id: str, known: Known, district: str | None 
                     "name_as_written": cand.name, "status": reading.status,
                     **({"statement": reading.statement} if reading.statement else {}),
                     **({"target_status": reading.target_status} if reading.target_status else {}),
+                    **({"status_rule": reading.reason} if reading.reason else {}),
                     "rules": cand.rules, "line": s.line,
                 },
             }
@@ -297,7 +464,8 @@ def build_draft(doc: Document, plan_id: str, known: Known, district: str | None 
     matches = {}
     local = NameIndex(known.prefixes)
     for m in mentions:
-        hit = known.projects.match(m.cand.name) or (known.projects.match(m.cand.alias) if m.cand.alias else None)
+        hit = (known.projects.match(m.cand.name, plan["district"], is_local_name(m.cand.name))
+               or (known.projects.match(m.cand.alias, plan["district"], is_local_name(m.cand.alias)) if m.cand.alias else None))
         if hit:
             matches[id(m)] = hit
             groups.setdefault(f"catalog:{hit.id}", []).append(m)
@@ -363,17 +531,24 @@ def build_draft(doc: Document, plan_id: str, known: Known, district: str | None 
         "mentions of catalog projects": len(catalog_mentions), "layouts": len(layouts_out),
         "zones": sum(len(l["zones"]) for l in layouts_out), "new streets": len(streets_out),
     }
-    return ExtractResult(draft, notes, counts, document=doc)
+    return ExtractResult(draft, notes, counts, document=doc, linked_zones=sorted(set(linked)))
 
 
 def _sentence_quote(doc: Document, s: Sentence, span: tuple[int, int]) -> str | None:
-    return doc.quote(s.start, s.end if s.text[-1:] not in "。；;！？" else s.end - 1, keep=span)
+    """The sentence, or when it is too long the clauses around ``span`` (cleaned-text offsets)."""
+    end = s.end if s.text[-1:] not in "。；;！？" else s.end - 1
+    q = doc.quote(s.start, end, keep=span) if end - s.start <= MAX_QUOTE else None
+    if q is None:
+        a, _ = _clause_bounds(s.text, max(0, span[0] - s.start))
+        _, b = _clause_bounds(s.text, max(0, span[1] - s.start - 1))
+        q = doc.quote(s.start + a, min(s.start + b, end), keep=span)
+    return q or doc.quote(s.start, end, keep=span)
 
 
 def _street_en(name: str) -> str:
     for zh, en in (("大街", "Street"), ("大道", "Avenue"), ("路", "Road"), ("街", "Street"), ("巷", "Lane")):
         if name.endswith(zh):
-            return f"{english(name[: -len(zh)]).replace(' ', '')} {en}"
+            return f"{english(name[: -len(zh)])} {en}"
     return english(name)
 
 

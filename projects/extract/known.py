@@ -91,12 +91,13 @@ def read_known(catalog_dir: Path, extra_districts: list[str] | None = None) -> K
         if not isinstance(p, dict) or not p.get("id"):
             continue
         known.project_names[p["id"]] = p.get("name_zh") or p["id"]
+        district = p.get("district") if isinstance(p.get("district"), str) else None
         if p.get("name_zh"):
-            known.projects.add(p["id"], p["name_zh"], "name")
+            known.projects.add(p["id"], p["name_zh"], "name", district)
             known.project_texts.append((p["name_zh"], p["name_zh"], "catalog name"))
         for alias in p.get("aliases") or []:
             if isinstance(alias, str):
-                known.projects.add(p["id"], alias, "alias")
+                known.projects.add(p["id"], alias, "alias", district)
                 known.project_texts.append((alias, alias, "catalog name"))
     for _file, layout in sections["layouts"]:
         if not isinstance(layout, dict):

@@ -42,6 +42,10 @@ def name_key(name: str, prefixes: tuple[str, ...] = ()) -> str:
     return key
 
 
+# A one-character prefix that makes another site of the same name.
+_OTHER_SITE = {"小", "大", "新", "老", "东", "西", "南", "北", "中", "上", "下", "前", "后"}
+
+
 def numerals(key: str) -> tuple[str, ...]:
     return tuple(_NUMERALS.findall(key))
 
@@ -52,27 +56,54 @@ class NameIndex:
     def __init__(self, prefixes: tuple[str, ...] = ()):
         self.prefixes = prefixes
         self.keys: dict[str, list[tuple[str, str, str]]] = {}  # key → [(id, by, name)]
+        self.districts: dict[str, str | None] = {}  # id → district
         self._choices: list[str] = []
 
-    def add(self, entry_id: str, name: str, by: str = "name") -> None:
+    def add(self, entry_id: str, name: str, by: str = "name", district: str | None = None) -> None:
         key = name_key(name, self.prefixes)
         if not key:
             return
+        if district is not None:
+            self.districts[entry_id] = district
         if key not in self.keys:
             self.keys[key] = []
             self._choices.append(key)
         if (entry_id, by, name) not in self.keys[key]:
             self.keys[key].append((entry_id, by, name))
 
+    def _named_district(self, name: str) -> str | None:
+        """The district a name starts with (西岗区档案馆 → 西岗区), among the catalog's districts."""
+        for d in sorted({d for d in self.districts.values() if d and d.endswith(("区", "县"))}, key=len, reverse=True):
+            if name.startswith((d, d[:-1])) and len(d) > 2:
+                return d
+        return None
+
+    def _in_district(self, hits: list[tuple[str, str, str]], district: str | None, local: bool) -> list[tuple[str, str, str]]:
+        """The hits of the same district first; for a local name (区图书馆, 体育中心) only those."""
+        if district is None:
+            return hits
+        same = [h for h in hits if self.districts.get(h[0]) == district]
+        if same or local:
+            return same
+        return hits
+
     def __len__(self) -> int:
         return len(self.keys)
 
-    def match(self, name: str) -> Match | None:
-        """The best catalog entry for ``name``, or None."""
+    def match(self, name: str, district: str | None = None, local: bool = False) -> Match | None:
+        """The best catalog entry for ``name``, or None.
+
+        ``district``: the document's district; an entry of the same district is preferred.
+        ``local``: the name means a different site in each district ("区图书馆", "体育中心"): only an
+        entry of the same district matches it.
+        """
         key = name_key(name, self.prefixes)
         if not key:
             return None
-        hits = self.keys.get(key)
+        named = self._named_district(name)
+        if named:  # "西岗区档案馆" names its district: only that district's entries match
+            district, local = named, True
+        hits = self._in_district(self.keys.get(key) or [], district, local)
         if hits:
             entry_id, by, matched = sorted(hits, key=lambda h: h[1] != "name")[0]
             return Match(entry_id, by, matched, 100.0)
@@ -81,11 +112,11 @@ class NameIndex:
         best = None
         for choice, score, _ in process.extract(key, self._choices, scorer=fuzz.ratio, limit=5, score_cutoff=FUZZY_THRESHOLD - 20):
             score = _score(key, choice, score)
-            if score >= FUZZY_THRESHOLD and (best is None or score > best[1]):
+            if score >= FUZZY_THRESHOLD and (best is None or score > best[1]) and self._in_district(self.keys[choice], district, local):
                 best = (choice, score)
         if best is None:
             return None
-        entry_id, _by, matched = self.keys[best[0]][0]
+        entry_id, _by, matched = self._in_district(self.keys[best[0]], district, local)[0]
         return Match(entry_id, "fuzzy", matched, round(best[1], 1))
 
 
@@ -94,6 +125,8 @@ def _score(a: str, b: str, ratio: float) -> float:
     if numerals(a) != numerals(b):
         return 0.0
     short, long_ = sorted((a, b), key=len)
+    if long_.endswith(short) and long_[: -len(short)] in _OTHER_SITE:
+        return 0.0  # 小傅家庄公园 is not 傅家庄公园, 新X not X
     if len(short) >= 4 and short in long_:
         return max(ratio, 100.0 * (0.5 + 0.5 * len(short) / len(long_)))
     return ratio

@@ -91,13 +91,19 @@ def describe(e: Entry) -> str:
         lines.append(f"  matched by {match.get('by')} {match.get('name')!r}, score {match.get('score')}")
         lines.extend(_mention_lines(r, "mention"))
     elif e.section == "layouts":
-        lines.append(f"layout {r.get('id')}: {r.get('name_zh')}  ({conf})")
+        rule = (r.get("proposed") or {}).get("rule")
+        lines.append(f"layout {r.get('id')}: {r.get('name_zh')}  ({conf}{', ' + rule if rule else ''})")
         lines.append(f"  “{(r.get('cite') or {}).get('quote')}”")
         for z in r.get("zones") or []:
-            lines.append(f"  zone {z.get('id')}: {z.get('name_zh')} ({z.get('kind')})  “{(z.get('cite') or {}).get('quote')}”")
+            zrule = (z.get("proposed") or {}).get("rule")
+            lines.append(f"  zone {z.get('id')}: {z.get('name_zh')} ({z.get('kind')}{', ' + zrule if zrule else ''})"
+                         f"  “{(z.get('cite') or {}).get('quote')}”")
     elif e.section == "plans":
         lines.append(f"plan {r.get('id')}: {r.get('title_zh')}")
-        lines.append(f"  {r.get('title_en')} — {r.get('kind')}, {r.get('district')}, date {r.get('date')}, year {r.get('year')}, file {r.get('source_file')}")
+        lines.append(f"  {r.get('title_en')} — {r.get('kind')}, {r.get('district')}, date {r.get('date')}, year {r.get('year')}, "
+                     f"period {r.get('period')}, file {r.get('source_file')}")
+        for part in r.get("parts") or []:  # how projects.status reads each part: facts or targets
+            lines.append(f"  part {part.get('part'):6} {part.get('year')}  {part.get('section')}")
     else:
         lines.append(f"{e.section[:-1]} {r.get('id')}: {r.get('name_zh')} ({r.get('name_en')})  ({conf})")
         if r.get("cite"):
@@ -110,8 +116,17 @@ def _mention_lines(m: dict, label: str) -> list[str]:
     status = p.get("status")
     if p.get("statement"):
         status = f"{status}, {p['statement']}"
+    if p.get("target_status"):
+        status = f"{status}, aiming at {p['target_status']}"
+    zone = m.get("zone_as_written")
+    if zone and m.get("zone"):
+        zone = f"{zone} = {m['zone']}"
     out = [f"  {label}: {m.get('section') or '(no section)'}",
-           f"    status words {m.get('status_words')!r} → {status}   year {m.get('year')}   zone {m.get('zone_as_written')}"]
+           f"    status words {m.get('status_words')!r} → {status}   year {m.get('year')}   zone {zone}"]
+    if p.get("status_rule"):
+        out.append(f"    status rule: {p['status_rule']}")
+    if p.get("rules"):
+        out.append(f"    found by: {', '.join(p['rules'])}")
     if m.get("investment"):
         out.append(f"    investment {m['investment']}")
     out.append(f"    “{m.get('quote')}”")

@@ -145,7 +145,33 @@ def clean(raw: str) -> tuple[str, list[int]]:
         text, offsets = _delete(text, offsets, pattern)
     text, offsets = _delete(text, offsets, BOILERPLATE_LINE)
     text, offsets = _delete_spaces(text, offsets)
+    text, offsets = _join_broken_lines(text, offsets)
     return text, offsets
+
+
+_BREAK = re.compile(r"\n+")
+
+
+def _join_broken_lines(text: str, offsets: list[int]) -> tuple[str, list[int]]:
+    """Join a paragraph a page break cut in two ("…大\n\n连创谷汇双创产业中心…").
+
+    A break is inside a paragraph when the line before it is a paragraph line (over 48
+    characters) that does not end a sentence, and the line after it starts with Chinese text and
+    is no heading.
+    """
+    out, outoff, pos = [], [], 0
+    for m in _BREAK.finditer(text):
+        before = text[text.rfind("\n", 0, m.start()) + 1:m.start()]
+        nxt_end = text.find("\n", m.end())
+        after = text[m.end():nxt_end if nxt_end >= 0 else len(text)]
+        if (len(before) > 48 and not re.search(r"[。！？；;：:!?”）)]$", before)
+                and re.match(r"[\u4e00-\u9fff“（]", after) and heading_kind(after) is None):
+            out.append(text[pos:m.start()])
+            outoff.extend(offsets[pos:m.start()])
+            pos = m.end()
+    out.append(text[pos:])
+    outoff.extend(offsets[pos:])
+    return "".join(out), outoff
 
 
 def _delete(text: str, offsets: list[int], pattern: re.Pattern) -> tuple[str, list[int]]:
@@ -183,7 +209,10 @@ def _delete_spaces(text: str, offsets: list[int]) -> tuple[str, list[int]]:
 
 
 _RUNIN_COLON = re.compile(r"^(?:——)?((?:[^，,。；;：:、！？\n“”\"（）()]|（\d+项）|\(\d+项\)){2,24}?)[：:](?=.)")
-_RUNIN_STOP = re.compile(r"^(?:——)?([^，,。；;：:、！？\n“”\"]{2,14})。(?=.)")
+# A numbered title run into its paragraph: "1、空间布局。“一轴”是…", "（二）优化布局：…". It heads the
+# paragraphs after it too, like a heading on its own line.
+_NUMBERED_RUNIN = re.compile(r"^((?:\d{1,2}[、.．]|[（(][一二三四五六七八九十\d]{1,2}[）)])[^，,。；;：:！？\n“”\"]{2,14})[。：:](?=.{20,})")
+_RUNIN_STOP = re.compile(r"^(?:——)?([^，,。；;：:、！？\n“”\"]{2,20})。(?=.)")
 
 
 def heading_kind(line: str) -> str | None:
@@ -205,6 +234,8 @@ def runin_heading(line: str) -> str | None:
     if m:
         return m.group(1)
     m = _RUNIN_STOP.match(line)
+    if m and re.match(r"[一二三四五六七八九十]+是", m.group(1)):
+        return None  # "七是北水南调入连工程全面竣工通水。": an enumerated finding, a sentence
     return m.group(1) if m and len(line) - m.end() >= 40 else None
 
 
@@ -253,7 +284,13 @@ def split_sentences(doc: Document) -> list[Sentence]:
                     stack = stack[:kinds.index(kind)]
                 stack.append((kind, line))
             continue
-        runin = runin_heading(line)
+        m = _NUMBERED_RUNIN.match(line)
+        if m and (kind := heading_kind(m.group(1))):
+            kinds = [k for k, _ in stack]
+            if kind in kinds:
+                stack = stack[:kinds.index(kind)]
+            stack.append((kind, m.group(1)))
+        runin = None if m and kind else runin_heading(line)
         path = [text for _, text in stack]
         boxes = [n for n, (k, _) in enumerate(stack) if k == "box"]
         if boxes:  # a 专栏 box is cited by its own number, as the documents do

@@ -35,7 +35,11 @@ def test_name_with_suffix_and_the_predicate_after_it():
 
 
 def test_verb_in_front_is_the_status_when_nothing_follows():
-    assert names("推进大同街地下人行通道建设,") == {"大同街地下人行通道": "推进"}
+    # 建设 after the name says what the verb is about: the words join with "…" (data/README.md)
+    assert names("推进大同街地下人行通道建设,") == {"大同街地下人行通道": "推进…建设"}
+    assert names("重点实施大同街地下人行通道") == {"大同街地下人行通道": "重点实施"}
+    assert names("推进一二九街周边地块改造、畅通街周边区域改造等前期项目") == {
+        "一二九街周边地块改造": "推进…前期项目", "畅通街周边区域改造": "推进…前期项目"}
 
 
 def test_enumeration_closed_by_a_category_makes_every_item_a_project():
@@ -164,3 +168,73 @@ def test_reviewed_refuses_pending_skips_rejected_and_strips_draft_fields():
     assert [(p.file, p.item, p.field) for p in problems] == [
         ("catalog/draft-x.yaml", "a", "review"), ("catalog/draft-x.yaml", "mention of d", "review")]
     assert "zonemap review" in problems[0].message
+
+
+# --- round two: names on sentences of all five documents ------------------------------------------------
+
+def test_a_programme_is_a_project_only_when_it_names_a_physical_thing():
+    assert "教育基础设施提升工程" in names("1、教育基础设施提升工程；")
+    assert "人民广场周边行道树景观亮化工程" in names("实施人民广场周边行道树景观亮化工程")
+    assert "“暖房子”工程" in names("4、“暖房子”工程；")
+    assert names("2、品牌社区建设工程；") == {}  # a campaign
+    assert names("实施文明创建工程") == {} and names("完成“全程式”项目推进机制创新") == {}
+
+
+def test_titles_and_roles_are_not_sites():
+    assert names("大连商品交易所跃居全球最大农产品交易所") == {"大连商品交易所": None}
+    assert names("沙河口区被评为全国智慧健康养老示范基地") == {}
+    assert "俄罗斯风情街" in names("俄罗斯风情街获批省级示范步行街")
+    assert names("突出大连东北亚国际航运中心、国际物流中心、区域性金融中心的带动作用") == {}
+    assert names("鼓励楼宇运营商对老旧楼宇进行升级改造和业态调整") == {}
+
+
+def test_a_list_says_whether_its_items_are_sites():
+    assert names("发展商业综合体、便民连锁店、跨境电商海外直购等新业态") == {}
+    assert {"麦德龙", "宜家"} <= set(names("加强山姆会员店、麦德龙、宜家等企业转型升级"))
+    found = names("国际会议中心、体育中心、南部滨海大道等一批重大工程投入使用")
+    assert found == {"国际会议中心": "投入使用", "体育中心": "投入使用", "南部滨海大道": "投入使用"}
+
+
+def test_places_take_the_category_noun_of_their_list():
+    found = names("抓好旅顺太阳沟、西岗东关街等历史文化街区和冰山、机车等老厂房的保护和合理利用")
+    assert found == {"旅顺太阳沟历史文化街区": "保护", "西岗东关街历史文化街区": "保护", "冰山老厂房": "保护", "机车老厂房": "保护"}
+    # 创造性开发 names no stage the rules know: it is still the words a reviewer reads
+    assert names("创造性开发成仁街、如意街等一批特色街区") == {"成仁街特色街区": "创造性开发", "如意街特色街区": "创造性开发"}
+
+
+def test_shared_numbers_brands_and_district_prefixes():
+    assert names("地铁1号、2号线建成并投入运营") == {"地铁1号线": "建成并投入运营", "地铁2号线": "建成并投入运营"}
+    assert {"地铁4号线", "地铁5号线"} <= set(names("推进新机场、地铁4号5号线、大连湾海底隧道等工程"))
+    found = names("建成了365社会组织服务园、365外来人员综合服务中心以及365黄河、拥警、北岗、香川社区家园。")
+    assert {"365社会组织服务园", "365外来人员综合服务中心", "365拥警社区家园", "365香川社区家园"} <= set(found)
+    assert set(names("提升区图书馆、文化馆的现代化、数字化、信息化水平")) == {"区图书馆", "区文化馆"}
+
+
+def test_quoted_built_and_counted_names():
+    assert names("打造“非遗传习所”") == {"非遗传习所": "打造"}
+    assert names("省级精细化工共性技术创新平台投入使用") == {"省级精细化工共性技术创新平台": "投入使用"}
+    assert "区级老年人综合服务中心" in names("建成社区养老服务中心23所、区级老年人综合服务中心1所")
+    assert names("建成社区养老服务中心23所") == {}  # a count of many names a kind, not a site
+
+
+def test_status_words_are_the_predicate_of_the_name():
+    assert names("总投资49亿元、全长222公里的大伙房水库输水入连工程至2017年11月20日全面竣工") == {"大伙房水库输水入连工程": "全面竣工"}
+    assert names("推进恒力炼化一体化项目年内建成投产") == {"恒力炼化一体化项目": "年内建成投产"}
+    # A nominalised predicate ("的投产使用") is governed by the verb in front.
+    assert set(names("推动保华金融中心、星海长岛等一批高档楼宇的投产使用").values()) == {"推动"}
+    assert names("以大连恒隆广场为主体") == {"大连恒隆广场": None}  # 以X为主体 is no status
+    assert names("采取社会投资方式完成站北立体停车场、胜利路停车场等5处停车场建设") == {
+        "站北立体停车场": "完成…建设", "胜利路停车场": "完成…建设"}
+    assert names("积极推进兴业建材市场改造项目前期工作") == {"兴业建材市场改造项目": "积极推进…前期工作"}
+
+
+def test_matching_respects_the_district():
+    index = NameIndex(("大连市", "大连", "西岗区", "西岗", "沙河口区", "沙河口", "区", "市"))
+    index.add("shk-library", "区图书馆", "alias", "沙河口区")
+    index.add("xg-library", "西岗区图书馆", "name", "西岗区")
+    index.add("shk-archives", "区档案馆", "alias", "沙河口区")
+    index.add("fujiazhuang-park", "傅家庄公园", "name", "西岗区")
+    assert index.match("区图书馆", "西岗区", local=True).id == "xg-library"
+    assert index.match("区图书馆", "中山区", local=True) is None  # another district's library
+    assert index.match("西岗区档案馆项目", "西岗区") is None  # it names its district
+    assert index.match("小傅家庄公园", "西岗区") is None  # another park

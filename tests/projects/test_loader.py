@@ -137,7 +137,7 @@ def test_running_service_sees_a_reload(databases, mini_copy):
     assert _load(mini_copy, url) == 0
     with TestClient(create_app(Settings(database_url=url))) as client:
         assert client.get("/healthz").json()["projects"] == 4
-        assert '"tower-b"' in client.get("/").text  # the map page, now cached
+        assert '"tower-b"' in client.get("/map/projects.json").text  # the map's feed, now cached
         _edit_yaml(mini_copy / CATALOG, lambda d: d["projects"].remove(_project(d, "park-c")))
         _edit_yaml(mini_copy / CATALOG, lambda d: d["projects"].remove(_project(d, "tower-b")))
         _edit_geojson(mini_copy / "geometry" / "project_points.geojson",
@@ -145,4 +145,4 @@ def test_running_service_sees_a_reload(databases, mini_copy):
         assert _load(mini_copy, url) == 0
         assert client.get("/healthz").json()["projects"] == 2
         assert client.get("/api/projects/park-c").status_code == 404
-        assert '"tower-b"' not in client.get("/").text  # the cache follows the reload
+        assert '"tower-b"' not in client.get("/map/projects.json").text  # the cache follows the reload

@@ -124,6 +124,9 @@ def _error(r, status: int, parameter: str | None = None, words: str | None = Non
     ({"geometry": mapping(DRAWN), "offset": 2**63}, "offset", None),
     ({"along": "no-such-street"}, "along", "no street or zone"),
     ({"buffer_m": 100}, "buffer_m", "goes with"),
+    # a geometry that declares another CRS is refused, not read as WGS84 (a silent wrong answer)
+    ({"geometry": {**mapping(DRAWN), "crs": {"type": "name", "properties": {"name": "EPSG:3857"}}}}, "geometry", "WGS84"),
+    ({"geometry": {**mapping(DRAWN), "crs": "gcj02"}}, "geometry", "crs"),
 ])
 def test_bad_areas_are_422_naming_the_field(client, body, parameter, words):
     _error(client.post("/api/projects/search", json=body), 422, parameter, words)
@@ -150,3 +153,14 @@ def test_body_size_limit_is_413(real_db):
         body = _error(r, 413)
         assert body.code == "payload_too_large" and "2000" in body.detail
         assert c.post("/api/projects/search", json={"geometry": mapping(DRAWN)}).status_code == 200
+
+
+def test_a_declared_wgs84_crs_member_is_accepted(client):
+    """The old GeoJSON ``crs`` member naming WGS84 (or CGCS2000, equal at this scale) is harmless."""
+    plain = ids(client.post("/api/projects/search", json={"geometry": mapping(DRAWN), "limit": 10000}))
+    for name in ("urn:ogc:def:crs:OGC:1.3:CRS84", "EPSG:4326", "urn:ogc:def:crs:EPSG::4490"):
+        geometry = {**mapping(DRAWN), "crs": {"type": "name", "properties": {"name": name}}}
+        assert ids(client.post("/api/projects/search", json={"geometry": geometry, "limit": 10000})) == plain
+    text = '{"type": "Polygon", "crs": {"type": "name", "properties": {"name": "EPSG:3857"}}, "coordinates": %s}' % (
+        str([list(map(list, DRAWN.exterior.coords))]))
+    _error(client.get("/api/projects", params={"intersects": text}), 422, "intersects", "WGS84")

@@ -54,3 +54,38 @@ def test_installed_command_runs(tmp_path):
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert "4 projects" in r.stdout and "2 project zones" in r.stdout
+
+
+def _self_link(base: str, **headers) -> str:
+    import httpx
+
+    body = httpx.get(f"{base}/api/projects", params={"limit": 1}, headers=headers, timeout=30).json()
+    return next(link["href"] for link in body["links"] if link["rel"] == "self")
+
+
+def test_serve_trusts_forwarded_headers_only_as_configured(mini_db):
+    """`zonemap serve` (uvicorn, not a test client): only ZONEMAP_TRUSTED_PROXIES decides whose
+    X-Forwarded-* headers count. uvicorn's own proxy-header handling (on by default for 127.0.0.1)
+    would honour X-Forwarded-Proto from anyone on the machine, and replace the client address by
+    X-Forwarded-For before the trust check — so a local client could pose as a trusted proxy,
+    and a real proxy on loopback, which appends X-Forwarded-For, would no longer be recognised."""
+    from zmtest import serve_app, server_log
+
+    proxy = {"X-Forwarded-Host": "maps.example.org", "X-Forwarded-Proto": "https", "X-Forwarded-Prefix": "/zm"}
+    # no trusted proxy configured (the default): every forwarded header is ignored
+    proc, base = serve_app(mini_db, "--workers", "1", ZONEMAP_TRUSTED_PROXIES="")
+    try:
+        assert _self_link(base, **{"X-Forwarded-Proto": "https"}).startswith(f"{base}/api/projects?")
+        assert _self_link(base, **proxy, **{"X-Forwarded-For": "10.9.9.9"}).startswith(f"{base}/api/projects?")
+    finally:
+        proc.terminate()
+        server_log(proc)
+    # a proxy on loopback is trusted; one that appends the client's address (nginx's
+    # $proxy_add_x_forwarded_for) is still recognised, and nobody can pose as 10.9.9.9
+    proc, base = serve_app(mini_db, "--workers", "1", ZONEMAP_TRUSTED_PROXIES="127.0.0.1,10.9.9.9/32")
+    try:
+        assert _self_link(base, **proxy).startswith("https://maps.example.org/zm/api/projects?")
+        assert _self_link(base, **proxy, **{"X-Forwarded-For": "203.0.113.9"}).startswith("https://maps.example.org/zm/api/projects?")
+    finally:
+        proc.terminate()
+        server_log(proc)

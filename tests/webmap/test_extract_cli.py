@@ -110,8 +110,13 @@ def test_draft_matches_the_catalog_and_waits_for_review(small, databases):
     # 甲地块改造项目 is the catalog's plot-a: a new mention of it, not a new project.
     [mention] = [m for m in draft["mentions"] if m["project"] == "plot-a"]
     assert mention["match"]["by"] == "name" and mention["status_words"] == "竣工投入使用"
-    assert mention["proposed"]["status"] == "completed" and mention["review"] == "pending"
-    assert mention["quote"] in SMALL_DOC
+    # The plan's only part is its task list: its sentences are targets (projects.status.classify),
+    # so 竣工投入使用 aims at completed and attests planned.
+    assert draft["plans"][0]["parts"] == [{"section": "一、重点项目", "part": "plan", "year": 2017},
+                                          {"section": "二、重点区域", "part": "plan", "year": 2017}]
+    assert (mention["proposed"]["statement"], mention["proposed"]["status"], mention["proposed"]["target_status"]) == (
+        "target", "planned", "completed")
+    assert mention["review"] == "pending" and mention["quote"] in SMALL_DOC
     new = {p["name_zh"]: p for p in draft["projects"]}
     assert new["黑咀子码头及周边地块改造项目"]["kind"] == "plot_redevelopment"
     assert new["黑咀子码头及周边地块改造项目"]["mentions"][0]["status_words"] == "开工建设"

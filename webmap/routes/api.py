@@ -14,14 +14,19 @@ Structure (for whoever adds an endpoint here):
 
 from __future__ import annotations
 
+import math
 from enum import Enum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from shapely.geometry import Point
 
+from geo import crs as gcrs
+from geo.crs import to_wgs84
 from projects import queries as pq
+from projects.catalog import PROJECT_KINDS
 from projects.status import STATUS_LABELS, Status
 from webmap import schemas
 from webmap.areas import MAX_BUFFER_M, along_geometry, check_buffer, parse_geometry
@@ -76,15 +81,16 @@ def plan(conn: ConnDep, plan_id: Annotated[str, Path(max_length=MAX_TEXT, descri
 @router.get("/layouts", summary="The plans' spatial layouts and their zone ids", response_model=list[schemas.Layout],
             responses=_formats_doc(RECORDS, Format.json))
 def layouts(request: Request, conn: ConnDep,
-            plan: Annotated[str | None, Query(max_length=MAX_TEXT, description="plan id", examples=["xigang-13th-fyp"])] = None,
+            plan: Annotated[str | None, Query(max_length=MAX_TEXT, description="plan id (or its source file name)", examples=["xigang-13th-fyp"])] = None,
             f: FormatParam = None):
     fmt = negotiate(request, f, RECORDS)
-    _require(conn, "plans", "plan", plan, "plan")
+    plan = _plan_id(conn, plan, None)
     return respond(fmt, [lay for lay in zq.list_layouts(conn) if plan is None or lay["plan"] == plan], filename="zonemap-layouts")
 
 
-def _collection(request: Request, fmt: Format, features: list[dict], name: str, **extra) -> Response:
-    return respond(fmt, {"type": "FeatureCollection", **extra, "features": features}, features=features, filename=f"zonemap-{name}")
+def _collection(request: Request, fmt: Format, features: list[dict], name: str, crs=None, **extra) -> Response:
+    return respond(fmt, {"type": "FeatureCollection", **extra, **members(crs), "features": features}, features=features,
+                   filename=f"zonemap-{name}", crs=crs)
 
 
 @router.get("/zones", summary="Zones as a GeoJSON FeatureCollection", response_model=schemas.ZoneCollection,
@@ -92,20 +98,20 @@ def _collection(request: Request, fmt: Format, features: list[dict], name: str, 
 def zones(
     request: Request,
     conn: ConnDep,
-    plan: Annotated[str | None, Query(max_length=MAX_TEXT, description="plan id", examples=["xigang-13th-fyp"])] = None,
+    plan: Annotated[str | None, Query(max_length=MAX_TEXT, description="plan id (or its source file name)", examples=["xigang-13th-fyp"])] = None,
     kind: Annotated[str | None, Query(description=f"one of {', '.join(ZONE_KINDS)}", examples=["axis"])] = None,
     layout: Annotated[str | None, Query(max_length=MAX_TEXT, description="layout id", examples=["xg13-one-axis-six-zones"])] = None,
     crs: CrsParam = None,
     f: FormatParam = None,
 ):
     fmt = negotiate(request, f, FEATURES)
-    _require(conn, "plans", "plan", plan, "plan")
+    plan = _plan_id(conn, plan, None)
     _require(conn, "layouts", "layout", layout, "layout")
     if kind is not None and kind not in ZONE_KINDS:
         raise BadParameter("kind", f"expected one of {', '.join(ZONE_KINDS)}", ZONE_KINDS)
     out = api_crs(crs)
     feats = reproject(conn, "zones", zq.list_zones(conn, plan=plan, kind=kind, layout=layout), out)
-    return _collection(request, fmt, feats, "zones", **members(out))
+    return _collection(request, fmt, feats, "zones", out)
 
 
 @router.get("/zones/{zone_id}", summary="One zone as a GeoJSON Feature", response_model=schemas.ZoneFeature,
@@ -123,8 +129,7 @@ def zone(conn: ConnDep, zone_id: Annotated[str, Path(max_length=MAX_TEXT, descri
             response_model=schemas.StreetCollection, response_class=GeoJSONResponse, responses=_formats_doc(FEATURES, Format.geojson))
 def streets(request: Request, conn: ConnDep, crs: CrsParam = None, f: FormatParam = None):
     out = api_crs(crs)
-    return _collection(request, negotiate(request, f, FEATURES), reproject(conn, "streets", zq.list_streets(conn), out), "streets",
-                       **members(out))
+    return _collection(request, negotiate(request, f, FEATURES), reproject(conn, "streets", zq.list_streets(conn), out), "streets", out)
 
 
 DISTRICT_ATTRIBUTION = (
@@ -137,7 +142,7 @@ DISTRICT_ATTRIBUTION = (
 def districts(request: Request, conn: ConnDep, crs: CrsParam = None, f: FormatParam = None):
     out = api_crs(crs)
     return _collection(request, negotiate(request, f, FEATURES), reproject(conn, "districts", zq.list_districts(conn), out),
-                       "districts", attribution=DISTRICT_ATTRIBUTION, **members(out))
+                       "districts", out, attribution=DISTRICT_ATTRIBUTION)
 
 
 # ---- projects: one filter model, one selection ---------------------------------------------------
@@ -147,6 +152,9 @@ PROJECT_FIELDS = tuple(schemas.ProjectProperties.model_fields)
 AS_OF_DOC = ("a year: every project's status at the end of that year (projects.timeline); projects no "
              "document mentions by then are left out")
 AS_SEEN_BY_DOC = "a plan id: the statuses as that document states them; only the projects it mentions"
+INPUT_CRS_DOC = ("coordinates of bbox, near, intersects and the body's geometry: 4326 (WGS84, the default), 4490, 3857, "
+                 "4549, 4550, or the non-standard shifts gcj02 / bd09 for coordinates copied from Amap/Tencent or Baidu; "
+                 "x/y order; converted to WGS84 before the query (the answer's coordinates: crs)")
 
 
 
@@ -179,8 +187,9 @@ class ProjectFilters(BaseModel):
     status: Status | None = Field(None, description="status now, or as of / as seen by when those are given", examples=["under_construction"])
     industry: str | None = Field(None, max_length=MAX_TEXT, description="industry id", examples=["modern-commerce"])
     street: str | None = Field(None, max_length=MAX_TEXT, description=f"street id: named on the street or within {pq.STREET_NEAR_M} m of it", examples=["changchun-road"])
-    district: str | None = Field(None, max_length=MAX_TEXT, description="district as written", examples=["西岗区"])
-    kind: str | None = Field(None, max_length=MAX_TEXT, description="project kind", examples=["renewal"])
+    district: str | None = Field(None, max_length=MAX_TEXT, description="district as written in full (a district of the projects or of the admin outlines)", examples=["西岗区"])
+    kind: str | None = Field(None, max_length=MAX_TEXT, description=f"project kind: one of {', '.join(PROJECT_KINDS)}",
+                             examples=["plot_redevelopment"])
     located: bool | None = Field(None, description="only located (true) or unlocated (false) projects", examples=[True])
     placed: Placed | None = Field(None, description="located (a point), text_only (no point, a document states its zone) "
                                   "or unplaced (neither)", examples=["text_only"])
@@ -197,6 +206,7 @@ class ProjectFilters(BaseModel):
                                    examples=[300])
     as_of: int | None = Field(None, ge=1949, le=2100, description=AS_OF_DOC, examples=[2016])
     as_seen_by: str | None = Field(None, max_length=MAX_TEXT, description=AS_SEEN_BY_DOC, examples=["xigang-13th-fyp"])
+    input_crs: str | None = Field(None, max_length=MAX_TEXT, description=INPUT_CRS_DOC, examples=["gcj02"])
 
     @field_validator("*")
     @classmethod
@@ -252,12 +262,13 @@ def _sort(text: str | None) -> list[tuple[str, bool]]:
     return list(zip(keys, descending))
 
 
-def _filter(request: Request, conn, q: ProjectFilters, geometry: dict | None = None, basis_alone: bool = False) -> pq.ProjectFilter:
-    """The database filter for a query (checks every value, names the parameter at fault).
+def _filter(request: Request | None, conn, q: ProjectFilters, geometry: dict | None = None, basis_alone: bool = False) -> pq.ProjectFilter:
+    """The database filter for a query (checks every value, names the parameter at fault);
+    ``request`` (for the vertex limit) only matters with an area.
 
     ``basis`` qualifies zone membership: without zone or layout it would filter nothing and is
     refused, unless the caller groups by zone or layout (``basis_alone``)."""
-    settings = request.app.state.settings
+    # The plans are read only to check an as_seen_by (a query less per request without one).
     as_of, as_seen_by = status_view(q.as_of, q.as_seen_by, [p["id"] for p in zq.list_plans(conn)] if q.as_seen_by is not None else [])
     plan_id = _plan_id(conn, q.plan, vars(q)["document"])  # vars: reading a deprecated field warns
     _require(conn, "zones", "zone", q.zone, "zone")
@@ -266,19 +277,29 @@ def _filter(request: Request, conn, q: ProjectFilters, geometry: dict | None = N
         raise BadParameter("basis", "applies to zone membership: give zone or layout with it")
     _require(conn, "industries", "industry", q.industry, "industry")
     _require(conn, "streets", "street", q.street, "street")
-    box = parse_bbox(q.bbox)
+    if q.kind is not None and q.kind not in PROJECT_KINDS:
+        raise BadParameter("kind", f"expected one of {', '.join(PROJECT_KINDS)}", PROJECT_KINDS)
+    if q.district is not None and q.district not in (districts := pq.known_districts(conn)):
+        raise BadParameter("district", "no project or admin outline has this district; districts are written in full, "
+                           "e.g. 西岗区", districts)
+    src = input_crs(q.input_crs)
+    if src is not None and q.bbox is None and q.near is None and q.intersects is None and geometry is None:
+        raise BadParameter("input_crs", "goes with bbox, near, intersects or a body geometry")
+    box = parse_bbox(q.bbox) if src is None or q.bbox is None else _bbox_from(src, q.bbox)
     circle = None
     if q.near is not None:
         circle = tuple(numbers("near", q.near, 3))
+        if src is not None:
+            circle = (*to_wgs84(Point(circle[0], circle[1]), src).coords[0], circle[2])
         if not (-180 <= circle[0] <= 180 and -90 <= circle[1] <= 90 and 0 < circle[2] <= MAX_BUFFER_M):
-            raise BadParameter("near", f"expected lon,lat,radius_m with a radius of 0–{MAX_BUFFER_M} metres")
+            raise BadParameter("near", f"expected {'lon,lat' if src is None else 'x,y'},radius_m with a radius of 0–{MAX_BUFFER_M} metres")
     areas = [name for name, given in (("geometry", geometry), ("intersects", q.intersects), ("along", q.along)) if given is not None]
     if len(areas) > 1:
         raise BadParameter(areas[1], f"give one area: {' or '.join(areas)}, not both")
     area, area_m = None, 0.0
     if geometry is not None or q.intersects is not None:
         name = "geometry" if geometry is not None else "intersects"
-        area = parse_geometry(name, geometry if geometry is not None else q.intersects, settings.max_vertices)
+        area = parse_geometry(name, geometry if geometry is not None else q.intersects, request.app.state.settings.max_vertices, src)
         area_m = check_buffer(name, area, q.buffer_m)
     elif q.along is not None:
         area, default_m = along_geometry(conn, q.along)
@@ -290,6 +311,40 @@ def _filter(request: Request, conn, q: ProjectFilters, geometry: dict | None = N
                             street=q.street, district=q.district, kind=q.kind, located=q.located,
                             placed=q.placed.value if q.placed else None, bbox=box,
                             near=circle, q=q.q, area=area, area_m=area_m, as_of=as_of, as_seen_by=as_seen_by)
+
+
+def input_crs(value: str | None) -> gcrs.Crs | None:
+    """The CRS of a query's input coordinates (None: WGS84), or a bad ``input_crs``."""
+    if value is None:
+        return None
+    try:
+        crs = gcrs.parse_crs(value, allow_shifts=True)
+    except gcrs.UnknownCrs as exc:
+        raise BadParameter("input_crs", str(exc)) from None
+    return None if crs.epsg == 4326 else crs
+
+
+def _bbox_from(crs: gcrs.Crs, text: str) -> tuple[float, float, float, float]:
+    """A ``bbox`` given in ``crs`` (x/y order, lower corner first) as the WGS84 box containing it."""
+    values = tuple(numbers("bbox", text, 4))
+    if values[0] > values[2] or values[1] > values[3]:
+        raise BadParameter("bbox", f"expected minX,minY,maxX,maxY in {crs.key} (input_crs), min ≤ max")
+    out = gcrs.bbox_to_wgs84(values, crs)
+    if not all(math.isfinite(v) for v in out) or not (-180 <= out[0] <= out[2] <= 180 and -90 <= out[1] <= out[3] <= 90):
+        raise BadParameter("bbox", f"outside the area of {crs.key} (input_crs)")
+    return out
+
+
+def filter_from_strings(conn, params: dict[str, str]) -> pq.ProjectFilter:
+    """The database filter for project filters given as plain strings — the OGC items' and
+    tiles' query parameters (no areas: those are CQL2 there) — checked as on ``/api/projects``:
+    the same model, the same checks, a bad value naming its parameter."""
+    try:
+        q = ProjectFilters.model_validate(params)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise BadParameter(str(err["loc"][0]) if err["loc"] else "query", err["msg"]) from None
+    return _filter(None, conn, q)
 
 
 def vocabulary(props: dict) -> dict:
@@ -333,7 +388,7 @@ def _select(request: Request, conn, q: ProjectQuery, fmt: Format, geometry: dict
     body = {"type": "FeatureCollection", "numberMatched": matched, "numberReturned": len(features), "links": links,
             **members(out), "features": features}
     headers = {"X-Number-Matched": str(matched)}
-    return respond(fmt, body, features=features, filename="zonemap-projects", headers=headers)
+    return respond(fmt, body, features=features, filename="zonemap-projects", headers=headers, crs=out)
 
 
 @router.get("/projects", summary="Projects, filtered and paged (GeoJSON, JSON or CSV)", response_model=schemas.ProjectCollection,
@@ -385,6 +440,15 @@ EXPORT_LAYERS = ("zones", "streets", "projects", "districts")
 Layer = Annotated[str, Path(description=f"one of {', '.join(EXPORT_LAYERS)}", examples=["projects"])]
 
 
+def _layer_view(conn, layer: str, as_of: int | None, as_seen_by: str | None) -> tuple[int | None, str | None]:
+    """The status view of a one-layer export: checked, and only for the projects layer (the other
+    layers have no status: a view there would be silently ignored, so it is refused)."""
+    view = status_view(as_of, as_seen_by, [p["id"] for p in zq.list_plans(conn)])
+    if layer != "projects" and view != (None, None):
+        raise BadParameter("as_of" if as_of is not None else "as_seen_by", f"applies to the projects layer; the {layer} layer has no status")
+    return view
+
+
 def _layer_features(conn, layer: str, as_of: int | None = None, as_seen_by: str | None = None) -> list[dict]:
     if layer == "zones":
         feats = zq.list_zones(conn)
@@ -403,8 +467,8 @@ def _layer_features(conn, layer: str, as_of: int | None = None, as_seen_by: str 
     return feats
 
 
-AsOf = Annotated[int | None, Query(ge=1949, le=2100, description=AS_OF_DOC + " (the projects layer)", examples=[2016])]
-AsSeenBy = Annotated[str | None, Query(max_length=MAX_TEXT, description=AS_SEEN_BY_DOC + " (the projects layer)",
+AsOf = Annotated[int | None, Query(ge=1949, le=2100, description=AS_OF_DOC + " (the projects layer; refused for another layer alone)", examples=[2016])]
+AsSeenBy = Annotated[str | None, Query(max_length=MAX_TEXT, description=AS_SEEN_BY_DOC + " (the projects layer; refused for another layer alone)",
                                        examples=["xigang-13th-fyp"])]
 
 
@@ -428,14 +492,16 @@ def export_geopackage(request: Request, as_of: AsOf = None, as_seen_by: AsSeenBy
                     headers={"Content-Disposition": 'attachment; filename="zonemap.gpkg"'})
 
 
-@router.get("/export/{layer}.csv", summary="One layer as CSV (UTF-8 with BOM; lon/lat or WKT)",
+@router.get("/export/{layer}.csv", summary="One layer as CSV (UTF-8 with BOM; lon/lat, or x/y with crs=, or WKT)",
             responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "CSV"}})
-def export_csv(conn: ConnDep, layer: Layer, as_of: AsOf = None, as_seen_by: AsSeenBy = None):
-    """For spreadsheets: one row per feature, lists as JSON text, points as lon/lat, others as WKT."""
+def export_csv(conn: ConnDep, layer: Layer, crs: CrsParam = None, as_of: AsOf = None, as_seen_by: AsSeenBy = None):
+    """For spreadsheets: one row per feature, lists as JSON text, points as `lon`/`lat` (WGS84) or,
+    with `crs`, as `x`/`y` beside a `crs` column naming the system; other geometry as WKT."""
     if layer not in EXPORT_LAYERS:
         raise NotFound("layer", layer)
-    view = status_view(as_of, as_seen_by, [p["id"] for p in zq.list_plans(conn)])
-    return respond(Format.csv, {}, features=_layer_features(conn, layer, *view),
+    out = api_crs(crs)
+    view = _layer_view(conn, layer, as_of, as_seen_by)
+    return respond(Format.csv, {}, features=reproject(conn, layer, _layer_features(conn, layer, *view), out), crs=out,
                    headers={"Content-Disposition": f'attachment; filename="zonemap-{layer}.csv"'})
 
 
@@ -449,7 +515,7 @@ def export_geojson(conn: ConnDep, layer: Layer, crs: CrsParam = None, as_of: AsO
     if layer not in EXPORT_LAYERS:
         raise NotFound("layer", layer)
     out = api_crs(crs)
-    view = status_view(as_of, as_seen_by, [p["id"] for p in zq.list_plans(conn)])
+    view = _layer_view(conn, layer, as_of, as_seen_by)
     feats = [{**feat, "properties": flat_properties(feat["properties"])} for feat in reproject(conn, layer, _layer_features(conn, layer, *view), out)]
     return GeoJSONResponse({"type": "FeatureCollection", **members(out), "features": feats},
                            headers={"Content-Disposition": f'attachment; filename="zonemap-{layer}.geojson"'})

@@ -1,50 +1,120 @@
-"""HTML pages: the map at ``/``."""
+"""HTML pages for people — the map at ``/``, ``/projects/{id}``, ``/zones/{id}`` — and the two
+feeds only the map uses (``/map/projects.json``, ``/map/districts.json``)."""
 
 from __future__ import annotations
 
+import json
+from typing import Annotated
+
 import sqlalchemy as sa
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
 
 from projects import queries as pq
-from webmap.api_limits import MAX_LIMIT
+from projects.status import Status
+from webmap.basemaps import settings_basemaps
 from webmap.deps import ConnDep
-from webmap.errors import BadParameter
-from webmap.errors import NotFound
-from webmap.mapview import build_map
+from webmap.errors import BadParameter, NotFound
+from webmap.mapdata import zones_with_basis, page_config, project_feed, simplified_districts, zone_facts
+from webmap.mapview import build_map_page
+from webmap.memo import per_load
 from webmap.project_page import render_project_page
+from webmap.zone_page import render_zone_page
 from zones import queries as zq
 
 router = APIRouter(tags=["pages"])
+STATUS_IDS = tuple(s.value for s in Status)
+
+
+def _check_ids(conn, table: str, parameter: str, value: str | None) -> None:
+    for id_ in (value or "").split(","):
+        if id_ and not pq.exists(conn, table, id_):
+            raise BadParameter(parameter, f"no {table[:-1]} with id {id_!r}")
 
 
 @router.get("/", response_class=HTMLResponse, summary="The map")
-def map_page(request: Request, conn: ConnDep, layout: str | None = None) -> HTMLResponse:
-    """Zones, the axis, streets and every located project, coloured by status.
+def map_page(
+    request: Request,
+    conn: ConnDep,
+    layout: Annotated[str | None, Query(description="layout id(s) shown, comma-separated, e.g. xg14-subdistricts", examples=["xg13-one-axis-six-zones"])] = None,
+    compare: Annotated[str | None, Query(description="a second layout shown beside the first, each with its document's statuses", examples=["xg14-axis-bays-streets-areas"])] = None,
+    project: Annotated[str | None, Query(description="the selected project", examples=["hanglung-plaza"])] = None,
+    zone: Annotated[str | None, Query(description="the selected zone", examples=["xg13-zhanbei"])] = None,
+    # Read by the page's modules (static/js/state.js), declared here so that a link's parameters
+    # are known to the server, documented, and a bad year or language is answered, not ignored.
+    year: Annotated[int | None, Query(ge=1990, le=2100, description="statuses at the end of that year", examples=[2016])] = None,
+    status: Annotated[str | None, Query(description="statuses shown, comma-separated", examples=["completed,under_construction"])] = None,
+    industry: Annotated[str | None, Query(description="industry id", examples=["modern-commerce"])] = None,
+    document: Annotated[str | None, Query(description="plan id: projects it mentions", examples=["xigang-13th-fyp"])] = None,
+    kind: Annotated[str | None, Query(description="project kind", examples=["building"])] = None,
+    district: Annotated[str | None, Query(description="district as written, e.g. 西岗区", examples=["西岗区"])] = None,
+    lang: Annotated[str | None, Query(pattern="^(zh|en)$", description="interface language: zh (default) or en", examples=["en"])] = None,
+    basemap: Annotated[str | None, Query(description="basemap id from the configured menu", examples=["osm"])] = None,
+    choropleth: Annotated[str | None, Query(description="shade zones by: all, a status id, or density", examples=["under_construction"])] = None,
+    at: Annotated[str | None, Query(description="map position zoom/lat/lon", examples=["14/38.91550/121.61700"])] = None,
+) -> HTMLResponse:
+    """Zones, the axis, streets and projects coloured by status; layers, filters, time and comparison
+    in the side panel. The view lives in the URL (README: "The map" lists its parameters); the
+    page is the same for every view, the modules in /static/js read the URL."""
+    _check_ids(conn, "layouts", "layout", layout)
+    _check_ids(conn, "layouts", "compare", compare)
+    _check_ids(conn, "projects", "project", project)
+    _check_ids(conn, "zones", "zone", zone)
+    _check_ids(conn, "industries", "industry", industry)
+    _check_ids(conn, "plans", "document", document)
+    for value in (status or "").split(","):
+        if value and value not in STATUS_IDS:
+            raise BadParameter("status", f"expected statuses among {', '.join(STATUS_IDS)}, found {value!r}")
+    if choropleth and choropleth not in (*STATUS_IDS, "all", "density"):
+        raise BadParameter("choropleth", f"expected all, density or a status, found {choropleth!r}")
+    basemaps = settings_basemaps(request.app.state.settings)
 
-    ``?layout=<id>`` opens the map on that layout (e.g. ``xg14-subdistricts``), zoomed to it.
-    """
-    settings = request.app.state.settings
-    if layout is not None and not pq.exists(conn, "layouts", layout):
-        raise BadParameter("layout", f"no layout with id {layout!r}")
-    # Building the page takes ~1 s; the data only changes with `zonemap load`, whose fingerprint
-    # keys the cache.
-    key = (layout, conn.execute(sa.text("SELECT fingerprint FROM dataset_info")).scalar())
-    cache = request.app.state.map_pages
-    if key in cache:
-        return HTMLResponse(cache[key])
-    ids = pq.find_project_ids(conn, pq.ProjectFilter(), MAX_LIMIT, 0)  # unlocated ones: in the search only
-    m = build_map(
-        plans=zq.list_plans(conn), layouts=zq.list_layouts(conn), zones=zq.list_zones(conn),
-        streets=zq.list_streets(conn), districts=_simplified(zq.list_districts(conn)),
-        projects=pq.project_features(conn, ids),
-        basemap_url=settings.basemap_url, basemap_attribution=settings.basemap_attribution, layout=layout,
-    )
-    page = m.get_root().render()
-    if len(cache) > 32:  # a few layouts × a few reloads; never grows without bound
-        cache.clear()
-    cache[key] = page
-    return HTMLResponse(page)
+    def build() -> str:
+        return build_map_page(page_config(conn, basemaps, ""))
+
+    return HTMLResponse(per_load(request, conn, ("map-page", repr(basemaps)), build))
+
+
+@router.get("/map/projects.json", summary="The map's project feed (compact; the API has the full records)")
+def map_projects(
+    request: Request,
+    conn: ConnDep,
+    as_seen_by: Annotated[str | None, Query(description="plan id: the projects it mentions, with the statuses it states", examples=["xigang-13th-fyp"])] = None,
+) -> Response:
+    """Every project, dictionary-encoded (see `webmap/mapdata.py`): point, status and timeline,
+    kind, district, industries, documents, zones with basis. Built once per data load."""
+    _check_ids(conn, "plans", "as_seen_by", as_seen_by)
+    body = per_load(request, conn, ("map-projects", as_seen_by), lambda: _json_bytes(project_feed(conn, seen_by_filter(as_seen_by))))
+    return Response(body, media_type="application/json")
+
+
+def _json_bytes(value) -> bytes:
+    """Encoded once per data load: re-encoding 10,000 projects per request would cost more than serving them."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def seen_by_filter(plan: str | None) -> pq.ProjectFilter | None:
+    """The API's filter for "as ``plan`` states it": the projects it mentions, with its statuses."""
+    if plan is None:
+        return None
+    f = pq.ProjectFilter(plan=plan)
+    if hasattr(f, "as_seen_by"):
+        f.as_seen_by = plan
+    return f
+
+
+@router.get("/map/zones.json", summary="Every zone, as /api/zones answers, built once per data load")
+def map_zones(request: Request, conn: ConnDep) -> Response:
+    """The same FeatureCollection as `/api/zones` (the map's first paint waits for it, so it is
+    encoded once per data load rather than per request)."""
+    return Response(per_load(request, conn, ("map-zones",), lambda: _json_bytes({"type": "FeatureCollection", "features": zq.list_zones(conn)})),
+                    media_type="application/geo+json")
+
+
+@router.get("/map/districts.json", summary="District outlines simplified for drawing, with label points")
+def map_districts(request: Request, conn: ConnDep) -> Response:
+    return Response(per_load(request, conn, ("map-districts",), lambda: _json_bytes(simplified_districts(conn))),
+                    media_type="application/geo+json")
 
 
 @router.get("/projects/{project_id}", response_class=HTMLResponse, summary="One project and its status history")
@@ -54,17 +124,27 @@ def project_page(conn: ConnDep, project_id: str) -> HTMLResponse:
     if feature is None:
         raise NotFound("project", project_id)
     zone_names = {z["id"]: z["properties"]["name_zh"] for z in zq.list_zones(conn)}
-    return HTMLResponse(render_project_page(feature, zone_names))
+    industry_names = {i["id"]: i["name_zh"] for i in pq.list_industries(conn)}
+    return HTMLResponse(render_project_page(feature, zone_names, industry_names))
 
 
-# The district outlines are context on the map, not data to measure: simplified to ~10 m they
-# draw the same at city zoom and keep the page light (the full outlines: /api/districts).
-OUTLINE_TOLERANCE_DEG = 0.0001
-
-
-def _simplified(features: list[dict]) -> list[dict]:
-    from shapely.geometry import shape
-
-    from geo.geometry import to_geojson
-
-    return [{**f, "geometry": to_geojson(shape(f["geometry"]).simplify(OUTLINE_TOLERANCE_DEG), 5)} for f in features]
+@router.get("/zones/{zone_id}", response_class=HTMLResponse, summary="One zone: the plan's words, its projects, counts")
+def zone_page(conn: ConnDep, zone_id: str) -> HTMLResponse:
+    """The zone's plan text (with the quote), its projects by geometry and by text, counts by
+    status, and industries."""
+    zone = next((z for z in zq.list_zones(conn) if z["id"] == zone_id), None)
+    if zone is None:
+        raise NotFound("zone", zone_id)
+    p = zone["properties"]
+    layout = next((lay for lay in zq.list_layouts(conn) if lay["id"] == p["layout"]), None)
+    plan = next((x for x in zq.list_plans(conn) if x["id"] == p["plan"]), None)
+    stated = {pid for (pid,) in conn.execute(sa.text("SELECT DISTINCT project_id FROM mentions WHERE zone_id = :z"), {"z": zone_id})}
+    ids = set(pq.find_project_ids(conn, pq.ProjectFilter(zone=zone_id), 1_000_000, 0)) | stated
+    members = []
+    for f in pq.project_features(conn, sorted(ids)):
+        basis = dict(zones_with_basis(f["properties"], {zone_id} if f["id"] in stated else set())).get(zone_id)
+        if basis:
+            members.append((f, basis))
+    industry_names = {i["id"]: (i["name_zh"], i["name_en"]) for i in pq.list_industries(conn)}
+    area = zone_facts([zone]).get(zone_id, {}).get("area_km2")
+    return HTMLResponse(render_zone_page(zone, layout, plan, members, industry_names, area))

@@ -1,7 +1,11 @@
-"""The map page in a real headless Chromium: markers, popups, layer control, nothing from outside."""
+"""The map in a real headless Chromium (desktop 1400×900, phone 390×844), checked against the API's
+own numbers: filters, time slider, comparison, shareable URLs, phone, print, search, basemaps,
+and that no page requests anything outside 127.0.0.1. One browser and one server per module."""
 
 from __future__ import annotations
 
+import json
+import math
 import os
 import shutil
 from urllib.parse import urlparse
@@ -16,6 +20,9 @@ pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+DESKTOP = {"width": 1400, "height": 900}
+PHONE = {"width": 390, "height": 844}
+LOOPBACK = ("127.0.0.1", "localhost")
 
 
 @pytest.fixture(scope="module")
@@ -30,108 +37,440 @@ def browser():
         b.close()
 
 
+class Opened:
+    """A page with what it requested, what failed and the script errors it raised."""
+
+    def __init__(self, browser, viewport=DESKTOP, **context):
+        self.context = browser.new_context(viewport=viewport, **context)
+        self.page = self.context.new_page()
+        self.requested, self.failed, self.errors = [], [], []
+        self.page.on("request", lambda r: self.requested.append(r.url))
+        self.page.on("response", lambda r: self.failed.append(r.url) if r.status >= 400 else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def map(self, url: str):
+        self.page.goto(url, wait_until="load")
+        self.page.wait_for_selector("body[data-ready='1']", timeout=20000)
+        return self.page
+
+    def outside(self) -> list[str]:
+        return [u for u in self.requested if not u.startswith("data:") and urlparse(u).hostname not in LOOPBACK]
+
+    def close(self):
+        self.context.close()
+
+
 @pytest.fixture
-def page(browser, server):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.requested = []
-    page.on("request", lambda r: page.requested.append(r.url))
-    page.errors = []
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    page.failed = []
-    page.on("response", lambda r: page.failed.append(r.url) if r.status >= 400 else None)
-    page.goto(server + "/", wait_until="networkidle")
-    page.wait_for_function("typeof L !== 'undefined' && document.querySelectorAll('.leaflet-pane').length > 0")
-    yield page
-    context.close()
+def opened(browser):
+    o = Opened(browser)
+    yield o
+    o.close()
 
 
-def _map_js(expr: str) -> str:
-    return f"(() => {{ const map = window[Object.keys(window).find(k => /^map_[0-9a-f]+$/.test(k))]; return {expr}; }})()"
+def api(server, **params) -> dict:
+    return httpx.get(f"{server}/api/projects", params={"limit": 10000, **params}).json()
 
 
-def test_markers_equal_located_projects(page, server):
-    fc = httpx.get(f"{server}/api/projects", params={"limit": 10000}).json()
-    located = [f for f in fc["features"] if f["geometry"] is not None]
-    assert located, "no located project to show"
-    markers = page.evaluate("document.querySelectorAll('path.zm-project').length")
-    assert markers == len(located)
-    assert page.errors == [] and page.failed == []
+def drawn(page) -> int:
+    return page.evaluate("zonemap.markers.count()")
 
 
-def test_popup_shows_zone_and_status(page, server):
-    fc = httpx.get(f"{server}/api/projects", params={"limit": 10000, "located": "true"}).json()
-    in_zone = [f for f in fc["features"] if f["properties"]["zones"] and f["properties"]["status_words"]]
-    assert in_zone, "no located project inside a zone"
-    target = in_zone[0]
-    zones = {z["id"]: z["properties"]["name_zh"] for z in httpx.get(f"{server}/api/zones").json()["features"]}
-    lon, lat = target["geometry"]["coordinates"]
-    page.evaluate(_map_js(f"map.setView([{lat}, {lon}], 18, {{animate: false}})"))
+def marker_colour(page, pid: str) -> str | None:
+    """The fill colour a project's marker is drawn with (None when it is not drawn)."""
+    return page.evaluate(f"""(() => {{ const m = zonemap.markers.markers.get({json.dumps(pid)});
+      return m && zonemap.markers.cluster.hasLayer(m) ? m.options.fillColor : null; }})()""")
+
+
+def wait_until(page, expression: str, seconds: float) -> None:
+    """Poll a condition with page.evaluate (the page's CSP forbids the eval wait_for_function uses)."""
+    import time
+
+    end = time.monotonic() + seconds
+    while not page.evaluate(expression):
+        assert time.monotonic() < end, f"not true within {seconds} s: {expression}"
+        page.wait_for_timeout(100)
+
+
+def run(page, code: str) -> None:
+    """Run statements in the page (Leaflet calls return the map, which is not serialisable)."""
+    page.evaluate(f"() => {{ {code}; }}")
+
+
+def config(page) -> dict:
+    return page.evaluate("zonemap.config")
+
+
+# --- filters ------------------------------------------------------------------------------------
+
+def test_each_filter_draws_what_the_api_counts(opened, server):
+    """Through the panel's own controls: the markers drawn equal the API's located projects for the
+    same filter, and the panel's counts say the same."""
+    page = opened.map(server + "/")
+    everything = api(server, located="true")["numberMatched"]
+    assert drawn(page) == everything > 100
+    assert int(page.inner_text(".zm-count-drawn")) == everything
+    for status in ("completed", "under_construction", "planned"):
+        page.check(f"input[data-status={status}]")
+        expected = api(server, status=status, located="true")["numberMatched"]
+        assert drawn(page) == expected, status
+        assert int(page.inner_text(f".zm-count[data-value={status}]")) == api(server, status=status)["numberMatched"]
+        page.uncheck(f"input[data-status={status}]")
+    # Each select: the option with the most projects (listed first), against the API's parameter.
+    for facet, parameter in (("industry", "industry"), ("document", "plan"), ("kind", "kind"), ("district", "district")):
+        value = page.eval_on_selector(f"select[data-state={facet}]", "s => s.options[1].value")
+        label = page.eval_on_selector(f"select[data-state={facet}]", "s => s.options[1].textContent")
+        page.select_option(f"select[data-state={facet}]", value)
+        located = api(server, located="true", **{parameter: value})["numberMatched"]
+        everyone = api(server, **{parameter: value})["numberMatched"]
+        assert drawn(page) == located, (facet, value)
+        assert label.endswith(f"({everyone})"), (facet, label)
+        assert int(page.inner_text(".zm-count-not-drawn")) == everyone - located
+        page.select_option(f"select[data-state={facet}]", "")
+    # Two filters together.
+    page.check("input[data-status=completed]")
+    page.select_option("select[data-state=district]", "西岗区")
+    assert drawn(page) == api(server, status="completed", district="西岗区", located="true")["numberMatched"]
+    assert opened.errors == [] and opened.failed == []
+
+
+def test_not_drawn_projects_are_listed_by_their_stated_zone(opened, server):
+    page = opened.map(server + "/")
+    # The panel's honest counts are the service's: located, placed in a zone by text only, not placed.
+    placed = httpx.get(f"{server}/healthz").json()["placed"]
+    summary = page.eval_on_selector(".zm-section-summary", "e => ({...e.dataset})")
+    assert {k: int(v) for k, v in summary.items()} == {"located": placed["located"], "textOnly": placed["text_only"],
+                                                      "unplaced": placed["unplaced"]}
+    unlocated = api(server, located="false")["features"]
+    page.click(".zm-tabs button[data-tab=notdrawn]")
+    listed = page.eval_on_selector_all(".zm-list-not-drawn li[data-project]", "els => els.map(e => e.dataset.project)")
+    assert set(listed) == {f["id"] for f in unlocated}
+    # A click opens the project's card, which leads to its page.
+    first = unlocated[0]
+    group = page.locator(f".zm-list-not-drawn details:has(li[data-project='{first['id']}'])").first
+    if not group.evaluate("d => d.open"):
+        group.locator("summary").click()
+    group.locator(f"li[data-project='{first['id']}']").click()
+    card = page.wait_for_selector(".zm-detail:not([hidden])")
+    assert first["properties"]["name_zh"] in card.inner_text()
+    assert page.get_attribute(".zm-detail a", "href") == f"/projects/{first['id']}"
+
+
+# --- time -----------------------------------------------------------------------------------------
+
+def _timeline_status(timeline: list[dict], year: int) -> str | None:
+    s = None
+    for step in sorted(timeline, key=lambda x: x["year"]):
+        if step["year"] <= year:
+            s = step["status"]
+    return s
+
+
+def test_time_slider_colours_projects_as_their_timeline_says(opened, server):
+    """At 2015 and at 2021 a project with a changing timeline takes the status its timeline (API)
+    gives for the end of that year; one not yet mentioned is faded; the count is the API's as_of."""
+    feats = api(server, located="true")["features"]
+    changing = [f for f in feats if len({s["status"] for s in f["properties"]["status_timeline"]}) > 1
+                and _timeline_status(f["properties"]["status_timeline"], 2015) is not None]
+    later = [f for f in feats if _timeline_status(f["properties"]["status_timeline"], 2015) is None]
+    assert changing and later, "the real data have projects whose status changes, and some first mentioned after 2015"
+    page = opened.map(server + "/")
+    colours = {k: v["colour"] for k, v in config(page)["vocab"]["status"].items()}
+    for year in (2015, 2021):
+        page.fill("input.zm-year", str(year))
+        page.dispatch_event("input.zm-year", "input")
+        assert page.inner_text(".zm-year-label").startswith(str(year))
+        for f in changing[:5]:
+            expected = _timeline_status(f["properties"]["status_timeline"], year)
+            assert marker_colour(page, f["id"]) == colours[expected], (f["id"], year)
+        if year == 2015:
+            assert marker_colour(page, later[0]["id"]) == "#b8b8b8"  # faded: not mentioned by the end of 2015
+        assert drawn(page) - page.evaluate("zonemap.part.faded.length") == api(server, as_of=year, located="true")["numberMatched"]
+    assert "year=2021" in page.url
+
+
+def test_play_steps_through_the_years(opened, server):
+    page = opened.map(server + "/?year=2022")
+    run(page, "window.__steps = []; zonemap.store.subscribe((s, changed) => changed.has('year') && __steps.push(s.year))")
+    page.evaluate("zonemap.time.play()")
+    wait_until(page, "__steps.includes(2024)", 8)
+    page.evaluate("zonemap.time.stop()")
+    steps = page.evaluate("__steps")
+    assert steps[:2] == [2023, 2024]  # from the year shown, one year per step
+
+
+# --- comparison -----------------------------------------------------------------------------------
+
+def test_comparison_shows_both_layouts_with_their_own_legends(opened, server):
+    a, b = "xg13-one-axis-six-zones", "xg14-axis-bays-streets-areas"
+    page = opened.map(f"{server}/?layout={a}&compare={b}")
+    assert page.is_visible("#zm-map-b") and page.is_visible("#zm-legend-b")
+    zones = {z["id"]: z["properties"] for z in httpx.get(f"{server}/api/zones").json()["features"]}
+    legend_a, legend_b = page.inner_text("#zm-legend"), page.inner_text("#zm-legend-b")
+    for zid, p in zones.items():
+        if p["layout"] == a and p.get("unmapped_reason") is None:
+            assert p["name_zh"] in legend_a and p["name_zh"] not in legend_b.split("一轴、两湾")[-1] or p["name_zh"] in legend_b
+        if p["layout"] == b:
+            assert p["name_zh"] in legend_b
+    # Each map draws its own layout's zones; the two palettes start with different colours.
+    counts = page.evaluate("[zonemap.zones.layers.size, zonemap.comparison.zones.layers.size]")
+    assert counts == [sum(p["layout"] == a for p in zones.values()), sum(p["layout"] == b for p in zones.values())]
+    first = page.evaluate("[[...zonemap.zones.colours.values()][0], [...zonemap.comparison.zones.colours.values()][0]]")
+    assert first[0] != first[1]
+    # The maps move together.
+    run(page, "zonemap.map.setView([38.91, 121.62], 15, {animate: false})")
     page.wait_for_timeout(300)
-    page.click(f"path.zm-p-{target['id']}", force=True)
+    assert page.evaluate("zonemap.comparison.map.getZoom()") == 15
+    # Each side colours a project as its document states it (as_seen_by).
+    colours = {k: v["colour"] for k, v in config(page)["vocab"]["status"].items()}
+    for side, layout in (("markers", a), ("comparison.markers", b)):
+        plan = next(x for x in httpx.get(f"{server}/api/layouts").json() if x["id"] == layout)["plan"]
+        seen = {f["id"]: f["properties"]["status"] for f in api(server, as_seen_by=plan, located="true")["features"]}
+        sample = list(seen.items())[:8]
+        got = page.evaluate(f"{json.dumps([pid for pid, _ in sample])}.map(id => zonemap.{side}.markers.get(id)?.options.fillColor)")
+        assert got == [colours[s] for _, s in sample], layout
+    # The table lists projects both documents mention whose status or zone differs.
+    rows = page.eval_on_selector_all(".zm-compare-table tbody tr[data-project]", "els => els.map(e => e.dataset.project)")
+    assert rows
+    assert opened.errors == []
+
+
+# --- shareable views, print, phone ------------------------------------------------------------------
+
+def test_a_copied_url_restores_the_view(browser, server):
+    first = Opened(browser)
+    page = first.map(server + "/")
+    page.check("input[data-layout=xg14-subdistricts]")
+    page.check("input[data-status=completed]")
+    page.select_option("select[data-state=district]", "西岗区")
+    page.select_option("select[data-state=choropleth]", "all")
+    page.fill("input.zm-year", "2019")
+    page.dispatch_event("input.zm-year", "input")
+    target = api(server, status="completed", district="西岗区", located="true")["features"][0]["id"]
+    page.evaluate(f"zonemap.selectProject({json.dumps(target)})")
+    page.wait_for_selector(".leaflet-popup-content")
+    page.wait_for_timeout(600)
+    url = page.url
+    before = page.evaluate("[zonemap.store.get(), zonemap.map.getZoom(), zonemap.map.getCenter(), zonemap.markers.count()]")
+    first.close()
+    second = Opened(browser)
+    page = second.map(url)
+    page.wait_for_selector(".leaflet-popup-content", timeout=5000)
+    after = page.evaluate("[zonemap.store.get(), zonemap.map.getZoom(), zonemap.map.getCenter(), zonemap.markers.count()]")
+    assert after[0] == before[0]
+    assert after[1] == before[1] and math.isclose(after[2]["lat"], before[2]["lat"], abs_tol=1e-4)
+    assert after[3] == before[3]
+    assert target in page.inner_html(".leaflet-popup-content")
+    assert page.is_checked("input[data-layout=xg14-subdistricts]") and page.is_checked("input[data-status=completed]")
+    second.close()
+
+
+def test_print_shows_map_legend_and_title_without_controls(opened, server):
+    page = opened.map(server + "/?compare=xg14-axis-bays-streets-areas")
+    page.emulate_media(media="print")
+    hidden = page.evaluate("""['.zm-panel', '.zm-topbar', '.leaflet-control-zoom', '.zm-legend-toggle']
+        .map(s => [...document.querySelectorAll(s)].every(e => getComputedStyle(e).display === 'none'))""")
+    assert all(hidden)
+    assert page.is_visible("#zm-print-title") and "一轴六区" in page.inner_text("#zm-print-title")
+    assert page.is_visible("#zm-legend .zm-legend-body") and page.is_visible(".folium-map")
+
+
+def _free_map_share(page) -> float:
+    """Share of the window where a tap reaches the map itself (not a control, panel or legend)."""
+    return page.evaluate("""(() => {
+      let free = 0, n = 0;
+      for (let x = 2; x < innerWidth; x += 8) for (let y = 2; y < innerHeight; y += 8) {
+        n++;
+        const el = document.elementFromPoint(x, y);
+        if (el && el.closest('.folium-map') && !el.closest('.leaflet-control-container')) free++;
+      }
+      return free / n; })()""")
+
+
+def test_phone_keeps_the_map_free_and_popups_fit(browser, server):
+    o = Opened(browser, viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    page = o.map(server + "/")
+    assert not page.evaluate("document.body.classList.contains('zm-panel-open')")
+    assert _free_map_share(page) >= 0.8
+    # The drawer opens and closes; the search box stays reachable.
+    page.click("#zm-panel-toggle")
+    assert page.is_visible(".zm-section-filters") and page.is_visible("#zm-search-input")
+    page.click(".zm-close")
+    page.wait_for_timeout(300)
+    assert _free_map_share(page) >= 0.8
+    # A popup fits the screen.
+    pid = api(server, located="true")["features"][0]["id"]
+    page.evaluate(f"zonemap.selectProject({json.dumps(pid)})")
+    box = page.wait_for_selector(".leaflet-popup-content-wrapper").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    # Pinch-zoom: a real two-finger gesture zooms the map.
+    run(page, "zonemap.map.closePopup(); zonemap.map.setView([38.915, 121.617], 13, {animate: false})")
+    cdp = o.context.new_cdp_session(page)
+    cdp.send("Input.synthesizePinchGesture", {"x": 195, "y": 420, "scaleFactor": 2.5, "relativeSpeed": 400})
+    page.wait_for_timeout(800)
+    assert page.evaluate("zonemap.map.getZoom()") > 13
+    # The project page's history reads without sideways scrolling.
+    page.goto(server + "/projects/dongguan-street-renewal")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    o.close()
+
+
+# --- bearings, search, selection -------------------------------------------------------------------
+
+def test_search_by_pinyin_initials_opens_the_popup(opened, server):
+    page = opened.map(server + "/")
+    page.fill("#zm-search-input", "hlgc")
+    page.click("#zm-search-results li[data-type=project] >> nth=0")
     popup = page.wait_for_selector(".leaflet-popup-content", timeout=5000)
-    text = popup.inner_text()
-    props = target["properties"]
-    assert props["name_zh"] in text
-    assert props["status_words"] in text and props["status_en"] in text
-    assert zones[props["zone_ids"][0]] in text
-    assert props["status_source_file"] in text
-    # The popup leads to the project's status history.
-    with page.context.expect_page() as opened:
-        page.click(".leaflet-popup-content a[href^='/projects/']")
-    history = opened.value
-    history.wait_for_selector(".zm-history")
-    assert props["name_zh"] in history.inner_text("h1")
-    assert history.locator(".zm-history tbody tr").count() == props["mentions"]
+    assert "恒隆广场" in popup.inner_text()
+    assert "project=hanglung-plaza" in page.url
+    # A zone by its pinyin: its layout switches on and its popup opens with its counts.
+    page.fill("#zm-search-input", "xianglujiaoguoji")
+    page.click("#zm-search-results li[data-type=zone] >> nth=0")
+    zone_popup = page.wait_for_selector(".leaflet-popup-content .zm-mini", timeout=5000)
+    assert zone_popup
 
 
-def test_layer_control_toggles_a_status_layer(page):
-    before = page.evaluate("document.querySelectorAll('path.zm-project').length")
-    label = page.locator(".leaflet-control-layers-overlays label", has_text="Projects").first
-    count = page.evaluate("document.querySelectorAll('path.zm-project').length")
-    label.locator("input").uncheck()
-    after = page.evaluate("document.querySelectorAll('path.zm-project').length")
-    assert before == count and after < before
+def test_coincident_markers_stay_clickable(opened, server):
+    feats = api(server, located="true")["features"]
+    by_point: dict = {}
+    for f in feats:
+        by_point.setdefault(tuple(f["geometry"]["coordinates"]), []).append(f)
+    group = next(g for g in by_point.values() if len(g) >= 2)
+    page = opened.map(server + "/")
+    for f in group:
+        run(page, "zonemap.map.closePopup()")
+        page.evaluate(f"zonemap.selectProject({json.dumps(f['id'])})")
+        popup = page.wait_for_selector(f".zm-pop[data-project='{f['id']}']", timeout=8000)
+        assert f["properties"]["name_zh"] in popup.inner_text()
+    # At the deepest zoom, a click on their cluster spreads them out (spiderfy).
+    lon, lat = group[0]["geometry"]["coordinates"]
+    run(page, f"zonemap.map.closePopup(); zonemap.map.setView([{lat}, {lon}], 18, {{animate: false}})")
+    page.wait_for_timeout(400)
+    at = page.evaluate(f"""(() => {{ const p = zonemap.map.latLngToContainerPoint([{lat}, {lon}]);
+        const r = zonemap.map.getContainer().getBoundingClientRect(); return [r.left + p.x, r.top + p.y]; }})()""")
+    page.mouse.click(*at)
+    wait_until(page, "Boolean(zonemap.markers.cluster._spiderfied)", 5)
 
 
-def test_legend_and_zones_are_drawn(page):
+def test_selected_uncertain_point_shows_its_accuracy_circle(opened, server):
+    feats = api(server, located="true")["features"]
+    uncertain = next(f for f in feats if (f["properties"]["location_accuracy_m"] or 0) >= 500)
+    page = opened.map(server + "/")
+    page.evaluate(f"zonemap.selectProject({json.dumps(uncertain['id'])})")
+    page.wait_for_selector(".leaflet-popup-content")
+    page.wait_for_timeout(300)
+    radius = page.evaluate("zonemap.markers.circle && zonemap.markers.circle.getRadius()")
+    assert radius == uncertain["properties"]["location_accuracy_m"]
+    run(page, "zonemap.map.closePopup()")
+    assert page.evaluate("zonemap.markers.circle") is None
+
+
+def test_labels_and_street_names_by_zoom(opened, server):
+    page = opened.map(server + "/?at=12/38.915/121.617")
+    assert page.locator(".zm-label-district", has_text="西岗区").count() == 1
+    assert page.locator(".zm-label-zone").count() == 0
+    run(page, "zonemap.map.setZoom(16, {animate: false})")
+    page.wait_for_timeout(300)
+    assert page.locator(".zm-label-zone").count() > 0
+    names = page.evaluate("[...document.querySelectorAll('textPath')].map(t => t.textContent.trim())")
+    streets = {f["properties"]["name_zh"] for f in httpx.get(f"{server}/api/streets").json()["features"]}
+    assert names and set(names) <= streets
+
+
+def test_english_interface_names_not_ids(opened, server):
+    page = opened.map(server + "/?lang=en&kind=building")
+    text = page.inner_text("#zm-panel")
+    assert "Filters" in text and "Building" in text and "building (" not in text
+    assert "One Axis, Six Zones" in page.inner_text("#zm-legend")
+    page.click(".zm-lang")
+    assert "筛选" in page.inner_text("#zm-panel") and "lang=en" not in page.url
+
+
+def test_layout_without_drawn_zones_says_so(opened, server):
+    page = opened.map(server + "/?layout=xg12-one-axis-eight-areas-safety")
     legend = page.inner_text("#zm-legend")
-    assert "Completed" in legend and "站北商贸商务文化区" in legend
-    assert page.evaluate("document.querySelectorAll('path.zm-zone').length") >= 6
-    assert page.evaluate("document.querySelectorAll('path.zm-street').length") >= 5
+    assert "此布局没有绘制的区域" in legend
+    page.goto(server + "/?layout=dl18-key-areas&lang=en")
+    page.wait_for_selector("body[data-ready='1']")
+    zones = httpx.get(f"{server}/api/zones", params={"layout": "dl18-key-areas"}).json()["features"]
+    legend = page.inner_text("#zm-legend")
+    for z in zones:
+        if z["geometry"] is None:
+            assert z["properties"]["unmapped_reason"][:30] in legend
 
 
-def test_nothing_requested_outside_loopback(page):
-    page.wait_for_timeout(500)
-    outside = [u for u in page.requested if urlparse(u).hostname not in ("127.0.0.1", "localhost") and not u.startswith("data:")]
-    assert outside == []
-    assert any(u.endswith("/static/vendor/leaflet/leaflet.js") for u in page.requested)
+def test_choropleth_classes_match_the_zone_counts(opened, server):
+    page = opened.map(server + "/?choropleth=all")
+    classes = page.evaluate("zonemap.zones.cls")
+    assert classes[0]["zero"] and len(classes) >= 2
+    assert page.locator("#zm-legend .zm-class").count() == len(classes)
+    for zid in ("xg13-zhanbei", "xg13-olympic"):
+        n = api(server, zone=zid)["numberMatched"]
+        fill = page.evaluate(f"zonemap.zones.layers.get('{zid}').getLayers()[0].options.fillColor")
+        cls = next(c for c in classes if (n == 0 and c.get("zero")) or (not c.get("zero") and c["from"] < n <= c["to"]))
+        assert fill == cls["colour"], zid
 
 
-def test_unreachable_basemap_does_not_break_the_overlays(browser, real_db):
-    """With no internet a configured basemap fails to load; zones and markers still draw."""
-    proc, base = serve_app(real_db, ZONEMAP_BASEMAP_URL="http://127.0.0.1:9/tiles/{z}/{x}/{y}.png",
-                        ZONEMAP_BASEMAP_ATTRIBUTION="unreachable test tiles")
+# --- basemaps and GCJ-02 ----------------------------------------------------------------------------
+
+def test_gcj02_in_the_browser_equals_geo_crs(opened, server):
+    from geo.crs import gcj02_to_wgs84, wgs84_to_gcj02
+
+    page = opened.map(server + "/")
+    points = [(121.617, 38.9155), (121.58, 38.88), (121.66, 38.95), (122.0, 39.5), (116.39, 39.91)]
+    got = page.evaluate(f"""import('/static/js/gcj02.js').then(g => {json.dumps(points)}.map(([x, y]) =>
+        [g.wgs84ToGcj02(x, y), g.gcj02ToWgs84(...g.wgs84ToGcj02(x, y))]))""")
+    for (lon, lat), (forward, back) in zip(points, got):
+        assert forward == pytest.approx(wgs84_to_gcj02(lon, lat), abs=1e-9)
+        assert back == pytest.approx(gcj02_to_wgs84(*wgs84_to_gcj02(lon, lat)), abs=1e-9)
+        assert back == pytest.approx((lon, lat), abs=1e-7)
+
+
+def test_unreachable_basemaps_leave_the_overlays_and_gcj02_shifts_them(browser, real_db):
+    """With no internet the configured basemaps fail; zones and markers still draw. Over GCJ-02
+    tiles the overlays are drawn shifted (the point lands where the GCJ-02 coordinate projects)."""
+    from geo.crs import wgs84_to_gcj02
+
+    tiles = [{"id": "local", "url": "http://127.0.0.1:9/{z}/{x}/{y}.png", "crs": "wgs84"},
+             {"id": "gcj", "url": "http://127.0.0.1:9/g/{z}/{x}/{y}.png", "crs": "gcj02"}]
+    proc, base = serve_app(real_db, ZONEMAP_BASEMAPS=json.dumps(tiles))
+    o = Opened(browser)
     try:
-        page = browser.new_page()
-        errors = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(base + "/", wait_until="load")
-        page.wait_for_function("document.querySelectorAll('path.zm-project').length > 0", timeout=10000)
+        page = o.map(base + "/")
+        before = drawn(page)
+        assert page.evaluate("document.querySelectorAll('img.leaflet-tile').length") == 0  # none by default
+        page.check("input[data-basemap=local]")
+        page.wait_for_selector("#zm-notice:not([hidden])", timeout=8000)
         assert page.evaluate("document.querySelectorAll('img.leaflet-tile').length") > 0
-        assert page.evaluate("document.querySelectorAll('path.zm-zone').length") >= 6
-        assert errors == []
-        page.close()
+        assert drawn(page) == before and page.evaluate("zonemap.zones.layers.size") >= 6
+        lon, lat = 121.617, 38.9155
+        plain = page.evaluate(f"zonemap.map.project([{lat}, {lon}], 15)")
+        page.check("input[data-basemap=gcj]")
+        assert "basemap=gcj" in page.url
+        glon, glat = wgs84_to_gcj02(lon, lat)
+        shifted = page.evaluate(f"zonemap.map.project([{lat}, {lon}], 15)")
+        expected = page.evaluate(f"L.CRS.EPSG3857.latLngToPoint(L.latLng({glat}, {glon}), 15)")
+        assert shifted["x"] == pytest.approx(expected["x"], abs=0.01) and shifted["y"] == pytest.approx(expected["y"], abs=0.01)
+        assert math.hypot(shifted["x"] - plain["x"], shifted["y"] - plain["y"]) > 50  # ~500 m at z15 is ~100 px
+        assert drawn(page) == before and o.errors == []
     finally:
+        o.close()
         proc.terminate()
         proc.wait(10)
 
 
-def test_search_finds_a_project_and_opens_its_popup(page):
-    page.fill("#zm-search-input", "恒隆")
-    page.click("#zm-search-results li >> nth=0")
-    popup = page.wait_for_selector(".leaflet-popup-content", timeout=5000)
-    assert "恒隆广场" in popup.inner_text()
-    # Unlocated projects are found too, marked as such.
-    page.fill("#zm-search-input", "档案馆")
-    assert "not located" in page.inner_text("#zm-search-results")
+# --- nothing from outside, on any page ----------------------------------------------------------------
+
+def test_no_page_requests_anything_outside_loopback(opened, server):
+    page = opened.map(server + "/?compare=xg14-axis-bays-streets-areas&choropleth=all")
+    page.wait_for_timeout(300)
+    pid = api(server, located="true")["features"][0]["id"]
+    page.evaluate(f"zonemap.selectProject({json.dumps(pid)})")
+    page.wait_for_selector(".zm-pop-detail small", timeout=5000)
+    for path in ("/projects/dongguan-street-renewal", "/zones/xg13-zhanbei", "/zones/no-such", "/projects/no-such",
+                 "/?layout=no-such", "/nothing/here"):
+        r = page.goto(server + path, wait_until="load")
+        assert r.headers["content-type"].startswith("text/html"), path
+    assert opened.outside() == []
+    assert any(u.endswith("/static/vendor/leaflet/leaflet.js") for u in opened.requested)
+    assert opened.errors == []

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from webmap.mapview import STATUS_COLOURS
+from webmap.labels import STATUS_COLOURS
 
 pytestmark = pytest.mark.browser
 

@@ -182,3 +182,31 @@ def test_vector_tiles_in_qgis(server):
             data = httpx.get(f"{server}/ogc/collections/{cid}/tiles/WebMercatorQuad/{z}/{y}/{x}").content
             assert counts.get(cid, 0) == len(decode(data).get(cid, {}).get("features", [])), (cid, key)
         assert max(c.get(cid, 0) for c in tiles.values()) > 5
+
+
+def test_status_view_through_qgis_oapif(server):
+    """GIS staff see the projects as of a year by putting ``as_of`` in the connection URL (QGIS 3.22
+    passes its query on to every request); QGIS's own filter and a CQL2 filter beside it both
+    mean the status of that year."""
+    from urllib.parse import quote
+
+    items = f"{server}/ogc/collections/projects/items"
+    view = httpx.get(items, params={"as_of": 2016, "limit": 10000}).json()
+    now = {f["id"]: f["properties"]["status"] for f in httpx.get(items, params={"limit": 10000}).json()["features"]}
+    completed = sorted(f["id"] for f in view["features"] if f["properties"]["status"] == "completed")
+    cql = "status = 'planned'"
+    planned = httpx.get(items, params={"as_of": 2016, "filter": cql, "limit": 10000}).json()
+    url = f"{server}/ogc?as_of=2016"
+    seen = run_qgis(
+        _spec(name="as_of", provider="OAPIF", uri=f"url='{url}' typename='projects'"),
+        _spec(name="as_of_subset", provider="OAPIF", uri=f"url='{url}' typename='projects'", subset="\"status\" = 'completed'"),
+        _spec(name="as_of_cql", provider="OAPIF", uri=f"url='{url}&filter={quote(cql)}' typename='projects'"),
+    )
+    for name in seen:
+        assert seen[name]["valid"], seen[name]
+    assert seen["as_of"]["features"] == view["numberMatched"] < len(now)  # projects not mentioned by 2016 left out
+    assert seen["as_of"]["ids"] == sorted(f["id"] for f in view["features"])
+    assert seen["as_of_subset"]["ids"] == completed
+    assert seen["as_of_cql"]["ids"] == sorted(f["id"] for f in planned["features"]) and planned["numberMatched"] > 10
+    # the statuses of 2016, not today's: some planned then are further along now
+    assert any(now[i] != "planned" for i in seen["as_of_cql"]["ids"])

@@ -9,7 +9,7 @@ new queryable is one line here. Features themselves are built by the domain quer
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import sqlalchemy as sa
 
@@ -20,12 +20,19 @@ from projects import queries as pq
 from projects.models import Project
 from projects.status import Status
 from webmap.errors import BadParameter, NotFound
-from webmap.params import status_view
 from zones import queries as zq
 from zones.catalog import ZONE_KINDS
 from zones.models import District, Street, Zone
 
 STATUSES = tuple(s.value for s in Status)
+# The plain filters of the projects' items and tiles: those of /api/projects (api.ProjectFilters,
+# checked by the same function) that make sense here — areas are CQL2 spatial functions and bbox
+# here, the order is sortby, the CRS is crs; as_of / as_seen_by choose the status view.
+PROJECT_FILTERS = ("status", "zone", "layout", "basis", "plan", "industry", "street", "district", "kind",
+                   "located", "placed", "q", "as_of", "as_seen_by")
+# Queryables that follow the status view → their key in projects.queries.view_columns.
+VIEW_QUERYABLES = {"status": "status", "status_year": "status_year", "status_words": "status_words",
+                   "status_plan": "status_plan", "status_document": "status_plan"}
 
 
 @dataclass(frozen=True)
@@ -48,24 +55,49 @@ class Collection:
     def geometry(self):
         return self.table.c.geom
 
-    def project_filter(self, conn: sa.Connection, filters: dict[str, str], bbox=None) -> pq.ProjectFilter:
-        """The projects' plain filters, with the status view (``as_of`` / ``as_seen_by``) checked."""
-        plain = {k: v for k, v in filters.items() if k not in ("as_of", "as_seen_by")}
-        # The plans are read only to check an as_seen_by (a query less per request without one).
-        plan_ids = [p["id"] for p in zq.list_plans(conn)] if filters.get("as_seen_by") is not None else []
-        as_of, as_seen_by = status_view(filters.get("as_of"), filters.get("as_seen_by"), plan_ids)
-        return pq.ProjectFilter(bbox=bbox, **plain, as_of=as_of, as_seen_by=as_seen_by)
-
-    def condition(self, conn: sa.Connection, filters: dict[str, str], bbox: tuple[float, float, float, float] | None):
-        """The plain filters and a WGS84 bbox as one SQL condition."""
+    def parse_filters(self, conn: sa.Connection, filters: dict[str, str] | pq.ProjectFilter):
+        """The plain filters, checked (a value that cannot match by construction — an unknown id,
+        kind or status — is a bad parameter, as on ``/api``). For projects: the database filter,
+        built and checked by the one function ``/api/projects`` uses; for the others: the dict."""
+        if isinstance(filters, pq.ProjectFilter):
+            return filters
         if self.id == "projects":
-            return pq.project_condition(conn, self.project_filter(conn, filters, bbox))
+            from webmap.routes.api import filter_from_strings
+
+            return filter_from_strings(conn, filters)
+        if self.id == "zones":
+            if "kind" in filters and filters["kind"] not in ZONE_KINDS:
+                raise BadParameter("kind", f"expected one of {', '.join(ZONE_KINDS)}")
+            for name, table in (("plan", "plans"), ("layout", "layouts")):
+                if name in filters and not pq.exists(conn, table, filters[name]):
+                    raise BadParameter(name, f"no {name} with id {filters[name]!r}")
+        if self.id == "districts" and "level" in filters:
+            levels = sorted(v for v in conn.execute(sa.select(self.table.c.level).distinct()).scalars() if v)
+            if filters["level"] not in levels:
+                raise BadParameter("level", f"expected one of {', '.join(levels)}")
+        return filters
+
+    def condition(self, conn: sa.Connection, filters, bbox: tuple[float, float, float, float] | None):
+        """The plain filters (raw or parsed) and a WGS84 bbox as one SQL condition."""
+        filters = self.parse_filters(conn, filters)
+        if self.id == "projects":
+            return pq.project_condition(conn, replace(filters, bbox=bbox))
         parts = [self.queryables[name].column == value for name, value in filters.items()]
         if bbox:
             env = db.envelope_expr(conn, bbox)
             parts += [db.index_prefilter(conn, self.table.name, "geom", env),
                       db.spatial_predicate(conn, "intersects", self.geometry, env)]
         return sa.and_(sa.true(), *parts)
+
+    def queryables_in(self, filters) -> dict[str, Queryable]:
+        """The queryables under the filters' status view: with ``as_of`` / ``as_seen_by`` a
+        project's ``status``, ``status_year``, ``status_words`` and ``status_plan`` are those of
+        the view (as its features show them), for CQL2 filters, ``sortby`` and tiles alike."""
+        if self.id != "projects" or not isinstance(filters, pq.ProjectFilter) or (filters.as_of is None and filters.as_seen_by is None):
+            return self.queryables
+        view = pq.view_columns(filters)
+        return {name: replace(q, column=view[VIEW_QUERYABLES[name]]) if name in VIEW_QUERYABLES else q
+                for name, q in self.queryables.items()}
 
     def count(self, conn: sa.Connection, where) -> int:
         return conn.execute(sa.select(sa.func.count()).select_from(self.table).where(where)).scalar_one()
@@ -74,12 +106,15 @@ class Collection:
         q = sa.select(self.table.c.id).where(where).order_by(*order, self.table.c.id).limit(limit).offset(offset)
         return list(conn.execute(q).scalars())
 
-    def features(self, conn: sa.Connection, ids: list[str], filters: dict[str, str] | None = None) -> list[dict]:
+    def features(self, conn: sa.Connection, ids: list[str], filters=None) -> list[dict]:
         """Flat GeoJSON features (lists as JSON text) of ``ids``, in that order; projects' status
         properties in the filters' status view (``as_of`` / ``as_seen_by``) when they give one."""
-        if self.id == "projects" and filters and ({"as_of", "as_seen_by"} & set(filters)):
-            f = self.project_filter(conn, filters)
-            return [_flat(x) for x in pq.project_features(conn, ids, as_of=f.as_of, as_seen_by=f.as_seen_by)]
+        if self.id == "projects":
+            f = self.parse_filters(conn, filters) if filters else pq.ProjectFilter()
+            from webmap.routes.api import vocabulary  # one name for a plan document: status_plan
+
+            feats = pq.project_features(conn, ids, as_of=f.as_of, as_seen_by=f.as_seen_by)
+            return [_flat({**x, "properties": vocabulary(x["properties"])}) for x in feats]
         return [_flat(f) for f in self.build(conn, ids)]
 
     def geometries(self, conn: sa.Connection, ids: list[str]) -> dict[str, dict]:
@@ -90,15 +125,6 @@ class Collection:
         cols = {"geometry": self.table.c.geom, **{k: self.table.c[v] for k, v in self.extra_geometries.items()}}
         q = sa.select(self.table.c.id, *cols.values()).where(self.table.c.id.in_(ids))
         return {row[0]: {k: zq.shape_or_none(v) for k, v in zip(cols, row[1:])} for row in conn.execute(q)}
-
-    def check_filters(self, conn: sa.Connection, filters: dict[str, str]) -> None:
-        """Refuse plain filter values that cannot match anything by construction."""
-        if self.id == "projects" and "status" in filters and filters["status"] not in STATUSES:
-            raise BadParameter("status", f"expected one of {', '.join(STATUSES)}")
-        if self.id == "projects":
-            self.project_filter(conn, filters)  # as_of / as_seen_by: a year, a known plan, not both
-        if self.id == "zones" and "kind" in filters and filters["kind"] not in ZONE_KINDS:
-            raise BadParameter("kind", f"expected one of {', '.join(ZONE_KINDS)}")
 
 
 def _flat(feature: dict) -> dict:
@@ -161,23 +187,26 @@ COLLECTIONS: dict[str, Collection] = {c.id: c for c in (
     ),
     Collection(
         "projects", "项目 Projects",
-        "Projects of the plans, located where their site is known; status = latest mention",
+        "Projects of the plans, located where their site is known; status = the most advanced fact the "
+        "documents attest (now, or as_of a year / as_seen_by a plan)",
         Project.__table__, "Point",
         dict([
             _q("id", _P.id, "string", "project id"), _q("name_zh", _P.name_zh, "string", "name (Chinese)"),
             _q("name_en", _P.name_en, "string", "name (English)"), _q("kind", _P.kind, "string", "project kind"),
             _q("district", _P.district, "string", "district as written, e.g. 西岗区"),
-            _q("status", _P.status, "string", "latest normalised status", STATUSES),
-            _q("status_year", _P.status_year, "integer", "year of the latest status"),
-            _q("status_words", _P.status_words, "string", "status words as written"),
-            _q("status_document", _P.status_plan_id, "string", "plan id of the latest mention"),
+            _q("status", _P.status, "string", "normalised status: now, or in the as_of / as_seen_by view", STATUSES),
+            _q("status_year", _P.status_year, "integer", "the year the status holds from (in the view, if any)"),
+            _q("status_words", _P.status_words, "string", "the words the status rests on, as written (in the view, if any)"),
+            _q("status_plan", _P.status_plan_id, "string", "plan id of the mention the status rests on (in the view, if any)"),
+            _q("status_document", _P.status_plan_id, "string", "deprecated alias of status_plan"),
+            _q("placed", sa.literal_column(f"({pq.PLACED_SQL})"), "string",
+               "located (a point), text_only (no point, a document states its zone) or unplaced", pq.PLACED),
             _q("location_accuracy_m", _P.location_accuracy_m, "number", "accuracy of the point in metres"),
             _q("placement", _P.placement, "string", _PLACED), _q("confidence", _P.confidence, "string", "confidence of the point"),
             _q("geometry", _P.geom, "geometry", "the project's point (null when unlocated)"),
         ]),
         None,  # filled from a built feature below (the domain query decides the properties)
-        # as_of / as_seen_by: the status view (projects.timeline), as on /api/projects
-        ("status", "zone", "plan", "industry", "street", "district", "kind", "as_of", "as_seen_by"),
+        PROJECT_FILTERS,
         pq.project_features,
         tile_properties=("id", "name_zh", "name_en", "kind", "status", "status_year", "district"),
         extra_geometries={"site": "site"},

@@ -47,8 +47,9 @@ ITEMS_PARAMS = ("limit", "offset", "bbox", "bbox-crs", "crs", "filter", "filter-
                 "sortby", "properties", "skipGeometry")
 # QGIS 3.22 has no CRS or CQL2 support of its own, but appends the query of the service URL it is
 # given (``url='…/ogc?filter=…'``) to *every* request: the landing page, the OpenAPI document and
-# the collection documents take these and ignore them, so that such a URL works.
-PASS_THROUGH = ("filter", "filter-lang", "filter-crs", "crs", "bbox-crs")
+# the collection documents take these and ignore them, so that such a URL works — the status view
+# (``?as_of=2016``) included, which is how QGIS 3.22 shows the projects as of a year.
+PASS_THROUGH = ("filter", "filter-lang", "filter-crs", "crs", "bbox-crs", "as_of", "as_seen_by")
 
 router = APIRouter(prefix="/ogc", responses=OGC_ERROR_RESPONSES)
 
@@ -161,9 +162,10 @@ def _bbox(text: str | None, crs: gcrs.Crs) -> tuple[float, float, float, float] 
     return gcrs.bbox_to_wgs84(tuple(values), crs, axis="authority")
 
 
-def cql_condition(conn, c: oc.Collection, text: str | None, lang: str | None, crs_text: str | None):
+def cql_condition(conn, c: oc.Collection, text: str | None, lang: str | None, crs_text: str | None, queryables=None):
     """The ``filter``/``filter-lang``/``filter-crs`` parameters as a SQL condition (None without a
-    filter), or a bad-parameter error naming the one at fault."""
+    filter), or a bad-parameter error naming the one at fault. ``queryables``: the collection's
+    under the request's status view (``Collection.queryables_in``), its own by default."""
     if text is None:
         if lang is not None or crs_text is not None:
             raise BadParameter("filter-lang" if lang is not None else "filter-crs", "given without a filter")
@@ -173,12 +175,13 @@ def cql_condition(conn, c: oc.Collection, text: str | None, lang: str | None, cr
         raise BadParameter("filter-lang", f"expected one of {', '.join(cql2.LANGUAGES)}")
     filter_crs = parse_crs_param("filter-crs", crs_text)
     try:
-        return cql2.to_sql(cql2.parse(text, lang), c.queryables, conn, filter_crs, geometry_table=c.table.name)
+        return cql2.to_sql(cql2.parse(text, lang), queryables or c.queryables, conn, filter_crs, geometry_table=c.table.name)
     except cql2.FilterError as exc:
         raise BadParameter("filter", str(exc)) from None
 
 
-def _sortby(conn, c: oc.Collection, text: str | None) -> list:
+def _sortby(conn, c: oc.Collection, text: str | None, queryables=None) -> list:
+    queryables = queryables or c.queryables
     order = []
     for item in (text or "").split(","):
         item = item.strip()
@@ -186,9 +189,9 @@ def _sortby(conn, c: oc.Collection, text: str | None) -> list:
             continue
         desc = item.startswith("-")
         name = item.lstrip("+-").strip()
-        q = c.queryables.get(name)
+        q = queryables.get(name)
         if q is None or q.type == "geometry":
-            sortable = [n for n, x in c.queryables.items() if x.type != "geometry"]
+            sortable = [n for n, x in queryables.items() if x.type != "geometry"]
             raise BadParameter("sortby", f"cannot sort by {name!r}; sortable: {', '.join(sortable)}")
         key = db.sort_key(conn, q.column, q.type)
         order.append(key.desc().nulls_last() if desc else key.asc().nulls_last())
@@ -263,13 +266,14 @@ def items(
     c = oc.get(collection_id)
     out = parse_crs_param("crs", crs)
     frame = _bbox(bbox, parse_crs_param("bbox-crs", bbox_crs))
-    filters = {k: v for k, v in request.query_params.items() if k in c.filters}
-    c.check_filters(conn, filters)
+    # checked once: for projects, the database filter /api/projects builds from the same names
+    filters = c.parse_filters(conn, {k: v for k, v in request.query_params.items() if k in c.filters})
     where = c.condition(conn, filters, frame)
-    cql = cql_condition(conn, c, filter_, filter_lang, filter_crs)
+    queryables = c.queryables_in(filters)  # under as_of / as_seen_by: the view's status
+    cql = cql_condition(conn, c, filter_, filter_lang, filter_crs, queryables)
     if cql is not None:
         where = sa.and_(where, cql)
-    order = _sortby(conn, c, sortby)
+    order = _sortby(conn, c, sortby, queryables)
     names = _properties(conn, c, properties)
     skip = _bool("skipGeometry", skip_geometry)
     matched = c.count(conn, where)
@@ -317,6 +321,23 @@ def _param(name: str, description: str, schema: dict, where: str = "query") -> d
     return out
 
 
+def _filter_param(c: oc.Collection, name: str) -> dict:
+    """A collection's plain filter as an OpenAPI parameter: for projects, described and typed as
+    on ``/api/projects`` (one model, ``api.ProjectFilters``); for the others, as their queryable."""
+    if c.id == "projects":
+        from webmap.routes.api import ProjectFilters
+
+        doc = ProjectFilters.model_json_schema()
+        prop = doc["properties"][name]
+        schema = next((x for x in prop.get("anyOf", [prop]) if x.get("type") != "null"), {})
+        if "$ref" in schema:
+            schema = doc["$defs"][schema["$ref"].rsplit("/", 1)[-1]]
+        schema = {k: v for k, v in schema.items() if k in ("type", "enum", "minimum", "maximum", "maxLength")}
+        return _param(name, prop.get("description", name), schema)
+    q = c.queryables[name]
+    return _param(name, f"{q.description} (plain filter)", {k: v for k, v in q.schema().items() if k in ("type", "enum")})
+
+
 @router.get("/openapi", name="ogc_openapi", summary="OpenAPI 3.0 definition of the OGC API")
 @accepts(*PASS_THROUGH)
 def openapi(request: Request):
@@ -348,7 +369,7 @@ def openapi(request: Request):
     }
     bad = {"400": {"description": "a bad parameter or filter (OGC exception: code, description)"}}
     for c in oc.COLLECTIONS.values():
-        filters = [_param(name, f"plain filter on {name}", {"type": "string"}) for name in c.filters]
+        filters = [_filter_param(c, name) for name in c.filters]
         paths[f"/collections/{c.id}"] = {"get": {"operationId": f"describe_{c.id}", "responses": {"200": {"description": c.id}}}}
         paths[f"/collections/{c.id}/queryables"] = {"get": {"operationId": f"queryables_{c.id}",
                                                             "responses": {"200": {"description": "JSON Schema", "content": {"application/schema+json": {}}}}}}

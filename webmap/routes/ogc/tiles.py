@@ -19,7 +19,6 @@ from fastapi.responses import JSONResponse, Response
 
 from geo import crs as gcrs
 from geo import tiles as gt
-from projects import queries as pq
 from webmap.deps import ConnDep
 from webmap.errors import OGC_ERROR_RESPONSES, NotFound
 from webmap.routes.ogc import collections as oc
@@ -130,15 +129,13 @@ def tilejson(request: Request, conn: ConnDep, collection_id: str) -> dict:
 
 def tile_layer(conn, c: oc.Collection, filters: dict[str, str], cql, z: int) -> gt.Layer:
     """The tile layer of a collection with the request's filters, clustered at low zooms for points."""
+    filters = c.parse_filters(conn, filters)
     where = c.condition(conn, filters, None)
     if cql is not None:
         where = sa.and_(where, cql)
-    props = {n: c.queryables[n].column for n in c.tile_properties}
-    status = c.queryables["status"].column if "status" in c.queryables else None
-    if c.id == "projects":  # the status view (as_of / as_seen_by) colours and counts the tile too
-        view = pq.view_columns(c.project_filter(conn, filters))
-        props.update({n: view[n] for n in ("status", "status_year") if n in props})
-        status = view["status"]
+    queryables = c.queryables_in(filters)  # the status view (as_of / as_seen_by) colours and counts the tile too
+    props = {n: queryables[n].column for n in c.tile_properties}
+    status = queryables["status"].column if "status" in queryables else None
     cluster = c.id == "projects" and z < CLUSTER_BELOW
     counts = {f"n_{s}": status == s for s in oc.STATUSES} if cluster else {}
     return gt.Layer(c.id, c.table.name, c.geometry, props, where, cluster=cluster, counts=counts)
@@ -160,14 +157,13 @@ def tile(
         t = gt.Tile(z, x, y)
     except gt.NoSuchTile as exc:
         raise NotFound("tile", f"{z}/{y}/{x}") from exc
-    filters = {k: v for k, v in request.query_params.items() if k in c.filters}
-    c.check_filters(conn, filters)
+    filters = c.parse_filters(conn, {k: v for k, v in request.query_params.items() if k in c.filters})
     fp = request_fingerprint(request, conn)
     etag = '"' + hashlib.sha256(f"{fp}|{request.url.path}|{sorted(request.query_params.multi_items())}".encode()).hexdigest()[:32] + '"'
     headers = {"ETag": etag, "Cache-Control": f"public, max-age={MAX_AGE}"}
     if etag in [v.strip() for v in request.headers.get("if-none-match", "").split(",")]:
         return Response(status_code=304, headers=headers)
-    cql = cql_condition(conn, c, filter_, filter_lang, filter_crs)
+    cql = cql_condition(conn, c, filter_, filter_lang, filter_crs, c.queryables_in(filters))
     data = cached(request, conn, ("tile", etag), lambda: gt.render(conn, tile_layer(conn, c, filters, cql, z), t), fp=fp)
     return Response(data, media_type=MVT, headers=headers)
 
