@@ -8,6 +8,7 @@ of the code writes one query for both.
 from __future__ import annotations
 
 import itertools
+import math
 import os
 import sqlite3
 import threading
@@ -330,6 +331,22 @@ def near_box_sql(engine_or_conn, point: str, geom: str, metres: float) -> str:
                               else ("ST_XMin", "ST_XMax", "ST_YMin", "ST_YMax"))
     return (f"ST_X({point}) BETWEEN {xmin}({geom}) - {dlon:.6f} AND {xmax}({geom}) + {dlon:.6f}"
             f" AND ST_Y({point}) BETWEEN {ymin}({geom}) - {dlat:.6f} AND {ymax}({geom}) + {dlat:.6f}")
+
+
+def circle_bbox(lon: float, lat: float, metres: float) -> tuple[float, float, float, float] | None:
+    """A WGS84 box holding every point within ``metres`` of (lon, lat) on the WGS84 ellipsoid, for a
+    spatial index prefilter before an exact distance test (which neither backend's index serves:
+    PostGIS's geography distance ignores the geometry index, SpatiaLite measures in another CRS).
+    Conservative: a degree of latitude is ≥ 110,574 m, a degree of longitude ≥ 111,319 m × cos φ at
+    the box's latitude farthest from the equator. None when the box would reach a pole or cross
+    the antimeridian (no prefilter then)."""
+    dlat = metres / 110_500
+    far = abs(lat) + dlat
+    if far >= 89.9:
+        return None
+    dlon = metres / (111_319 * math.cos(math.radians(far))) * 1.001
+    box = (lon - dlon, lat - dlat, lon + dlon, lat + dlat)
+    return None if box[0] < -180 or box[2] > 180 else box
 
 
 def geom_from_wkt_sql(engine_or_conn, param: str) -> str:

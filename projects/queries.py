@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from shapely.geometry.base import BaseGeometry
 
 from geo.db import (
-    envelope_sql, geom_from_wkb_sql, like_contains, near_box_sql, predicate_sql, spatial_candidates, text_order_sql,
+    circle_bbox, envelope_sql, geom_from_wkb_sql, like_contains, near_box_sql, predicate_sql, spatial_candidates, text_order_sql,
     within_distance_sql,
 )
 from geo.geometry import to_geojson
@@ -158,6 +158,9 @@ def _where(conn: sa.Connection, f: ProjectFilter) -> tuple[list[str], dict]:
         lon, lat, radius = f.near
         point = "MakePoint(:lon, :lat, 4326)" if conn.dialect.name == "sqlite" else "ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)"
         clauses.append("projects.geom IS NOT NULL")
+        if (box := circle_bbox(lon, lat, radius)) is not None:  # the spatial index first: the exact distance is a scan
+            clauses.append(spatial_candidates(conn, "projects", "geom", envelope_sql(conn, ":near_minx", ":near_miny", ":near_maxx", ":near_maxy")))
+            params.update(near_minx=box[0], near_miny=box[1], near_maxx=box[2], near_maxy=box[3])
         clauses.append(within_distance_sql(conn, "projects.geom", point, ":radius"))
         params.update(lon=lon, lat=lat, radius=radius)
     if f.area is not None:
