@@ -3,7 +3,7 @@ CQL2 filters, and vector tiles (rendered, and served from the per-fingerprint ca
 
     .venv/bin/python bench/ogc.py                          # SpatiaLite in a temporary file
     DATABASE_URL=postgresql+psycopg://… .venv/bin/python bench/ogc.py   # a PostGIS database (it is replaced)
-    .venv/bin/python bench/ogc.py --synthetic 100000       # plus N random projects over 西岗区 (tiles at scale)
+    .venv/bin/python bench/ogc.py --synthetic 100000       # plus N synthetic projects (projects.synth, as zonemap synth)
 
 Prints one line per measurement (median of N runs); numbers go into notes, not into tests.
 """
@@ -24,6 +24,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 
 from projects.dataset import read_dataset  # noqa: E402
 from projects.store import write_dataset  # noqa: E402
+from projects.synth import synthesize  # noqa: E402
 from webmap.app import create_app  # noqa: E402
 from webmap.settings import Settings, get_settings  # noqa: E402
 
@@ -45,37 +46,18 @@ def tile_of(z: int) -> tuple[int, int]:
     return int((lon + 180) / 360 * n), int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
 
 
-def add_synthetic(url: str, n: int) -> None:
-    """``n`` random located projects over 西岗区 and its neighbours, in one INSERT … SELECT."""
-    import sqlalchemy as sa
-
-    from geo.db import make_engine
-
-    engine = make_engine(url)
-    statuses = "CASE i % 5 WHEN 0 THEN 'completed' WHEN 1 THEN 'planned' WHEN 2 THEN 'preparation' WHEN 3 THEN 'under_construction' ELSE 'unknown' END"
-    cols = "id, name_zh, name_en, aliases, names, kind, district, geom, status, status_year"
-    vals = f"'synth-' || i, '合成项目' || i, 'Synthetic ' || i, '[]', 'synthetic ' || i, 'other', '西岗区', {{point}}, {statuses}, 2015 + i % 7"
-    with engine.begin() as conn:
-        if engine.dialect.name == "sqlite":
-            point = "MakePoint(121.55 + (abs(random()) % 150000) / 1e6, 38.88 + (abs(random()) % 80000) / 1e6, 4326)"
-            conn.execute(sa.text(f"WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < {n}) "
-                                 f"INSERT INTO projects ({cols}) SELECT {vals.format(point=point)} FROM s"))
-        else:
-            point = "ST_SetSRID(ST_MakePoint(121.55 + random() * 0.15, 38.88 + random() * 0.08), 4326)"
-            conn.execute(sa.text(f"INSERT INTO projects ({cols}) SELECT {vals.format(point=point)} FROM generate_series(1, {n}) AS i"))
-            conn.execute(sa.text("ANALYZE projects"))
-    engine.dispose()
-
-
 def main() -> None:
     settings = get_settings()
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite"
-    write_dataset(url, read_dataset(settings.data_dir, settings.seeds_dir))
+    ds = read_dataset(settings.data_dir, settings.seeds_dir)
     if "--synthetic" in sys.argv:
         n = int(sys.argv[sys.argv.index("--synthetic") + 1])
         t0 = time.perf_counter()
-        add_synthetic(url, n)
-        print(f"added {n} synthetic projects in {time.perf_counter() - t0:.1f} s")
+        ds = synthesize(ds, n)  # the same generator as `zonemap synth`
+        print(f"generated {n} synthetic projects in {time.perf_counter() - t0:.1f} s")
+    t0 = time.perf_counter()
+    write_dataset(url, ds)
+    print(f"written in {time.perf_counter() - t0:.1f} s")
     app = create_app(Settings(database_url=url))
     with TestClient(app) as client:
         for path in ["/ogc/collections", "/ogc/collections/projects", "/ogc/collections/zones/items?limit=1",

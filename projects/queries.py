@@ -11,11 +11,11 @@ import sqlalchemy as sa
 from shapely.geometry.base import BaseGeometry
 
 from geo.db import (
-    envelope_sql, geom_from_wkb_sql, like_contains, near_box_sql, predicate_sql, spatial_candidates, text_order_sql,
+    circle_bbox, envelope_sql, geom_from_wkb_sql, like_contains, near_box_sql, predicate_sql, spatial_candidates, text_order_sql,
     within_distance_sql,
 )
 from geo.geometry import to_geojson
-from projects import timeline
+from projects import features, timeline
 from projects.join import BASIS_FILTER
 from projects.models import (
     Industry, IndustryGroup, Mention, Project, industry_group_members, project_industries,
@@ -158,6 +158,9 @@ def _where(conn: sa.Connection, f: ProjectFilter) -> tuple[list[str], dict]:
         lon, lat, radius = f.near
         point = "MakePoint(:lon, :lat, 4326)" if conn.dialect.name == "sqlite" else "ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)"
         clauses.append("projects.geom IS NOT NULL")
+        if (box := circle_bbox(lon, lat, radius)) is not None:  # the spatial index first: the exact distance is a scan
+            clauses.append(spatial_candidates(conn, "projects", "geom", envelope_sql(conn, ":near_minx", ":near_miny", ":near_maxx", ":near_maxy")))
+            params.update(near_minx=box[0], near_miny=box[1], near_maxx=box[2], near_maxy=box[3])
         clauses.append(within_distance_sql(conn, "projects.geom", point, ":radius"))
         params.update(lon=lon, lat=lat, radius=radius)
     if f.area is not None:
@@ -333,8 +336,19 @@ def project_features(conn: sa.Connection, ids: list[str], as_of: int | None = No
     """GeoJSON features of the given projects, in the given order.
 
     The status properties are those now, or — with ``as_of`` / ``as_seen_by`` — at the end of that
-    year / as that document states them (projects.timeline, from the project's mentions).
+    year / as that document states them (projects.timeline, from the project's mentions). Without a
+    status view the features come from one statement (:mod:`projects.features`, the hot path);
+    with one, from :func:`project_features_by_rows`.
     """
+    if as_of is None and as_seen_by is None:
+        return features.project_features(conn, ids)
+    return project_features_by_rows(conn, ids, as_of, as_seen_by)
+
+
+def project_features_by_rows(conn: sa.Connection, ids: list[str], as_of: int | None = None,
+                             as_seen_by: str | None = None) -> list[dict]:
+    """:func:`project_features` built row by row from the tables (a statement per related table,
+    the status view computed in Python): the reference the one-statement path is tested against."""
     if not ids:
         return []
     rows = {r.id: r for r in conn.execute(sa.select(Project.__table__, sa.literal_column(PLACED_SQL).label("placed")).where(Project.id.in_(ids)))}

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import json
 import logging
 import os
 import re
@@ -25,12 +24,13 @@ import time
 import uuid
 from pathlib import Path
 
+import orjson
 import shapely
 import sqlalchemy as sa
 from geoalchemy2 import Geometry
 
 from geo.db import (
-    DATA_SCHEMA, SWAP_LOCK_KEY, Base, add_spatialite_geometry, geom_as_wkb, geom_from_wkb, is_sqlite,
+    DATA_SCHEMA, SWAP_LOCK_KEY, Base, add_spatialite_geometry, bulk_insert, geom_as_wkb, geom_from_wkb, is_sqlite,
     make_engine, spatial_structure_problems, use_schema,
 )
 from geo.errors import WriteError
@@ -54,6 +54,10 @@ TABLES = [
     ("changes", Change.__table__),
 ]
 # project_zones is computed by the database; dataset_info (the fingerprint) is written last.
+
+# Tables with at least this many rows are written by geo.db.bulk_insert (COPY on PostgreSQL, the
+# driver's executemany on SpatiaLite): the synthetic datasets' millions of rows, in seconds.
+BULK_ROWS = 1000
 
 # PostGIS swap: each attempt waits at most this long for readers to finish their transaction
 # (readers queue behind the waiting swap, so this is also the longest pause a reader can see).
@@ -90,9 +94,10 @@ def _rows(ds: Dataset, name: str, table: sa.Table) -> list[dict]:
     # A table keyed by a plain integer (mentions): numbered in data order, so that a reload gives
     # the same keys and the rows read back can be compared with these.
     numbered = len(pk) == 1 and isinstance(pk[0].type, sa.Integer)
+    names = [c.name for c in table.columns]
     out = []
     for n, row in enumerate(rows, start=1):
-        full = {c.name: row.get(c.name) for c in table.columns}
+        full = {name: row.get(name) for name in names}
         if numbered and full[pk[0].name] is None:
             full[pk[0].name] = n
         out.append(full)
@@ -101,28 +106,45 @@ def _rows(ds: Dataset, name: str, table: sa.Table) -> list[dict]:
 
 def _canonical(value, col: sa.Column):
     """One comparable form per column type, the same for a value written and a value read back."""
-    if value is None:
-        return None
+    return _canonical_column([value], col)[0]
+
+
+def _canonical_column(values: list, col: sa.Column) -> list:
+    """:func:`_canonical` of a whole column: geometries through shapely's array functions (a million
+    points in a second or two, not per row), other types by one function chosen per column."""
     if _is_geometry(col):
-        # Read back as WKB bytes: through shapely too, so byte order and dimensions compare equal.
-        geom = value if isinstance(value, shapely.Geometry) else shapely.from_wkb(bytes(value))
-        return hashlib.sha256(_wkb(geom)).hexdigest()
+        out: list = [None] * len(values)
+        present = [i for i, v in enumerate(values) if v is not None]
+        if present:
+            # Read back as WKB bytes: through shapely too, so byte order and dimensions compare equal.
+            given = [values[i] for i in present]
+            geoms = given if isinstance(given[0], shapely.Geometry) else shapely.from_wkb([bytes(v) for v in given])
+            for i, wkb in zip(present, shapely.to_wkb(geoms, byte_order=1, output_dimension=2)):
+                out[i] = hashlib.sha256(wkb).hexdigest()
+        return out
     t = col.type
     if isinstance(t, sa.Float):
-        return float(value)
-    if isinstance(t, sa.Integer):
-        return int(value)
-    if isinstance(t, sa.Date):
-        return value.isoformat()
-    if isinstance(t, sa.JSON):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return str(value)
+        one = float
+    elif isinstance(t, sa.Integer):
+        one = int
+    elif isinstance(t, sa.Date):
+        one = _iso_date
+    elif isinstance(t, sa.JSON):
+        def one(v):
+            return orjson.dumps(v, option=orjson.OPT_SORT_KEYS).decode("utf-8")
+    else:
+        one = str
+    return [None if v is None else one(v) for v in values]
+
+
+def _iso_date(value) -> str:
+    return value if isinstance(value, str) else value.isoformat()
 
 
 def _table_digest(rows: list[tuple]) -> str:
     digest = hashlib.sha256()
-    for row in sorted(rows, key=lambda r: json.dumps(r, ensure_ascii=False)):
-        digest.update(json.dumps(row, ensure_ascii=False).encode("utf-8"))
+    for line in sorted(orjson.dumps(row) for row in rows):
+        digest.update(line)
         digest.update(b"\n")
     return digest.hexdigest()
 
@@ -133,16 +155,27 @@ def _summary(table: sa.Table, rows: list[tuple]) -> dict:
     return {"rows": len(rows), **{name: sum(r[i] is not None for r in rows) for i, name in geo.items()}}
 
 
+def _by_columns(table: sa.Table, columns: list[list]) -> list[tuple]:
+    """Rows as tuples of canonical values, from the raw values column by column."""
+    if not columns or not columns[0]:
+        return []
+    return list(zip(*(_canonical_column(values, c) for values, c in zip(columns, table.columns))))
+
+
 def _written(ds: Dataset) -> dict[str, list[tuple]]:
-    return {name: [tuple(_canonical(r[c.name], c) for c in table.columns) for r in _rows(ds, name, table)]
-            for name, table in TABLES}
+    out = {}
+    for name, table in TABLES:
+        rows = _rows(ds, name, table)
+        out[name] = _by_columns(table, [[r[c.name] for r in rows] for c in table.columns])
+    return out
 
 
 def _read_back(conn: sa.Connection) -> dict[str, list[tuple]]:
     out = {}
     for name, table in TABLES:
         cols = [geom_as_wkb(c) if _is_geometry(c) else c for c in table.columns]
-        out[name] = [tuple(_canonical(v, c) for v, c in zip(r, table.columns)) for r in conn.execute(sa.select(*cols))]
+        rows = conn.execute(sa.select(*cols)).all()
+        out[name] = _by_columns(table, [list(values) for values in zip(*rows)]) if rows else []
     return out
 
 
@@ -209,6 +242,15 @@ def _insert(conn: sa.Connection, ds: Dataset) -> dict[str, int]:
         rows = _rows(ds, name, table)
         counts[name] = len(rows)
         if not rows:
+            continue
+        if len(rows) >= BULK_ROWS:
+            try:
+                bulk_insert(conn, table, rows)
+            except sa.exc.DBAPIError as exc:
+                raise WriteError(f"the database refused a row of table {name}: {_db_reason(exc)}") from None
+            except conn.dialect.dbapi.Error as exc:  # raised by the driver itself (COPY, executemany)
+                raise WriteError(f"the database refused a row of table {name}: "
+                                 f"{_db_reason(sa.exc.DBAPIError(None, None, exc))}") from None
             continue
         values = {}
         for c in table.columns:

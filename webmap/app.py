@@ -18,13 +18,13 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from starlette_compress import CompressMiddleware
 
-from geo.db import make_engine
+from geo.db import make_engine, make_read_engine, read_from_replica
 from projects.stats import honest_counts
 from webmap import media
 from webmap.deps import DataVersion
 from webmap.errors import ERROR_RESPONSES, add_exception_handlers
 from webmap.exports import ExportCache
-from webmap.middleware import BodyLimit, Conditional, HeadAsGet, PublicURL, RequestContext
+from webmap.middleware import BodyLimit, Conditional, HeadAsGet, PublicURL, RequestContext, ResponseCache
 from webmap.params import strict_parameters
 from webmap.routes import api, edits, mentions, ogc, pages, search, stats
 from webmap.settings import Settings, get_settings
@@ -50,6 +50,7 @@ class Health(BaseModel):
     projects: int = Field(examples=[295])
     placed: Placed = Field(description="how many projects are located, placed by text only, or not placed at all")
     data: str | None = Field(description="fingerprint of the loaded data (changes with every `zonemap load` of new data)")
+    replica: bool = Field(False, description="true when this answer was read from a streaming replica (DATABASE_READ_URLS)")
 
 
 def _log_errors_to_stderr() -> None:
@@ -70,10 +71,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        app.state.engine = make_engine(settings.database_url)
+        # Reads through app.state.engine (the replicas when DATABASE_READ_URLS is set); anything
+        # that writes uses app.state.write_engine, always the primary.
+        app.state.engine = make_read_engine(settings.database_url, settings.database_read_urls)
+        app.state.write_engine = make_engine(settings.database_url) if settings.database_read_urls else app.state.engine
         app.state.data_version = DataVersion(app.state.engine)
         yield
+        app.state.data_version.close()
         app.state.engine.dispose()
+        app.state.write_engine.dispose()
 
     app = FastAPI(
         title="zonemap",
@@ -97,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(HeadAsGet)
     media.register_compressible_types()
     app.add_middleware(CompressMiddleware, minimum_size=settings.compress_min_bytes)
+    app.add_middleware(ResponseCache, settings=settings, version=VERSION)  # answers as sent, per ETag
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
@@ -121,8 +128,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             projects = conn.execute(sa.text("SELECT count(*) FROM projects")).scalar_one()
             data = conn.execute(sa.text("SELECT fingerprint FROM dataset_info")).scalar()
             placed = honest_counts(conn)
+            replica = read_from_replica(conn) if request.app.state.settings.database_read_urls else False
         return Health(status="ok", database=request.app.state.engine.dialect.name, plans=plans,
-                      projects=projects, placed=Placed(**{k: placed[k] for k in Placed.model_fields}), data=data)
+                      projects=projects, placed=Placed(**{k: placed[k] for k in Placed.model_fields}), data=data,
+                      replica=replica)
 
     _add_docs(app)
     return app

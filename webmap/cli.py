@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from geo.errors import DataError, DataProblem, WriteError, excerpt
-from webmap.settings import get_settings
+from webmap.settings import REPO_ROOT, get_settings
 
 
 def _read(args):
@@ -50,6 +50,42 @@ def cmd_load(args) -> int:
     print(f"zonemap load: {summary} → {_safe_url(url)}")
     if seeds is None:
         print("zonemap load: warning: plan documents not found, quotes were not checked (set ZONEMAP_SEEDS_DIR)", file=sys.stderr)
+    return 0
+
+
+def cmd_synth(args) -> int:
+    """Build a synthetic dataset (the real data plus N generated projects) into a database of its own."""
+    import time
+
+    from projects.store import write_dataset
+    from projects.synth import synthesize
+
+    if args.projects < 0:
+        print("zonemap synth: --projects must be 0 or more", file=sys.stderr)
+        return 2
+    settings = get_settings()
+    url = args.database_url or f"sqlite:///{REPO_ROOT / 'var' / f'synth-{args.projects}.sqlite'}"
+    if url == settings.database_url:
+        print(f"zonemap synth: {_safe_url(url)} is the service's own database (DATABASE_URL); "
+              "give a database of its own with --database-url", file=sys.stderr)
+        return 2
+    try:
+        ds, _, _ = _read(args)
+    except DataError as exc:
+        print(f"zonemap synth: nothing written. {exc}", file=sys.stderr)
+        return 1
+    t0 = time.perf_counter()
+    ds = synthesize(ds, args.projects, seed=args.seed)
+    t1 = time.perf_counter()
+    try:
+        counts = write_dataset(url, ds)
+    except WriteError as exc:
+        print(f"zonemap synth: nothing changed: {exc}", file=sys.stderr)
+        return 1
+    t2 = time.perf_counter()
+    print(f"zonemap synth: {counts['projects']} projects ({args.projects} synthetic), {counts['mentions']} mentions, "
+          f"{counts['project_zones']} project↔zone pairs → {_safe_url(url)} "
+          f"(generated in {t1 - t0:.1f} s, written in {t2 - t1:.1f} s)")
     return 0
 
 
@@ -271,6 +307,13 @@ def main(argv: list[str] | None = None) -> int:
         if name == "load":
             p.add_argument("--database-url", help="overrides DATABASE_URL")
         p.set_defaults(func=func)
+    p = sub.add_parser("synth", help="build a synthetic dataset (real data + N projects) for benchmarks")
+    p.add_argument("--projects", type=int, required=True, help="how many synthetic projects to add")
+    p.add_argument("--database-url", help="where to write it (default: var/synth-N.sqlite; never DATABASE_URL)")
+    p.add_argument("--seed", type=int, default=1, help="random seed (the same seed gives the same data)")
+    p.add_argument("--data-dir", help="data folder (default: the repository's data/)")
+    p.add_argument("--seeds-dir", help="folder of the plan documents (default: ../shared/seeds)")
+    p.set_defaults(func=cmd_synth)
     p = sub.add_parser("extract", help="draft catalog entries for a new plan document (for review)")
     p.add_argument("document", help="the plan document: plain text (UTF-8; GBK and a BOM are converted)")
     p.add_argument("--plan", required=True, help="the new plan's id, an ASCII slug such as xigang-work-report-2017")

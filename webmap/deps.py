@@ -26,7 +26,9 @@ class DataVersion:
 
     SpatiaLite: ``load`` swaps in a new file, so the file's identity (inode, size, mtime) tells when
     to read it again — a ``stat`` per request. PostgreSQL has no such signal, so it is read per
-    request (one row, well under a millisecond). ``None`` while nothing is loaded.
+    request: one row, one round trip on a connection kept for it in autocommit (no transaction is
+    held between requests, so a load's schema swap never waits for it; a pooled checkout would add
+    a ping, the readers' swap lock and the commit). ``None`` while nothing is loaded.
     """
 
     def __init__(self, engine: sa.Engine):
@@ -36,6 +38,7 @@ class DataVersion:
         self._key: tuple | None = None
         self._value: str | None = None
         self._lock = threading.Lock()
+        self._raw = None  # PostgreSQL: the connection the fingerprint is read on
 
     def _file_key(self) -> tuple | None:
         try:
@@ -51,10 +54,36 @@ class DataVersion:
         except sa.exc.SQLAlchemyError:
             return None
 
+    def _read_postgres(self) -> str | None:
+        with self._lock:
+            for _ in range(2):  # a connection lost since the last request: once more on a new one
+                try:
+                    if self._raw is None:
+                        self._raw = self.engine.raw_connection()
+                        self._raw.driver_connection.autocommit = True
+                    with self._raw.driver_connection.cursor() as cur:
+                        cur.execute("SELECT fingerprint FROM dataset_info")
+                        row = cur.fetchone()
+                    return row[0] if row else None
+                except Exception as exc:  # noqa: BLE001 - any driver error: drop the connection
+                    self.close()
+                    if not isinstance(exc, self.engine.dialect.loaded_dbapi.Error):
+                        raise
+            return None
+
+    def close(self) -> None:
+        """Give back the connection the fingerprint is read on (PostgreSQL)."""
+        raw, self._raw = self._raw, None
+        if raw is not None:
+            try:
+                raw.invalidate()
+            except Exception:  # noqa: BLE001 - it is being thrown away
+                pass
+
     def get(self) -> str | None:
         """The current fingerprint (None: not loaded or unreachable)."""
         if self.path is None:
-            return self._read()
+            return self._read_postgres() if self.engine.dialect.name == "postgresql" else self._read()
         key = self._file_key()
         if key is None:
             return None

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from enum import Enum
 from typing import Annotated
 
+import orjson
 from fastapi import Query, Request
 from fastapi.responses import JSONResponse, Response
 
@@ -51,14 +52,29 @@ FormatParam = Annotated[Format | None, Query(
     examples=["csv"])]
 
 
-class GeoJSONResponse(JSONResponse):
+def dumps(content) -> bytes:
+    """JSON bytes, compact and UTF-8 (not ASCII-escaped), written by orjson (a page of 1,000
+    features in a few ms instead of tens). The same bytes as ``json.dumps(content,
+    ensure_ascii=False, separators=(",", ":"))`` except for floats below 1e-4 or from 1e16
+    (``1e-7`` where json writes ``1e-07``); the loader refuses NaN, so none reaches a response."""
+    try:
+        return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
+    except orjson.JSONEncodeError:  # what orjson cannot write (e.g. an int beyond 64 bits): the standard encoder
+        return json.dumps(content, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+
+
+class FastJSONResponse(JSONResponse):
+    """``application/json`` written by :func:`dumps`."""
+
+    def render(self, content) -> bytes:
+        return dumps(content)
+
+
+class GeoJSONResponse(FastJSONResponse):
     """A GeoJSON body, ``application/geo+json`` (RFC 7946); declared as a route's response_class so
     OpenAPI documents the schema under that media type."""
 
     media_type = MEDIA_TYPES[Format.geojson]
-
-    def render(self, content) -> bytes:
-        return json.dumps(content, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
 
 
 def content_type(fmt: Format) -> str:
@@ -133,7 +149,7 @@ def respond(fmt: Format, body: dict | list, *, features: list[dict] | None = Non
     if fmt is Format.geojson:
         return GeoJSONResponse(body, headers=headers)
     if fmt is Format.json:
-        return JSONResponse(body, headers=headers)
+        return FastJSONResponse(body, headers=headers)
     raise NotAcceptable(f"format {fmt.value!r} cannot be written here")
 
 

@@ -11,6 +11,8 @@
 5. ``HeadAsGet`` — HEAD on every GET route: answered as GET without the body; 405 lists HEAD too.
 6. ``Conditional`` — ``ETag`` from the loaded data's fingerprint and the request, ``Cache-Control``
    on every GET, and ``If-None-Match`` → 304 before any work is done.
+
+``ResponseCache`` sits between 3 and 4: whole answers as sent (compressed), per ETag and encoding.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import re
+import threading
 import uuid
+from collections import OrderedDict
 from urllib.parse import urlsplit
 
 import anyio
@@ -218,6 +222,19 @@ class HeadAsGet:
         await self.app(scope, receive, send_filtered)
 
 
+_FINGERPRINT = "zonemap_fingerprint"
+
+
+async def data_fingerprint(scope: Scope) -> str | None:
+    """The loaded data's fingerprint, read once per request (kept in the request's state)."""
+    state = scope.setdefault("state", {})
+    if _FINGERPRINT not in state:
+        version = scope["app"].state.data_version
+        # A stat of the SpatiaLite file is instant; a PostgreSQL query goes to a worker thread.
+        state[_FINGERPRINT] = version.get() if version.path else await anyio.to_thread.run_sync(version.get)
+    return state[_FINGERPRINT]
+
+
 def _etag_matches(header: str, etag: str) -> bool:
     """If-None-Match uses the weak comparison: ``W/"x"`` equals ``"x"``."""
     if header.strip() == "*":
@@ -256,9 +273,7 @@ class Conditional:
         elif path == "/healthz":
             cache, etag = b"no-store", None
         else:
-            version = scope["app"].state.data_version
-            # A stat of the SpatiaLite file is instant; a PostgreSQL query goes to a worker thread.
-            fingerprint = version.get() if version.path else await anyio.to_thread.run_sync(version.get)
+            fingerprint = await data_fingerprint(scope)
             etag = self.etag(scope, fingerprint) if fingerprint else None
             cache = self.data_cache if etag else b"no-store"
         if etag:
@@ -282,4 +297,92 @@ class Conditional:
         await self.app(scope, receive, send_cached)
 
 
-__all__ = ["RequestContext", "PublicURL", "BodyLimit", "HeadAsGet", "Conditional", "security_headers", "ApiError"]
+class ResponseCache:
+    """Whole GET answers of the data routes, kept as sent (compressed) per ETag and Accept-Encoding,
+    in a bounded LRU per worker (``ZONEMAP_RESPONSE_CACHE_MB``; 0: off).
+
+    The ETag (:class:`Conditional`) already names everything an answer depends on — the loaded
+    data's fingerprint, the path and query, ``Accept``, the public host — so an answer cached under
+    it stays right until a load changes the fingerprint; then its entries are simply never asked
+    for again and age out. A repeated request costs a fingerprint check and a dictionary lookup
+    instead of its queries, feature building, JSON and compression. Only 200 answers with an ETag
+    are kept, never those to requests with credentials, nor those larger than an eighth of the cache.
+    """
+
+    def __init__(self, app: ASGIApp, settings: Settings, version: str):
+        self.app = app
+        self.limit = settings.response_cache_mb * 2**20
+        self.conditional = Conditional(app, settings, version)  # for its etag(), never called as an app
+        self.entries: OrderedDict[tuple[str, str], tuple[int, list, bytes, str]] = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def _key(self, scope: Scope, fingerprint: str) -> tuple[str, str]:
+        encoding = Headers(scope=scope).get("accept-encoding", "")
+        return self.conditional.etag(scope, fingerprint), ",".join(sorted(e.strip().lower() for e in encoding.split(",")))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not self.limit or scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            return await self.app(scope, receive, send)
+        headers = Headers(scope=scope)
+        path = scope["path"][len(scope.get("root_path", "")):] if scope.get("root_path") else scope["path"]
+        if path.startswith("/static/") or path == "/healthz" or "authorization" in headers or "cookie" in headers:
+            return await self.app(scope, receive, send)
+        fingerprint = await data_fingerprint(scope)
+        if not fingerprint:
+            return await self.app(scope, receive, send)
+        key = self._key(scope, fingerprint)
+        with self.lock:
+            hit = self.entries.get(key)
+            if hit is not None:
+                self.entries.move_to_end(key)
+        if hit is not None:
+            status, start_headers, body, etag = hit
+            inm = headers.get("if-none-match")
+            if inm and _etag_matches(inm, etag):
+                kept = [(k, v) for k, v in start_headers if k in (b"etag", b"cache-control", b"vary")]
+                await send({"type": "http.response.start", "status": 304, "headers": kept})
+                await send({"type": "http.response.body", "body": b""})
+                return
+            await send({"type": "http.response.start", "status": status, "headers": start_headers})
+            await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
+            return
+        if scope["method"] == "HEAD":
+            return await self.app(scope, receive, send)
+        start: dict | None = None
+        chunks: list[bytes] = []
+        size = 0
+
+        async def keep(message: Message) -> None:
+            nonlocal start, size
+            if message["type"] == "http.response.start":
+                # A copy as the app made it: the outer middleware add their headers (request id,
+                # CORS) to this message in place, per request.
+                start = {"status": message["status"], "headers": list(message.get("headers", []))}
+            elif message["type"] == "http.response.body" and start is not None and size <= self.limit // 8:
+                chunks.append(message.get("body", b""))
+                size += len(chunks[-1])
+                if not message.get("more_body", False):
+                    self._store(key, start, b"".join(chunks))
+            await send(message)
+
+        await self.app(scope, receive, keep)
+
+    def _store(self, key: tuple[str, str], start: dict, body: bytes) -> None:
+        headers = [(k.lower(), v) for k, v in start.get("headers", [])]
+        # An answer with an ETag is one its route derives from the loaded data alone (Conditional's,
+        # or a route's own, as the tiles'); the key's ETag covers the data, the path and the query.
+        etag = next((v for k, v in headers if k == b"etag"), None)
+        if start["status"] != 200 or etag is None or any(k == b"set-cookie" for k, _ in headers) or len(body) > self.limit // 8:
+            return
+        with self.lock:
+            if key in self.entries:
+                return
+            self.entries[key] = (200, headers, body, etag.decode("latin-1"))
+            self.size += len(body) + 512
+            while self.size > self.limit and self.entries:
+                _, (_, _, old, _) = self.entries.popitem(last=False)
+                self.size -= len(old) + 512
+
+
+__all__ = ["RequestContext", "PublicURL", "BodyLimit", "HeadAsGet", "Conditional", "ResponseCache", "security_headers", "ApiError"]

@@ -72,6 +72,11 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("DATABASE_URL", "ZONEMAP_DATABASE_URL"),
         description="SQLAlchemy URL: a SpatiaLite file (default) or postgresql+psycopg://…",
     )
+    # Streaming replicas of the PostgreSQL primary at DATABASE_URL, comma-separated SQLAlchemy URLs:
+    # the service reads from them (a new connection goes to the next one in turn; the primary when
+    # none answers); loads and edits always write to the primary. Empty: everything on DATABASE_URL.
+    database_read_urls: Annotated[list[str], NoDecode] = Field(
+        default=[], validation_alias=AliasChoices("DATABASE_READ_URLS", "ZONEMAP_DATABASE_READ_URLS"))
     host: str = "127.0.0.1"
     port: int = Field(default=8000, validation_alias=AliasChoices("PORT", "ZONEMAP_PORT"))
     data_dir: Path = REPO_ROOT / "data"
@@ -105,6 +110,9 @@ class Settings(BaseSettings):
     # Cache-Control max-age (seconds) of data responses; they carry an ETag of the loaded data, so a
     # client revalidates cheaply (304) after that.
     cache_max_age: int = Field(default=60, ge=0)
+    # Megabytes of whole answers each worker keeps, as sent, per ETag and encoding (a repeated GET is
+    # then a lookup); 0 turns it off. Entries of earlier data age out after a load.
+    response_cache_mb: int = Field(default=64, ge=0)
     # Responses smaller than this are sent uncompressed.
     compress_min_bytes: int = Field(default=500, ge=0)
     # Request limits: bytes of a request body (413 above) and vertices of a query geometry (422 above).
@@ -120,7 +128,7 @@ class Settings(BaseSettings):
     # Bytes of an edit's body (a GeoPackage sent back from QGIS holds every layer).
     max_edit_bytes: int = Field(default=50_000_000, ge=1)
 
-    @field_validator("trusted_proxies", "cors_origins", mode="before")
+    @field_validator("trusted_proxies", "cors_origins", "database_read_urls", mode="before")
     @classmethod
     def _comma_list(cls, value):
         if isinstance(value, str):

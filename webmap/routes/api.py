@@ -268,7 +268,8 @@ def _filter(request: Request | None, conn, q: ProjectFilters, geometry: dict | N
 
     ``basis`` qualifies zone membership: without zone or layout it would filter nothing and is
     refused, unless the caller groups by zone or layout (``basis_alone``)."""
-    as_of, as_seen_by = status_view(q.as_of, q.as_seen_by, [p["id"] for p in zq.list_plans(conn)])
+    # The plans are read only to check an as_seen_by (a query less per request without one).
+    as_of, as_seen_by = status_view(q.as_of, q.as_seen_by, [p["id"] for p in zq.list_plans(conn)] if q.as_seen_by is not None else [])
     plan_id = _plan_id(conn, q.plan, vars(q)["document"])  # vars: reading a deprecated field warns
     _require(conn, "zones", "zone", q.zone, "zone")
     _require(conn, "layouts", "layout", q.layout, "layout")

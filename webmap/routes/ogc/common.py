@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
@@ -12,7 +13,9 @@ GEOJSON = "application/geo+json"
 JSON = "application/json"
 OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
 MVT = "application/vnd.mapbox-vector-tile"
-CACHE_ENTRIES = 4096  # per worker: collection extents, tiles
+# Per worker: collection extents, tiles. ZONEMAP_OGC_CACHE_ENTRIES=0 turns the cache off (the
+# benchmarks use it to measure rendering as well as serving).
+CACHE_ENTRIES = int(os.environ.get("ZONEMAP_OGC_CACHE_ENTRIES", "4096"))
 
 
 def link(request: Request, name: str, rel: str, type_: str, title: str | None = None, **params) -> dict:
@@ -28,6 +31,11 @@ def fingerprint(conn: sa.Connection) -> str:
     return conn.execute(sa.text("SELECT fingerprint FROM dataset_info")).scalar() or ""
 
 
+def request_fingerprint(request: Request, conn: sa.Connection) -> str:
+    """The fingerprint the HTTP layer already read for this request (webmap.middleware), else read."""
+    return request.scope.get("state", {}).get("zonemap_fingerprint") or fingerprint(conn)
+
+
 def cached(request: Request, conn: sa.Connection, key: Hashable, compute: Callable[[], object], fp: str | None = None):
     """``compute()`` once per data fingerprint and key (a bounded LRU per worker): the data change
     only at ``zonemap load``, which changes the fingerprint."""
@@ -35,7 +43,7 @@ def cached(request: Request, conn: sa.Connection, key: Hashable, compute: Callab
     if store is None:
         store = OrderedDict()
         request.app.state.ogc_cache = store
-    full = (fp if fp is not None else fingerprint(conn), key)
+    full = (fp if fp is not None else request_fingerprint(request, conn), key)
     if full in store:
         store.move_to_end(full)
         return store[full]

@@ -26,6 +26,7 @@ from geo import db
 from webmap.api_limits import MAX_LIMIT
 from webmap.deps import ConnDep
 from webmap.errors import OGC_ERROR_RESPONSES, BadParameter
+from webmap.media import FastJSONResponse
 from webmap.params import MAX_OFFSET, Limit, Offset, accepts, numbers, parse_bbox
 from webmap.routes.ogc import collections as oc
 from webmap.routes.ogc.common import GEOJSON, JSON, OPENAPI, cached, link
@@ -241,7 +242,7 @@ def page_url(request: Request, offset: int) -> str:
 
 
 def _geojson(body: dict, out: gcrs.Crs) -> JSONResponse:
-    return JSONResponse(body, media_type=GEOJSON, headers={"Content-Crs": f"<{out.uri}>"})
+    return FastJSONResponse(body, media_type=GEOJSON, headers={"Content-Crs": f"<{out.uri}>"})
 
 
 @router.get("/collections/{collection_id}/items", name="ogc_items", summary="Features of a collection", response_class=JSONResponse)

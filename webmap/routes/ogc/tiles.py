@@ -22,7 +22,7 @@ from geo import tiles as gt
 from webmap.deps import ConnDep
 from webmap.errors import OGC_ERROR_RESPONSES, NotFound
 from webmap.routes.ogc import collections as oc
-from webmap.routes.ogc.common import JSON, MVT, cached, fingerprint, link
+from webmap.routes.ogc.common import JSON, MVT, cached, link, request_fingerprint
 from webmap.params import accepts
 from webmap.routes.ogc.features import PASS_THROUGH, collection_extent, collection_filters, cql_condition
 
@@ -158,7 +158,7 @@ def tile(
     except gt.NoSuchTile as exc:
         raise NotFound("tile", f"{z}/{y}/{x}") from exc
     filters = c.parse_filters(conn, {k: v for k, v in request.query_params.items() if k in c.filters})
-    fp = fingerprint(conn)
+    fp = request_fingerprint(request, conn)
     etag = '"' + hashlib.sha256(f"{fp}|{request.url.path}|{sorted(request.query_params.multi_items())}".encode()).hexdigest()[:32] + '"'
     headers = {"ETag": etag, "Cache-Control": f"public, max-age={MAX_AGE}"}
     if etag in [v.strip() for v in request.headers.get("if-none-match", "").split(",")]:

@@ -1,0 +1,99 @@
+"""Project features for the hot paths: a page of GeoJSON features from one statement.
+
+:func:`projects.queries.project_features` builds the same features (it remains the reference, and
+answers the status views ``as_of`` / ``as_seen_by``). Here the database does the joins: the
+project's row, its status and target documents, its zones, industries, streets, mention count and
+status timeline come back as one row per project (the lists as ordered JSON arrays, see
+:func:`geo.db.json_array_sql`), for a list of ids bound as one parameter; Python only assembles
+dicts. Points are written from ``ST_X``/``ST_Y`` with the API's rounding (no shapely per row);
+project sites, which are rare, go through :func:`geo.geometry.to_geojson` as before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import shapely
+import sqlalchemy as sa
+
+from geo.db import in_list_sql, json_array_sql, json_object_sql, json_value, list_param
+from geo.geometry import to_geojson
+from projects.status import STATUS_LABELS, Status
+from projects.timeline import plan_date
+
+_LABELS = {s.value: STATUS_LABELS[s] for s in Status}
+PRECISION = 6  # as geo.geometry.to_geojson
+
+
+def _statement(conn: sa.Connection) -> str:
+    def links(table: str, column: str) -> str:
+        return json_array_sql(conn, f"l.{column}", f"{table} AS l WHERE l.project_id = projects.id", f"l.{column}")
+
+    zones = json_array_sql(conn, json_object_sql(conn, id="l.zone_id", basis="l.basis"),
+                           "project_zones AS l WHERE l.project_id = projects.id", "l.zone_id")
+    timeline = json_array_sql(conn, json_object_sql(conn, year="y.from_year", status="y.status"),
+                              "project_status_years AS y WHERE y.project_id = projects.id", "y.from_year")
+    return f"""
+        SELECT projects.id, projects.name_zh, projects.name_en, projects.aliases, projects.kind, projects.district,
+               projects.status, projects.status_year, projects.status_plan_id, projects.status_words,
+               projects.target_status, projects.target_year, projects.target_plan_id, projects.target_words,
+               projects.location_accuracy_m, projects.placement, projects.confidence,
+               ST_X(projects.geom), ST_Y(projects.geom),
+               CASE WHEN projects.site IS NOT NULL THEN ST_AsBinary(projects.site) END,
+               status_plan.source_file, target_plan.date, target_plan.year, target_plan.period,
+               {zones}, {links('project_industries', 'industry_id')}, {links('project_streets', 'street_id')},
+               (SELECT count(*) FROM mentions AS m WHERE m.project_id = projects.id), {timeline}, {{placed}}
+        FROM projects
+        LEFT JOIN plans AS status_plan ON status_plan.id = projects.status_plan_id
+        LEFT JOIN plans AS target_plan ON target_plan.id = projects.target_plan_id
+        WHERE {in_list_sql(conn, 'projects.id', ':ids')}"""
+
+
+def project_features(conn: sa.Connection, ids: list[str]) -> list[dict]:
+    """GeoJSON features of the given projects, in the given order: the same features as
+    :func:`projects.queries.project_features` (without a status view), from one statement."""
+    if not ids:
+        return []
+    from projects.queries import PLACED_SQL
+
+    sql = _statement(conn).replace("{placed}", PLACED_SQL)
+    rows = {r[0]: r for r in conn.execute(sa.text(sql), {"ids": list_param(conn, ids)}).all()}
+    out = []
+    for pid in ids:
+        r = rows.get(pid)
+        if r is None:
+            continue
+        (id_, name_zh, name_en, aliases, kind, district, status, status_year, status_plan, status_words,
+         target_status, target_year, target_plan, target_words, accuracy, placement, confidence, x, y, site,
+         source_file, t_date, t_year, t_period, zones, industries, streets, mentions, timeline, placed) = r
+        basis = {"plan": status_plan, "year": status_year, "words": status_words} if status_plan else None
+        if target_plan:
+            if isinstance(t_date, str):  # SQLite gives dates as text
+                t_date = dt.date.fromisoformat(t_date)
+            # a target is dated by its document: the year it was said
+            said = plan_date({"date": t_date, "year": t_year, "period": t_period}).year
+            target_basis = {"plan": target_plan, "year": said, "words": target_words}
+        else:
+            target_basis = None
+        label_zh, label_en = _LABELS[status]
+        zones = json_value(zones)
+        props = {
+            "id": id_, "name_zh": name_zh, "name_en": name_en, "aliases": list(json_value(aliases) or []),
+            "kind": kind, "district": district,
+            "status": status, "status_zh": label_zh, "status_en": label_en,
+            "status_year": status_year, "status_basis": basis,
+            "status_words": status_words if basis else None,
+            "status_document": status_plan if basis else None, "status_source_file": source_file if basis else None,
+            "target_status": target_status, "target_year": target_year, "target_basis": target_basis,
+            "status_timeline": json_value(timeline),
+            "zones": zones, "zone_ids": [z["id"] for z in zones],
+            "industries": json_value(industries), "streets": json_value(streets),
+            "mentions": mentions, "placed": placed,
+            "location_accuracy_m": accuracy, "placement": placement, "confidence": confidence,
+        }
+        geometry = {"type": "Point", "coordinates": [round(x, PRECISION), round(y, PRECISION)]} if x is not None else None
+        feature = {"type": "Feature", "id": id_, "geometry": geometry, "properties": props}
+        if site is not None:
+            props["site"] = to_geojson(shapely.from_wkb(bytes(site)))
+        out.append(feature)
+    return out

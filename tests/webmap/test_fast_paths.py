@@ -1,0 +1,116 @@
+"""The lean serving paths answer exactly what the plain ones did."""
+
+from __future__ import annotations
+
+import json
+
+from webmap.media import dumps
+
+
+def _plain(body) -> bytes:
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+
+
+def test_fast_json_writes_the_bytes_the_standard_encoder_writes(client):
+    """orjson (webmap.media.dumps) against json.dumps on real answers: every project, the zones,
+    an OGC page, the statistics of the layers, Chinese text and coordinates included."""
+    for path in ("/api/projects?limit=1000", "/api/zones", "/api/streets", "/api/districts",
+                 "/ogc/collections/projects/items?limit=1000", "/ogc/collections/zones/items?limit=100",
+                 "/api/plans", "/api/industries", "/ogc/collections"):
+        r = client.get(path)
+        assert r.status_code == 200, path
+        body = r.json()
+        assert r.content == _plain(body) == dumps(body), path
+
+
+def test_fast_json_edge_values():
+    values = {"n": None, "t": True, "i": -(2**63), "f": 121.6185123, "g": 38.0, "s": "西岗区 \"引号\" \\ \n \u2028",
+              "l": [1, 2.5, "三"], "d": {"嵌套": [{}]}, "big": 2**70}
+    assert dumps(values) == _plain(values)
+
+
+def _queries(engine):
+    import sqlalchemy as sa
+
+    seen = []
+    sa.event.listen(engine, "before_cursor_execute", lambda *a, **k: seen.append(a[2]))
+    return seen
+
+
+def test_repeated_gets_are_answered_from_the_response_cache(databases, real_dataset):
+    """The second identical GET runs no query of its route; the answer is the same bytes with its
+    own request id and CORS headers; If-None-Match on a cached answer is a 304; a load with other
+    data changes the answer at once; with ZONEMAP_RESPONSE_CACHE_MB=0 nothing is kept."""
+    from fastapi.testclient import TestClient
+
+    from projects.store import write_dataset
+    from projects.synth import synthesize
+    from webmap.app import create_app
+    from webmap.settings import Settings
+
+    url = databases.new_url()
+    write_dataset(url, real_dataset)
+    path = "/api/projects?limit=50&status=completed"
+    with TestClient(create_app(Settings(database_url=url, cors_origins=["http://a.example"]))) as c:
+        first = c.get(path, headers={"Origin": "http://a.example"})
+        seen = _queries(c.app.state.engine)
+        second = c.get(path, headers={"Origin": "http://b.example"})
+        assert first.status_code == second.status_code == 200
+        assert second.content == first.content and second.headers["etag"] == first.headers["etag"]
+        assert second.headers["x-request-id"] != first.headers["x-request-id"]
+        assert first.headers["access-control-allow-origin"] == "http://a.example"
+        assert "access-control-allow-origin" not in second.headers  # not the first request's CORS answer
+        # SpatiaLite checks the data's version by a stat of its file; PostgreSQL reads one row.
+        assert [q for q in seen if "dataset_info" not in q] == [], seen
+        assert c.get(path, headers={"If-None-Match": first.headers["etag"]}).status_code == 304
+        head = c.head(path)
+        assert head.status_code == 200 and head.content == b"" and head.headers["etag"] == first.headers["etag"]
+
+        write_dataset(url, synthesize(real_dataset, 40, seed=5))  # a load with other data
+        after = c.get(path)
+        assert after.status_code == 200 and after.headers["etag"] != first.headers["etag"]
+        assert after.json()["numberMatched"] >= first.json()["numberMatched"]
+        assert any(f["id"].startswith("synth-") for f in c.get("/api/projects?limit=1000").json()["features"])
+    with TestClient(create_app(Settings(database_url=url, response_cache_mb=0))) as c:
+        c.get(path)
+        seen = _queries(c.app.state.engine)
+        assert c.get(path).status_code == 200
+        assert any("projects" in q for q in seen)
+
+
+def _same_features(url: str) -> int:
+    import orjson
+
+    from geo.db import make_engine
+    from projects import features
+    from projects import queries as pq
+
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        ids = pq.find_project_ids(conn, pq.ProjectFilter(), 100_000, 0, [])
+        fast, reference = features.project_features(conn, ids), pq.project_features_by_rows(conn, ids)
+        assert [f["id"] for f in fast] == ids
+        for a, b in zip(fast, reference):  # feature by feature, for a readable failure
+            assert orjson.dumps(a) == orjson.dumps(b), (a, b)
+        assert orjson.dumps(fast) == orjson.dumps(reference)
+        some = ids[::7][:50] + ["no-such-project"]  # any order, unknown ids left out
+        assert features.project_features(conn, some) == pq.project_features_by_rows(conn, some)
+        assert features.project_features(conn, []) == []
+    engine.dispose()
+    return len(ids)
+
+
+def test_one_statement_features_equal_the_row_by_row_builder(real_db):
+    """projects.features (the hot path) against queries.project_features_by_rows (the reference),
+    every project of the real data: the same bytes, sites, unlocated projects, zones with their
+    basis, timelines and targets included."""
+    assert _same_features(real_db) == 295
+
+
+def test_one_statement_features_equal_on_synthetic_data(databases, real_dataset):
+    from projects.store import write_dataset
+    from projects.synth import synthesize
+
+    url = databases.new_url()
+    write_dataset(url, synthesize(real_dataset, 1500, seed=3))
+    assert _same_features(url) == 295 + 1500
