@@ -45,7 +45,7 @@ class App {
     performance.mark("zm-data");
     const map = this.map;
     this.bearings = new Bearings(this, map);
-    this.zones = new ZoneLayers(this, map);
+    this.zones = new ZoneLayers(this, map, this.bearings);
     this.markers = new ProjectMarkers(this, map, {statusOf: (p) => this.statusOf(p), onSelect: (id, was) => this.selected(id, was)});
     this.basemaps = new Basemaps(this);
     this.comparison = new Comparison(this);
@@ -162,6 +162,7 @@ class App {
     if (view) this.map.setView(view.center, view.zoom, {animate: false});
     else if (this.explicitLayout && this.zones.bounds()) this.map.fitBounds(this.zones.bounds(), pad);
     else this.map.fitBounds(DEFAULT_BOUNDS, pad);
+    await this.markers.whenLoaded();
     if (s.project) this.selectProject(s.project, Boolean(view));
     else if (s.zone) this.selectZone(s.zone, Boolean(view));
   }
