@@ -6,6 +6,7 @@ import {esc, nm, t, vocab} from "./i18n.js";
 import {declutter} from "./labels.js";
 
 export const ZONE_LABEL_ZOOM = 13;
+const DECLUTTER_DELAY_MS = 120;
 
 /** Per zone: how many of `projects` belong to it, by status and by basis. */
 export function zoneCounts(projects, statusOf) {
@@ -45,7 +46,12 @@ export class ZoneLayers {
     this.colours = new Map();
     this.cls = null;
     map.on("zoomend", () => this.toggleLabels());
-    map.on("zoomend", () => this.declutter());
+    // After every settled move (a synchronised map is moved and zoomed by its twin, whose events
+    // may come first): once, shortly after the last one, when Leaflet has placed the labels.
+    map.on("zoomend moveend", () => {
+      clearTimeout(this.declutterTimer);
+      this.declutterTimer = setTimeout(() => this.declutter(), DECLUTTER_DELAY_MS);
+    });
   }
 
   /** Draw the zones of `layoutIds`; `counts` from zoneCounts; `metric` shades them (or null). */
