@@ -276,6 +276,14 @@ def test_print_shows_map_legend_and_title_without_controls(opened, server):
     assert all(hidden)
     assert page.is_visible("#zm-print-title") and "一轴六区" in page.inner_text("#zm-print-title")
     assert page.is_visible("#zm-legend .zm-legend-body") and page.is_visible(".folium-map")
+    # Without the comparison: the map takes the panel's room and knows its new size; one legend.
+    page.emulate_media(media="screen")
+    page = opened.map(server + "/")
+    page.emulate_media(media="print")
+    page.wait_for_timeout(300)
+    assert page.locator(".folium-map").bounding_box()["x"] == 0
+    assert page.evaluate("zonemap.map.getSize().x") == page.evaluate("innerWidth")
+    assert page.is_visible("#zm-legend") and not page.is_visible("#zm-legend-b")
 
 
 def _free_map_share(page) -> float:

@@ -209,6 +209,9 @@ class App {
     const button = document.getElementById("zm-panel-toggle");
     button.addEventListener("click", () => this.togglePanel(!document.body.classList.contains("zm-panel-open")));
     this.togglePanel(!PHONE.matches);
+    // Printing hides the panel and widens the maps: they must know their new size.
+    window.matchMedia("print").addEventListener("change", () => this.resized());
+    window.addEventListener("beforeprint", () => this.resized());
     L.DomEvent.disableClickPropagation(this.panelEl);
     L.DomEvent.disableScrollPropagation(this.panelEl);
   }
@@ -217,6 +220,10 @@ class App {
     document.body.classList.toggle("zm-panel-open", open);
     document.getElementById("zm-panel-toggle").setAttribute("aria-expanded", String(open));
     // On wide screens the panel docks beside the map: the maps' size changed.
+    this.resized();
+  }
+
+  resized() {
     this.map.invalidateSize({pan: false});
     this.comparison?.map?.invalidateSize({pan: false});
   }
