@@ -158,7 +158,7 @@ class App {
       this.refresh();
       this.time.render();
     }
-    const pad = {padding: [10, 10]};
+    const pad = {padding: [10, 10], animate: false}; // an animation still running would undo a selection's zoom
     if (view) this.map.setView(view.center, view.zoom, {animate: false});
     else if (this.explicitLayout && this.zones.bounds()) this.map.fitBounds(this.zones.bounds(), pad);
     else this.map.fitBounds(DEFAULT_BOUNDS, pad);

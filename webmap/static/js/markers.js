@@ -9,6 +9,7 @@ import {esc, nm, t, vocab} from "./i18n.js";
 const FADED = "#b8b8b8";
 export const ACCURACY_CIRCLE_M = 500; // a selected point this uncertain shows its accuracy circle
 const LOAD_WAIT_MS = 5000;
+const OPEN_ZOOM = 16; // a project opened from a link, the search or a list is shown at street zoom
 const DENSE = 2000; // more markers than this: wider clusters
 
 export class ProjectMarkers {
@@ -202,7 +203,12 @@ export class ProjectMarkers {
     const m = this.markers.get(id);
     if (!m || !this.cluster.hasLayer(m)) return false;
     this.bind(m);
-    this.cluster.zoomToShowLayer(m, () => m.openPopup());
+    // Street zoom first: from a city view the cluster would spider out dozens of points around it.
+    if (this.map.getZoom() < OPEN_ZOOM) this.map.setView(m.getLatLng(), OPEN_ZOOM, {animate: false});
+    // Drawn on its own and in view: open (zoomToShowLayer would pan to where the map already is
+    // and wait for a moveend that never comes).
+    if (this.map.hasLayer(m) && this.map.getBounds().contains(m.getLatLng())) m.openPopup();
+    else this.cluster.zoomToShowLayer(m, () => m.openPopup());
     return true;
   }
 
