@@ -255,16 +255,17 @@ def geojson_geometry(geom: BaseGeometry | None, crs: Crs | str, axis: str = "xy"
     if geom is None or geom.is_empty:
         return None
     crs = _as_crs(crs)
-    return _round(mapping(from_wgs84(geom, crs, axis)), crs.decimals)
+    return round_coordinates(mapping(from_wgs84(geom, crs, axis)), crs.decimals)
 
 
-def _round(obj, precision: int):
+def round_coordinates(obj, precision: int):
+    """Every float in a GeoJSON-like structure (dicts, lists, tuples) rounded to ``precision`` decimals."""
     if isinstance(obj, float):
         return round(obj, precision)
     if isinstance(obj, (list, tuple)):
-        return [_round(v, precision) for v in obj]
+        return [round_coordinates(v, precision) for v in obj]
     if isinstance(obj, dict):
-        return {k: _round(v, precision) for k, v in obj.items()}
+        return {k: round_coordinates(v, precision) for k, v in obj.items()}
     return obj
 
 

@@ -11,7 +11,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 from shapely.validation import explain_validity
 
-from geo.crs import DALIAN_BOUNDS
+from geo.crs import DALIAN_BOUNDS, round_coordinates
 
 # The geometry type each kind of layer stores; single parts are promoted to multi.
 PROMOTE = {"Polygon": "MultiPolygon", "LineString": "MultiLineString"}
@@ -89,14 +89,5 @@ def to_geojson(geom: BaseGeometry | None, precision: int = 6) -> dict | None:
         geom = orient(geom, sign=1.0)
     elif geom.geom_type == "MultiPolygon":
         geom = normalise(geom, "MultiPolygon")
-    return _round(mapping(geom), precision)
+    return round_coordinates(mapping(geom), precision)
 
-
-def _round(obj, precision: int):
-    if isinstance(obj, float):
-        return round(obj, precision)
-    if isinstance(obj, (list, tuple)):
-        return [_round(v, precision) for v in obj]
-    if isinstance(obj, dict):
-        return {k: _round(v, precision) for k, v in obj.items()}
-    return obj
