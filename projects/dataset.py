@@ -313,7 +313,13 @@ def check_quotes(ds: Dataset, plans: dict[str, dict], seeds_dir: Path, problems:
     for pid, plan in plans.items():
         path = seeds_dir / (plan.get("source_file") or "")
         if path.is_file():
-            texts[pid] = normalise_text(path.read_text(encoding="utf-8"))
+            try:
+                texts[pid] = normalise_text(path.read_text(encoding="utf-8"))
+            except UnicodeDecodeError as exc:  # e.g. a GBK document put there unconverted
+                texts[pid] = None
+                problems.append(DataProblem(plan["_file"], pid, "source_file",
+                                            f"{path.name} is not UTF-8 text ({exc.reason} at byte {exc.start}): save it as "
+                                            "UTF-8 (`zonemap extract --write-utf8 FILE` converts GBK)"))
         else:
             texts[pid] = None
             problems.append(DataProblem(plan["_file"], pid, "source_file", f"document not found in {seeds_dir}"))

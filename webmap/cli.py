@@ -99,16 +99,20 @@ def default_workers() -> int:
 
 def cmd_extract(args) -> int:
     """Draft catalog entries for a new plan document (nothing is loaded: the draft waits for review)."""
-    from projects.extract.draft import extract, write_draft
+    from projects.extract.draft import check_writable, extract, write_draft
     from projects.extract.errors import ExtractError
 
     settings = get_settings()
     data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir
     out = Path(args.out) if args.out else data_dir / "catalog" / f"draft-{args.plan}.yaml"
     try:
+        check_writable(out)  # before the work, not after it
+        if args.write_utf8:
+            check_writable(Path(args.write_utf8))
         if out.exists() and not args.force:
             raise ExtractError(f"{out} exists (it may hold review decisions): choose another --out, or --force to replace it")
-        result = extract(Path(args.document), args.plan, data_dir / "catalog", district=args.district)
+        result = extract(Path(args.document), args.plan, data_dir / "catalog", district=args.district,
+                         replacing=out if args.force else None)
         for note in result.document.notes:
             print(f"note: {note}", file=sys.stderr)
         if result.document.encoding != "utf-8" or result.document.raw.startswith("\ufeff"):

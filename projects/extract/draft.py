@@ -21,6 +21,7 @@ from pypinyin.constants import PHRASES_DICT
 from pypinyin.seg.mmseg import seg as _pinyin_seg
 
 from geo.records import SLUG
+from projects.dataset import normalise_text
 from projects.extract import rules
 from projects.extract.errors import ExtractError
 from projects.extract.known import Known, read_known
@@ -452,11 +453,13 @@ def build_draft(doc: Document, plan_id: str, known: Known, district: str | None 
                     **({"target_status": reading.target_status} if reading.target_status else {}),
                     **({"status_rule": reading.reason} if reading.reason else {}),
                     "rules": cand.rules, "line": s.line,
+                    # The whole sentence, for the reviewer, when the quote is only part of it.
+                    **({"sentence": s.text} if normalise_text(s.text) != normalise_text(quote) else {}),
                 },
             }
             mentions.append(Mention(cand, s, quote, fields))
     if not mentions:
-        raise ExtractError(f"{doc.path}: no project found in {len(doc.sentences)} sentences: nothing written")
+        raise ExtractError(f"{doc.path}: no project found in {len(doc.sentences)} sentences (is it a plan document?)")
 
     # Group: catalog matches become mentions of catalog projects; the rest become new projects.
     projects_out, catalog_mentions, streets_out = [], [], {}
@@ -505,6 +508,7 @@ def build_draft(doc: Document, plan_id: str, known: Known, district: str | None 
                 sid = streets_out[street]["id"]
             street_ids.append(sid)
         kinds = [m.cand.kind for m in ms if m.cand.kind != "other"]
+        near = next(filter(None, (known.projects.near(n, plan["district"]) for n in [name, *aliases])), None)
         projects_out.append({
             "id": ids.new("projects", slugify(re.sub(r"(项目|工程)$", "", name))),
             "name_zh": name, "name_en": None, "aliases": aliases,
@@ -513,6 +517,8 @@ def build_draft(doc: Document, plan_id: str, known: Known, district: str | None 
             "district": plan["district"], "industries": [], "streets": street_ids,
             "review": "pending",
             "confidence": round(max(m.fields["confidence"] for m in ms), 2),
+            # The closest catalog project below the match threshold: the reviewer may know better.
+            **({"proposed": {"near": {"project": near.id, "name": near.name, "score": near.score}}} if near else {}),
             "mentions": [m.fields for m in ms],
         })
 
@@ -552,11 +558,15 @@ def _street_en(name: str) -> str:
     return english(name)
 
 
-def extract(document: Path, plan_id: str, catalog_dir: Path, district: str | None = None) -> ExtractResult:
-    """Read ``document`` and draft its catalog entries against the catalog in ``catalog_dir``."""
+def extract(document: Path, plan_id: str, catalog_dir: Path, district: str | None = None,
+            replacing: Path | None = None) -> ExtractResult:
+    """Read ``document`` and draft its catalog entries against the catalog in ``catalog_dir``.
+
+    ``replacing``: the draft file the result will replace, left out of the catalog read.
+    """
     t0 = time.perf_counter()
     doc = read_document(Path(document))
-    known = read_known(catalog_dir)
+    known = read_known(catalog_dir, replacing=replacing)
     result = build_draft(doc, plan_id, known, district)
     result.seconds = time.perf_counter() - t0
     return result
@@ -570,22 +580,50 @@ def dump_draft(draft: dict, header: str = "") -> str:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that the file is either the old one or the whole new one."""
+    """Write ``text`` to ``path`` so that the file is either the old one or the whole new one.
+
+    The new file keeps the old one's permissions (else the usual ones for a new file, not the
+    temporary file's 0600); a folder that cannot be written raises ExtractError naming it.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    check_writable(path)
     try:
+        mode = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
-    except BaseException:
-        try:
+    except OSError as exc:
+        raise ExtractError(f"{path}: cannot write it ({exc.strerror or exc})") from None
+    finally:
+        if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+
+
+def check_writable(path: Path) -> None:
+    """Raise ExtractError unless ``path`` can be written: not a folder, in a folder one may write."""
+    path = Path(path)
+    if path.is_dir():
+        raise ExtractError(f"{path} is a folder: expected a file name such as {path / 'draft.yaml'}")
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent  # the first folder that exists is the one a new one is made in
+    if not folder.is_dir():
+        raise ExtractError(f"{path}: {folder} is not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ExtractError(f"{path}: the folder {folder} is not writable (permission denied)")
+    if path.exists() and not os.access(path, os.W_OK) and not os.access(path.parent, os.W_OK):
+        raise ExtractError(f"{path}: not writable (permission denied)")
 
 
 def write_draft(path: Path, result: ExtractResult, plan_id: str) -> None:

@@ -3,7 +3,11 @@
 Used by the benchmark and the hold-out test: everything the held-out plan contributed is taken
 out — its plan entry, layouts and zones, its mentions, projects only it mentions, vocabulary
 entries it cites — and every geometry feature of a removed entry; references to removed ids are
-dropped. The rest of the catalog is unchanged, so what it holds is what the other documents say.
+dropped. A project the other documents also mention stays, but the names a reviewer took from the
+held-out document go: an alias written only there is dropped, and a Chinese name written only there
+gives way to an alias the other documents write, else to a placeholder (〔id〕) that matches no text
+(the 2018 city report's 冰山老厂房 is the catalog's 冰山慧谷, a name only Shahekou's plan writes).
+The rest of the catalog is unchanged, so what it holds is what the other documents say.
 """
 
 from __future__ import annotations
@@ -14,19 +18,28 @@ from pathlib import Path
 
 import yaml
 
+from projects.dataset import normalise_text
+
 
 def _cited_by(record, plan: str) -> bool:
     cite = record.get("cite") if isinstance(record, dict) else None
     return isinstance(cite, dict) and cite.get("plan") == plan
 
 
-def without_plan(data_dir: Path, out_dir: Path, plan: str) -> dict[str, int]:
-    """Write ``out_dir`` (catalog, geometry, reference) without plan ``plan``; returns removal counts."""
+def without_plan(data_dir: Path, out_dir: Path, plan: str, seeds_dir: Path) -> dict[str, int]:
+    """Write ``out_dir`` (catalog, geometry, reference) without plan ``plan``; returns removal counts.
+
+    ``seeds_dir`` holds the plan documents: a name counts as the held-out document's own when its
+    text writes it and no other document does.
+    """
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     files = {p.name: yaml.safe_load(p.read_text(encoding="utf-8")) or {} for p in sorted((data_dir / "catalog").glob("*.yaml"))}
-    if not any(r.get("id") == plan for doc in files.values() for r in doc.get("plans") or []):
+    sources = {r.get("id"): r.get("source_file") for doc in files.values() for r in doc.get("plans") or []}
+    if plan not in sources:
         raise ValueError(f"plan {plan!r} is not in {data_dir / 'catalog'}")
-    removed = {"plans": 0, "layouts": 0, "zones": 0, "projects": 0, "mentions": 0, "vocabulary": 0}
+    texts = {pid: normalise_text((Path(seeds_dir) / src).read_text(encoding="utf-8")) for pid, src in sources.items()}
+    held, others = texts.pop(plan), "\n".join(texts.values())
+    removed = {"plans": 0, "layouts": 0, "zones": 0, "projects": 0, "mentions": 0, "vocabulary": 0, "names": 0}
     gone: dict[str, set[str]] = {"projects": set(), "zones": set(), "streets": set(), "industries": set(), "industry_groups": set()}
 
     for doc in files.values():
@@ -71,6 +84,7 @@ def without_plan(data_dir: Path, out_dir: Path, plan: str) -> dict[str, int]:
                 removed["projects"] += 1
                 continue
             p["mentions"] = inline
+            removed["names"] += _forget_names(p, held, others)
             kept.append(p)
         doc["projects"] = kept
 
@@ -114,6 +128,27 @@ def without_plan(data_dir: Path, out_dir: Path, plan: str) -> dict[str, int]:
     if (data_dir / "reference").is_dir():
         shutil.copytree(data_dir / "reference", out_dir / "reference", dirs_exist_ok=True)
     return removed
+
+
+def _forget_names(project: dict, held: str, others: str) -> int:
+    """Drop the names only the held-out text writes (``held``, ``others``: normalised texts)."""
+    def own(name) -> bool:
+        n = normalise_text(str(name))
+        return n in held and n not in others
+
+    aliases = [a for a in project.get("aliases") or [] if not own(a)]
+    count = len(project.get("aliases") or []) - len(aliases)
+    if own(project.get("name_zh") or ""):
+        count += 1
+        written = [a for a in aliases if normalise_text(str(a)) in others]
+        if written:
+            project["name_zh"] = written[0]
+            aliases.remove(written[0])
+        else:
+            project["name_zh"] = f"〔{project['id']}〕"
+    if "aliases" in project:
+        project["aliases"] = aliases
+    return count
 
 
 def _prune_mention(m: dict, gone, prune) -> None:

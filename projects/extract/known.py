@@ -43,7 +43,7 @@ def district_prefixes(districts: list[str]) -> tuple[str, ...]:
     return tuple(sorted(out, key=len, reverse=True))
 
 
-def _read_sections(catalog_dir: Path, problems: list[DataProblem]) -> dict[str, list[tuple[str, object]]]:
+def _read_sections(catalog_dir: Path, problems: list[DataProblem], skip: Path | None = None) -> dict[str, list[tuple[str, object]]]:
     """The catalog's records per section, as the loader would see them (pending drafts left out).
 
     Reads with libyaml when available (the catalog is read once per extraction).
@@ -53,6 +53,8 @@ def _read_sections(catalog_dir: Path, problems: list[DataProblem]) -> dict[str, 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     sections: dict[str, list[tuple[str, object]]] = {s: [] for s in SECTIONS}
     for path in sorted(catalog_dir.glob("*.yaml")):
+        if skip is not None and path.resolve() == skip:
+            continue
         label = f"catalog/{path.name}"
         try:
             doc = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
@@ -68,12 +70,16 @@ def _read_sections(catalog_dir: Path, problems: list[DataProblem]) -> dict[str, 
     return sections
 
 
-def read_known(catalog_dir: Path, extra_districts: list[str] | None = None) -> Known:
-    """Read the catalog's YAML (no geometry, no quote check) into a :class:`Known`."""
+def read_known(catalog_dir: Path, extra_districts: list[str] | None = None, replacing: Path | None = None) -> Known:
+    """Read the catalog's YAML (no geometry, no quote check) into a :class:`Known`.
+
+    ``replacing``: the draft file this extraction replaces (``--force``): its entries, accepted or
+    not, are not the catalog's (else a re-extraction would find its own plan already there).
+    """
     if not Path(catalog_dir).is_dir():
         raise ExtractError(f"{catalog_dir}: no catalog folder")
     problems: list[DataProblem] = []
-    sections = _read_sections(Path(catalog_dir), problems)
+    sections = _read_sections(Path(catalog_dir), problems, Path(replacing).resolve() if replacing else None)
     known = Known()
     for file, plan in sections["plans"]:
         if isinstance(plan, dict) and plan.get("id"):

@@ -120,6 +120,24 @@ class NameIndex:
         return Match(entry_id, "fuzzy", matched, round(best[1], 1))
 
 
+    def near(self, name: str, district: str | None = None, floor: float = 60.0) -> Match | None:
+        """The closest entry whose fuzzy score is below the match threshold but at least ``floor``:
+        shown to the reviewer of a new project, who may know it is the same site after all."""
+        key = name_key(name, self.prefixes)
+        if len(key) < 3 or not self._choices:
+            return None
+        best = None
+        for choice, score, _ in process.extract(key, self._choices, scorer=fuzz.ratio, limit=5, score_cutoff=floor - 20):
+            score = _score(key, choice, score)
+            if floor <= score < FUZZY_THRESHOLD and (best is None or score > best[1]):
+                best = (choice, score)
+        if best is None:
+            return None
+        hits = self._in_district(self.keys[best[0]], district, False) or self.keys[best[0]]
+        entry_id, _by, matched = hits[0]
+        return Match(entry_id, "near", matched, round(best[1], 1))
+
+
 def _score(a: str, b: str, ratio: float) -> float:
     """Fuzzy score of two keys: the ratio, or a containment score; 0 when their numbers differ."""
     if numerals(a) != numerals(b):

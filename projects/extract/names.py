@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from projects.extract import rules
-from projects.extract.segment import tokens
+from projects.extract.segment import on_new_places, tokens
 from projects.extract.statuses import status_keywords
 
 OPEN, CLOSE = "（(“《「‘\"", "）)”》」’\""
@@ -70,6 +70,9 @@ Ctx = _Ctx
 @lru_cache(maxsize=256)
 def ctx_of(text: str) -> _Ctx:
     return _Ctx(text)
+
+
+on_new_places(ctx_of.cache_clear)
 
 
 def _depths(text: str) -> list[int]:

@@ -306,7 +306,9 @@ def find_streets(name: str) -> list[str]:
     starts = boundaries(name)
     out: list[str] = []
     covered = -1
-    for m in rules.STREET.finditer(name):
+    # Generic phrases (背街小巷: back streets and alleys) name no street: blanked, offsets kept.
+    masked = re.sub("|".join(rules.STREET_PHRASES), lambda m: "\u3000" * len(m.group()), name)
+    for m in rules.STREET.finditer(masked):
         street = m.group(1)
         if m.start() < covered or m.start() not in starts:
             continue

@@ -28,6 +28,8 @@ HELP = """\
   a  accept      the entry is right (it is checked first; a failing entry stays pending)
   e  edit        change fields: in $EDITOR if set, else inline as field=value lines
   r  reject      the entry is wrong: it stays in the file, marked rejected, and is not loaded
+  m  merge       a new project the catalog already has: its mentions become mentions of that
+                 catalog project (asked, the closest one offered), reviewed next; it is rejected
   s  skip        decide later (stays pending)
   q  quit        stop here; every decision so far is saved
   ?  help        this list"""
@@ -78,17 +80,24 @@ def describe(e: Entry) -> str:
     lines = []
     if e.section == "projects":
         lines.append(f"new project {r.get('id')}  ({conf})")
-        lines.append(f"  {r.get('name_zh')}   kind {r.get('kind')}   district {r.get('district')}")
+        lines.append(f"  {r.get('name_zh')}   English {r.get('name_en') or '(none yet)'}   kind {r.get('kind')}   district {r.get('district')}")
         if r.get("aliases"):
             lines.append(f"  also written: {'、'.join(r['aliases'])}")
         if r.get("streets"):
             lines.append(f"  streets: {', '.join(r['streets'])}")
+        near = (r.get("proposed") or {}).get("near")
+        if near:
+            lines.append(f"  closest catalog project: {near.get('project')} ({near.get('name')}), score {near.get('score')} — "
+                         "below the match threshold; if it is the same site, reject this and add the mentions to it")
         for n, m in enumerate(r.get("mentions") or [], start=1):
             lines.extend(_mention_lines(m, f"mention {n}"))
     elif e.section == "mentions":
         match = r.get("match") or {}
         lines.append(f"mention of catalog project {r.get('project')} ({match.get('catalog_name')})  ({conf})")
-        lines.append(f"  matched by {match.get('by')} {match.get('name')!r}, score {match.get('score')}")
+        if match.get("by") == "reviewer":
+            lines.append(f"  merged by the reviewer from the new project {match.get('name')!r}")
+        else:
+            lines.append(f"  matched by {match.get('by')} {match.get('name')!r}, score {match.get('score')}")
         lines.extend(_mention_lines(r, "mention"))
     elif e.section == "layouts":
         rule = (r.get("proposed") or {}).get("rule")
@@ -121,16 +130,29 @@ def _mention_lines(m: dict, label: str) -> list[str]:
     zone = m.get("zone_as_written")
     if zone and m.get("zone"):
         zone = f"{zone} = {m['zone']}"
-    out = [f"  {label}: {m.get('section') or '(no section)'}",
-           f"    status words {m.get('status_words')!r} → {status}   year {m.get('year')}   zone {zone}"]
+    where = f"line {p['line']}, " if p.get("line") else ""
+    conf = f"   confidence {m['confidence']}" if m.get("confidence") is not None else ""
+    out = [f"  {label}: {where}{m.get('section') or '(no section)'}{conf}"]
+    if p.get("name_as_written"):
+        out.append(f"    name as written: {p['name_as_written']}")
+    out.append(f"    status words {m.get('status_words')!r} → {status}   year {m.get('year')}   zone {zone}")
     if p.get("status_rule"):
-        out.append(f"    status rule: {p['status_rule']}")
+        out.append(f"    why: {p['status_rule']}")
     if p.get("rules"):
         out.append(f"    found by: {', '.join(p['rules'])}")
     if m.get("investment"):
         out.append(f"    investment {m['investment']}")
-    out.append(f"    “{m.get('quote')}”")
+    out.append(f"    sentence: {_marked(p.get('sentence'), m.get('quote'))}")
     return out
+
+
+def _marked(sentence: str | None, quote: str | None) -> str:
+    """The sentence with the quote in 【】, or the quote alone (when it is the whole sentence)."""
+    if not sentence:
+        return f"【{quote}】"
+    if quote and quote in sentence:
+        return sentence.replace(quote, f"【{quote}】", 1)
+    return f"{sentence}\n    quote: 【{quote}】"
 
 
 def check_entry(e: Entry, doc: dict, document_text: str | None) -> list[str]:
@@ -207,6 +229,7 @@ class Review:
         self.path = Path(path)
         self.header, self.doc = read_draft(self.path)
         self.ask, self.say, self.editor = ask, say, editor
+        self._catalog: dict[str, str] | None = None
         self.document_text = self._document(seeds_dir)
 
     def _document(self, seeds_dir: Path | None) -> str | None:
@@ -224,17 +247,20 @@ class Review:
 
     def run(self) -> dict[str, int]:
         """Walk the pending entries; returns the counts per review state at the end."""
-        all_entries = entries(self.doc)
-        total = len(all_entries)
-        if not total:
+        if not entries(self.doc):
             self.say(f"{self.path}: no draft entries (nothing has a review field)")
-        for n, e in enumerate(all_entries, start=1):
+        n = 0
+        while n < len(all_entries := entries(self.doc)):  # a merge adds mentions: they come last
+            e, total = all_entries[n], len(all_entries)
+            n += 1
             if e.record.get(REVIEW) != "pending":
                 continue
+            merge = e.section == "projects"
+            prompt = "[a]ccept [e]dit [r]eject " + ("[m]erge " if merge else "") + "[s]kip [q]uit [?] > "
             while True:
                 self.say(f"\n[{n}/{total}] {describe(e)}")
                 try:
-                    answer = self.ask("[a]ccept [e]dit [r]eject [s]kip [q]uit [?] > ").strip().lower()
+                    answer = self.ask(prompt).strip().lower()
                 except EOFError:
                     answer = "q"
                 if answer in ("a", "accept"):
@@ -256,8 +282,53 @@ class Review:
                 if answer in ("e", "edit"):
                     self._edit(e)
                     continue
+                if merge and answer in ("m", "merge"):
+                    if self._merge(e):
+                        break
+                    continue
                 self.say(HELP)
         return self.finish()
+
+    def _merge(self, e: Entry) -> bool:
+        """Make a new project's mentions mentions of a catalog project; False when cancelled."""
+        near = (e.record.get("proposed") or {}).get("near") or {}
+        default = near.get("project") or ""
+        try:
+            answer = self.ask(f"catalog project id{f' [{default}]' if default else ''} (empty line: back) > ").strip()
+        except EOFError:
+            return False
+        pid = answer or default
+        if not pid:
+            return False
+        names = self.catalog_projects()
+        if names is not None and pid not in names:
+            self.say(f"no project {pid!r} in the catalog beside this draft; nothing changed")
+            return False
+        added = [{"project": pid, "review": "pending",
+                  "match": {"by": "reviewer", "name": e.record.get("name_zh"), "score": None,
+                            "catalog_name": (names or {}).get(pid)},
+                  **{k: v for k, v in m.items() if k != "review"}}
+                 for m in e.record.get("mentions") or [] if isinstance(m, dict)]
+        self.doc.setdefault("mentions", [])
+        if self.doc["mentions"] is None:
+            self.doc["mentions"] = []
+        self.doc["mentions"].extend(added)
+        e.record[REVIEW] = "rejected"
+        e.record.setdefault("proposed", {})["merged_into"] = pid
+        self.save()
+        self.say(f"merged: {len(added)} mention(s) of {pid} added for review; {e.record.get('id')} rejected")
+        return True
+
+    def catalog_projects(self) -> dict[str, str] | None:
+        """id → name_zh of the projects in the catalog folder beside the draft (None if unreadable)."""
+        if self._catalog is None:
+            try:
+                from projects.extract.known import read_known
+
+                self._catalog = read_known(self.path.parent, replacing=self.path).project_names
+            except ExtractError:
+                self._catalog = {}
+        return self._catalog or None
 
     def _edit(self, e: Entry) -> None:
         if self.editor:

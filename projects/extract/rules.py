@@ -227,6 +227,7 @@ ZONE_DEFINITION = re.compile(r"^(?:——)?(?P<name>[^，。；：:、“”]{3,
 STREET = re.compile(r"(?=((?![及和与的之在对为沿])[\u4e00-\u9fff][\u4e00-\u9fff\d]{0,3}?(?:大街|大道|路|街|巷))(?![道区]))")
 # Not streets: whole words (exact) and endings (…铁路 is a railway, …风情街 a project).
 STREET_STOP = {"一路", "沿路", "思路", "出路", "之路", "门路", "大路", "小路", "新路", "街路", "路街", "老街"}
+STREET_PHRASES = ("背街小巷", "大街小巷", "街巷", "街路")  # generic: streets and alleys, no name
 STREET_NOT_ENDINGS = ("道路", "马路", "线路", "铁路", "公路", "网路", "电路", "后街", "商业街", "步行街", "风情街", "文化街",
                       "一条街", "美食街", "特色街", "好吃街")
 

@@ -8,6 +8,7 @@ rules then work on tokens, never in the middle of a word ("大学" is not the en
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -38,6 +39,9 @@ class Token:
 def tokenizer() -> jieba.posseg.POSTokenizer:
     """The jieba tokenizer with the domain vocabulary (built once per process)."""
     base = jieba.Tokenizer()
+    # jieba caches its dictionary in the temporary folder under one shared name; a cache another
+    # user wrote cannot be replaced (jieba then prints a traceback): one cache file per user.
+    base.cache_file = f"jieba.u{os.getuid()}.cache" if hasattr(os, "getuid") else None
     base.initialize()
     for word, _kind, _strength in PROJECT_SUFFIXES:
         base.add_word(word, freq=50000, tag="n")
@@ -47,7 +51,13 @@ def tokenizer() -> jieba.posseg.POSTokenizer:
     pos = jieba.posseg.POSTokenizer(base)
     for word in PLACE_WORDS:
         _add_place(pos, word)
+    pos.word_tag_tab.update(base.user_word_tag_tab)
+    base.user_word_tag_tab = {}
+    _BASE.update(freq=dict(base.FREQ), total=base.total, tags=dict(pos.word_tag_tab))
     return pos
+
+
+_BASE: dict = {}  # the domain vocabulary before any catalog's places: add_places starts from it
 
 
 def _add_place(pos: jieba.posseg.POSTokenizer, word: str) -> None:
@@ -56,13 +66,31 @@ def _add_place(pos: jieba.posseg.POSTokenizer, word: str) -> None:
 
 
 def add_places(words) -> None:
-    """Teach the tokenizer place names (the catalog's streets, zones, districts): tagged ns."""
+    """Teach the tokenizer the place names of one catalog (its streets, zones, districts), tagged ns.
+
+    They replace the places an earlier call taught: one process may extract against several
+    catalogs (the benchmark holds each document out in turn), and a catalog that still held a
+    document must not teach its zone names to the extraction that holds it out.
+    """
     pos = tokenizer()
-    new = [w for w in words if w and pos.word_tag_tab.get(w) != "ns"]
-    for word in new:
-        _add_place(pos, word)
-    if new:
-        tokens.cache_clear()
+    pos.tokenizer.FREQ = dict(_BASE["freq"])
+    pos.tokenizer.total = _BASE["total"]
+    pos.tokenizer.user_word_tag_tab = {}
+    pos.word_tag_tab = dict(_BASE["tags"])
+    for word in dict.fromkeys(w for w in words if w):
+        if pos.word_tag_tab.get(word) != "ns":
+            _add_place(pos, word)
+    tokens.cache_clear()
+    for clear in _CACHES:
+        clear()
+
+
+_CACHES: list = []  # cache_clear of caches built on tokens (names.ctx_of)
+
+
+def on_new_places(clear) -> None:
+    """Register a cache's ``cache_clear``: called when add_places changes the vocabulary."""
+    _CACHES.append(clear)
 
 
 @lru_cache(maxsize=65536)

@@ -80,6 +80,8 @@ def test_streets_in_project_names():
     assert find_streets("高尔基路-凤鸣街地块改造") == ["高尔基路", "凤鸣街"]
     assert find_streets("大连湾海底隧道及光明路延伸工程") == ["光明路"]
     assert find_streets("俄罗斯风情街") == [] and find_streets("金普城际铁路") == []
+    # Shahekou's "开展背街小巷提升改造工程": back streets and alleys, no street's name.
+    assert find_streets("开展背街小巷提升改造工程") == [] and find_streets("成仁街、如意街") == ["成仁街", "如意街"]
 
 
 def test_status_comes_from_the_one_status_module():
@@ -148,6 +150,13 @@ def test_matching_by_name_alias_and_fuzzily_but_never_across_numbers():
     assert fuzzy is not None and fuzzy.id == "dongguan"
     assert index.match("悦泰·福里（三期）") is None
     assert name_key("原旧货市场地块改造") == "旧货市场地块改造"
+    # Below the threshold, the closest entry is only shown to the reviewer of the new project.
+    index.add("olympic", "奥林匹克广场升级改造")
+    assert index.match("奥林匹克广场") is None
+    near = index.near("奥林匹克广场")
+    assert near.id == "olympic" and near.by == "near" and 60 <= near.score < 86
+    assert index.near("恒隆广场") is None  # a match, not a near miss
+    assert index.near("香炉礁物流园区") is None  # nothing close
 
 
 # --- the review field, as the loader reads it -----------------------------------------------------------
@@ -238,3 +247,31 @@ def test_matching_respects_the_district():
     assert index.match("区图书馆", "中山区", local=True) is None  # another district's library
     assert index.match("西岗区档案馆项目", "西岗区") is None  # it names its district
     assert index.match("小傅家庄公园", "西岗区") is None  # another park
+
+
+# --- what the reviewer sees -----------------------------------------------------------------------------
+
+def test_the_reviewer_sees_sentence_section_status_and_why_and_the_match(tmp_path):
+    from zmtest import MINI_DIR
+
+    from projects.extract.draft import extract
+    from projects.extract.review import describe, entries
+
+    doc = tmp_path / "plan.txt"
+    doc.write_text("西岗区2017年重点项目推进计划\n一、重点项目\n"
+                   "今年要围绕城市更新和民生改善两条主线，统筹推进全区各类重点项目，其中甲地块改造项目竣工投入使用，"
+                   "黑咀子码头及周边地块改造项目开工建设，确保年内取得实质性进展并形成新的增长点。\n", encoding="utf-8")
+    result = extract(doc, "plan-2017", MINI_DIR / "catalog")
+    shown = {e.section: describe(e) for e in entries(result.draft)}
+    new = shown["projects"]  # 黑咀子码头及周边地块改造项目: a new project
+    assert "黑咀子码头及周边地块改造项目" in new and "confidence" in new and "English (none yet)" in new
+    assert "一、重点项目" in new and "'开工建设' → planned, target, aiming at under_construction" in new
+    assert "why: a plan's task" in new and "found by:" in new
+    # The whole sentence, the quote marked in it (the quote alone is cut to 80 characters).
+    [sentence] = [line for line in new.splitlines() if "sentence:" in line]
+    assert sentence.strip().startswith("sentence: 今年要围绕城市更新") and "【" in sentence and "增长点。" in sentence
+    quote = result.draft["projects"][0]["mentions"][0]["quote"]
+    assert f"【{quote}】" in sentence and len(quote) <= 80
+    match = shown["mentions"]  # 甲地块改造项目: the mini catalog's plot-a
+    assert "mention of catalog project plot-a" in match and "matched by name '甲地块改造项目', score 100" in match
+    assert "confidence" in match

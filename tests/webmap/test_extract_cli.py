@@ -15,6 +15,7 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
+from projects.dataset import normalise_text
 from projects.extract.draft import write_atomic
 from projects.extract.holdout import without_plan
 from webmap.app import create_app
@@ -72,6 +73,15 @@ def test_plan_ids_and_existing_drafts_are_checked(small, tmp_path, capsys):
     out.write_text("# decisions\n", encoding="utf-8")
     assert zonemap(["extract", str(doc), "--plan", "small-2017", "--data-dir", str(data), "--out", str(out)]) == 1
     assert "exists" in capsys.readouterr().err and out.read_text(encoding="utf-8") == "# decisions\n"
+    # --force replaces a draft in the catalog folder whose plan entry was already accepted: the
+    # draft being replaced is not the catalog (else its own plan would be "already there").
+    args = ["extract", str(doc), "--plan", "small-2017", "--data-dir", str(data)]
+    assert zonemap(args) == 0
+    draft = data / "catalog" / "draft-small-2017.yaml"
+    draft.write_text(draft.read_text(encoding="utf-8").replace("review: pending", "review: accepted", 1), encoding="utf-8")
+    assert zonemap(args) == 1 and "exists" in capsys.readouterr().err
+    assert zonemap([*args, "--force"]) == 0, capsys.readouterr().err
+    assert "review: accepted" not in draft.read_text(encoding="utf-8")
 
 
 def test_gbk_document_is_converted_with_a_note(small, tmp_path, capsys):
@@ -88,6 +98,66 @@ def test_gbk_document_is_converted_with_a_note(small, tmp_path, capsys):
     draft = yaml.safe_load(out.read_text(encoding="utf-8"))
     assert draft["plans"][0]["source_file"] == "small-gbk-utf8.txt"
     assert any(p["name_zh"].startswith("黑咀子码头") for p in draft["projects"])
+
+
+def test_a_gbk_document_left_unconverted_is_named_by_the_loader(small, tmp_path):
+    seeds, data = small
+    (seeds / "small-gbk.txt").write_bytes(SMALL_DOC.encode("gbk"))
+    assert run("extract", seeds / "small-gbk.txt", "--plan", "small-gbk", "--data-dir", data).returncode == 0
+    draft = data / "catalog" / "draft-small-gbk.yaml"
+    draft.write_text(draft.read_text(encoding="utf-8").replace("review: pending", "review: accepted"), encoding="utf-8")
+    r = run("load", "--data-dir", data, "--seeds-dir", seeds, "--database-url", f"sqlite:///{tmp_path / 'x.sqlite'}")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "catalog/draft-small-gbk.yaml: small-gbk: field 'source_file': small-gbk.txt is not UTF-8 text" in r.stderr
+
+
+def test_missing_document_and_outputs_that_cannot_be_written(small, tmp_path, capsys):
+    seeds, data = small
+    doc = seeds / "small-2017.txt"
+
+    def extract(document, out):
+        code = zonemap(["extract", str(document), "--plan", "small-2017", "--data-dir", str(data), "--out", str(out)])
+        return code, capsys.readouterr().err
+
+    code, err = extract(tmp_path / "missing.txt", tmp_path / "d.yaml")
+    assert code == 1 and "missing.txt: no such file" in err
+    code, err = extract(doc, tmp_path)  # a folder, not a file
+    assert code == 1 and "is a folder" in err
+    (tmp_path / "plain").write_text("x", encoding="utf-8")
+    code, err = extract(doc, tmp_path / "plain" / "d.yaml")  # inside a file
+    assert code == 1 and "is not a folder" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "plain", "seeds"]  # the fixture's and ours
+    assert not list((data / "catalog").glob("draft-*"))
+
+
+def test_an_unwritable_folder_is_named_before_any_work(small, tmp_path, capsys):
+    seeds, data = small
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        if os.access(locked, os.W_OK):
+            pytest.skip("running as a user whose writes ignore folder permissions (root)")
+        code = zonemap(["extract", str(seeds / "small-2017.txt"), "--plan", "small-2017", "--data-dir", str(data),
+                        "--out", str(locked / "d.yaml")])
+        assert code == 1 and "not writable" in capsys.readouterr().err and not list(locked.iterdir())
+    finally:
+        locked.chmod(0o755)
+
+
+def test_drafts_get_ordinary_permissions_and_keep_a_files_own(small, tmp_path):
+    seeds, data = small
+    out = tmp_path / "d.yaml"
+    args = ["extract", str(seeds / "small-2017.txt"), "--plan", "small-2017", "--data-dir", str(data), "--out", str(out)]
+    umask = os.umask(0o022)
+    try:
+        assert zonemap(args) == 0
+        assert out.stat().st_mode & 0o777 == 0o644  # not mkstemp's 0600
+        out.chmod(0o640)
+        assert zonemap([*args, "--force"]) == 0
+        assert out.stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(umask)
 
 
 def test_an_interrupted_write_leaves_the_old_file(tmp_path):
@@ -144,6 +214,36 @@ def test_review_with_piped_answers_keeps_each_decision(small):
     assert path.read_text(encoding="utf-8").startswith("# Draft catalog entries")
 
 
+def test_review_merges_a_new_project_into_a_catalog_project(small):
+    """A new project the reviewer knows is in the catalog: its mentions become that project's."""
+    from projects.extract.review import Review
+
+    seeds, data = small
+    assert run("extract", seeds / "small-2017.txt", "--plan", "small-2017", "--data-dir", data).returncode == 0
+    path = data / "catalog" / "draft-small-2017.yaml"
+    screens: list[str] = []
+    ids = iter(["no-such-project", "park-c"])  # a wrong id first: refused, asked again
+
+    def ask(prompt: str) -> str:
+        if prompt.startswith("catalog project id"):
+            return next(ids)
+        screen = screens[-1]
+        if "new project" in screen and "黑咀子码头" in screen and "[m]erge" in prompt:
+            return "m"
+        return "q" if "mention of catalog project park-c" in screen else "s"
+
+    Review(path, seeds, ask=ask, say=screens.append).run()
+    out = "\n".join(screens)
+    assert "no project 'no-such-project' in the catalog beside this draft" in out
+    assert "merged: 1 mention(s) of park-c added for review" in out
+    assert "merged by the reviewer from the new project '黑咀子码头及周边地块改造项目'" in out  # reviewed in the same session
+    draft = yaml.safe_load(path.read_text(encoding="utf-8"))
+    [project] = [p for p in draft["projects"] if p["name_zh"] == "黑咀子码头及周边地块改造项目"]
+    assert project["review"] == "rejected" and project["proposed"]["merged_into"] == "park-c"
+    [mention] = [m for m in draft["mentions"] if m["project"] == "park-c"]
+    assert mention["review"] == "pending" and mention["status_words"] == "开工建设" and mention["quote"] in SMALL_DOC
+
+
 def test_review_edits_in_the_editor_and_refuses_a_bad_quote(small, tmp_path):
     seeds, data = small
     assert run("extract", seeds / "small-2017.txt", "--plan", "small-2017", "--data-dir", data).returncode == 0
@@ -160,19 +260,29 @@ def test_review_edits_in_the_editor_and_refuses_a_bad_quote(small, tmp_path):
 
 
 def test_held_out_document_reaches_the_api(tmp_path, seeds, databases):
-    """The done-when test: a document the catalog has not seen goes extract → review → load → API."""
+    """The done-when test: a document the catalog has not seen goes extract → review → load → API and map."""
     plan = "xigang-work-report-2016"
     data = tmp_path / "data"
-    without_plan(DATA_DIR, data, plan)
+    without_plan(DATA_DIR, data, plan, seeds)
     document = seeds / "002_fc2554f0bbfd893b.txt"
+    # Held out: nothing in the catalog names the plan, and no project keeps a name only it writes.
+    catalog_text = "".join(f.read_text(encoding="utf-8") for f in (data / "catalog").glob("*.yaml"))
+    assert plan not in catalog_text and "002_fc2554f0bbfd893b" not in catalog_text
+    held = normalise_text(document.read_text(encoding="utf-8"))
+    others = "".join(normalise_text(f.read_text(encoding="utf-8")) for f in seeds.glob("00[0134]_*.txt"))
+    for f in (data / "catalog").glob("*.yaml"):
+        for p in yaml.safe_load(f.read_text(encoding="utf-8")).get("projects") or []:
+            for name in [p["name_zh"], *(p.get("aliases") or [])]:
+                assert not (normalise_text(name) in held and normalise_text(name) not in others), (p["id"], name)
     r = run("extract", document, "--plan", plan, "--data-dir", data)
     assert r.returncode == 0, r.stderr
     path = data / "catalog" / f"draft-{plan}.yaml"
 
-    # A real terminal: accept everything the checks allow, reject the first new project.
+    # A real terminal: accept everything the checks allow, reject the first new project, give the
+    # second an English name (inline edit), then accept it.
     child = pexpect.spawn(ZONEMAP[0], [*ZONEMAP[1:], "review", str(path), "--seeds-dir", str(seeds), "--inline"],
                           encoding="utf-8", timeout=60, env={**os.environ, "EDITOR": ""})
-    rejected, seen, total, failed = None, set(), 0, False
+    rejected, edited, seen, total, failed = None, None, set(), 0, False
     while True:
         i = child.expect([r"\[(\d+)/(\d+)\] ([^\r\n]*)", r"cannot accept", pexpect.EOF])
         if i == 2:
@@ -183,14 +293,27 @@ def test_held_out_document_reaches_the_api(tmp_path, seeds, databases):
         n, total, header = int(child.match.group(1)), int(child.match.group(2)), child.match.group(3)
         seen.add(n)
         child.expect(r"\[\?\] > ")
+        screen = child.before
         if failed or (rejected is None and header.startswith("new project")):
             rejected = rejected or header.split()[2]
             failed = False
             child.sendline("r")
+        elif edited is None and header.startswith("new project"):
+            assert "sentence: " in screen and "why: " in screen and "confidence" in header
+            edited = header.split()[2]
+            child.sendline("e")
+            child.expect("edit> ")
+            child.sendline("name_en=Reviewed Name")
+            child.expect("edit> ")
+            child.sendline("")
+            child.expect(rf"\[{n}/{total}\] ")  # the entry again, as edited
+            child.expect(r"\[\?\] > ")
+            assert "English Reviewed Name" in child.before
+            child.sendline("a")
         else:
             child.sendline("a")
     child.close()
-    assert seen == set(range(1, total + 1)) and rejected
+    assert seen == set(range(1, total + 1)) and rejected and edited
     draft = yaml.safe_load(path.read_text(encoding="utf-8"))
     states = [e["review"] for section in ("plans", "layouts", "streets", "projects", "mentions") for e in draft.get(section) or []]
     assert "pending" not in states and states.count("accepted") > 50
@@ -202,12 +325,17 @@ def test_held_out_document_reaches_the_api(tmp_path, seeds, databases):
         served = client.get("/api/projects", params={"plan": plan})
         assert served.status_code == 200
         ids = {f["properties"]["id"] for f in served.json()["features"]}
+        assert client.get(f"/api/projects/{edited}").json()["properties"]["name_en"] == "Reviewed Name"
+        feed = client.get("/map/projects.json").json()  # what the map draws
     accepted_new = {p["id"] for p in draft["projects"] if p["review"] == "accepted"}
     accepted_catalog = {m["project"] for m in draft["mentions"] if m["review"] == "accepted"}
     assert accepted_new <= ids and accepted_catalog <= ids
     assert ids == accepted_new | accepted_catalog  # nothing else claims this plan, nothing unreviewed
     assert rejected not in ids
     assert "heizuizi-wharf-redevelopment" in ids  # a catalog project, matched by name from another document
+    col, code = feed["fields"].index("plans"), feed["codes"]["plan"].index(plan)
+    on_map = {row[0] for row in feed["projects"] if code in row[col]}
+    assert on_map == ids
 
 
 @pytest.fixture(autouse=True)
