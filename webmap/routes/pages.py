@@ -44,7 +44,8 @@ def map_page(
     year: Annotated[int | None, Query(ge=1990, le=2100, description="statuses at the end of that year", examples=[2016])] = None,
     status: Annotated[str | None, Query(description="statuses shown, comma-separated", examples=["completed,under_construction"])] = None,
     industry: Annotated[str | None, Query(description="industry id", examples=["modern-commerce"])] = None,
-    document: Annotated[str | None, Query(description="plan id: projects it mentions", examples=["xigang-13th-fyp"])] = None,
+    plan: Annotated[str | None, Query(description="plan id: projects it mentions (as on /api/projects)", examples=["xigang-13th-fyp"])] = None,
+    document: Annotated[str | None, Query(deprecated=True, description="deprecated alias of plan (links shared before still open)", examples=["xigang-13th-fyp"])] = None,
     kind: Annotated[str | None, Query(description="project kind", examples=["building"])] = None,
     district: Annotated[str | None, Query(description="district as written, e.g. 西岗区", examples=["西岗区"])] = None,
     lang: Annotated[str | None, Query(pattern="^(zh|en)$", description="interface language: zh (default) or en", examples=["en"])] = None,
@@ -60,6 +61,7 @@ def map_page(
     _check_ids(conn, "projects", "project", project)
     _check_ids(conn, "zones", "zone", zone)
     _check_ids(conn, "industries", "industry", industry)
+    _check_ids(conn, "plans", "plan", plan)
     _check_ids(conn, "plans", "document", document)
     for value in (status or "").split(","):
         if value and value not in STATUS_IDS:

@@ -116,7 +116,7 @@ def test_each_filter_draws_what_the_api_counts(opened, server):
         assert int(page.inner_text(f".zm-count[data-value={status}]")) == api(server, status=status)["numberMatched"]
         page.uncheck(f"input[data-status={status}]")
     # Each select: the option with the most projects (listed first), against the API's parameter.
-    for facet, parameter in (("industry", "industry"), ("document", "plan"), ("kind", "kind"), ("district", "district")):
+    for facet, parameter in (("industry", "industry"), ("plan", "plan"), ("kind", "kind"), ("district", "district")):
         value = page.eval_on_selector(f"select[data-state={facet}]", "s => s.options[1].value")
         label = page.eval_on_selector(f"select[data-state={facet}]", "s => s.options[1].textContent")
         page.select_option(f"select[data-state={facet}]", value)
@@ -266,6 +266,20 @@ def test_a_copied_url_restores_the_view(browser, server):
     assert target in page.inner_html(".leaflet-popup-content")
     assert page.is_checked("input[data-layout=xg14-subdistricts]") and page.is_checked("input[data-status=completed]")
     second.close()
+
+
+def test_plan_filter_in_the_url_is_the_apis_plan(browser, server):
+    """`plan=` names the plan as /api/projects does; `document=` (the older name) still opens."""
+    expected = api(server, plan="xigang-services-14th", located="true")["numberMatched"]
+    for name in ("plan", "document"):
+        opened = Opened(browser)
+        page = opened.map(server + f"/?{name}=xigang-services-14th")
+        assert page.eval_on_selector("select[data-state=plan]", "s => s.value") == "xigang-services-14th"
+        assert drawn(page) == expected < api(server, located="true")["numberMatched"]
+        page.select_option("select[data-state=plan]", "")
+        page.select_option("select[data-state=plan]", "xigang-services-14th")
+        assert "plan=xigang-services-14th" in page.url and "document=" not in page.url
+        opened.close()
 
 
 def test_print_shows_map_legend_and_title_without_controls(opened, server):
