@@ -23,7 +23,7 @@ const STRINGS = {
     text_only: "{n} 个按文本归入区域", unplaced: "{n} 个既无位置也无区域", outside_zones: "不在任何区域", list_more: "…另有 {n} 个（请放大或筛选）", apply_key: "使用",
   },
   en: {
-    title: "Dalian plans map", layers: "Layers", filters: "Filters", time: "Time", basemap: "Basemap", lists: "Projects",
+    title: "Dalian plans", layers: "Layers", filters: "Filters", time: "Time", basemap: "Basemap", lists: "Projects",
     projects: "Projects", drawn: "drawn", not_drawn: "not drawn", not_located: "not located", total: "total",
     no_basemap: "No basemap (offline)", basemap_failed: "The basemap cannot be loaded; the layers are unaffected.",
     key_needed: "Needs your Tianditu key (kept in this browser only)", key_placeholder: "Tianditu key",
