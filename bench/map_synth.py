@@ -68,10 +68,13 @@ def make_data_dir(n: int, seed: int = 1) -> Path:
                            "properties": {"project": pid, "name_zh": projects[-1]["name_zh"],
                                           "placement": "synthetic: uniform random point for benchmarks",
                                           "accuracy_m": rng.choice([50, 150, 300, 800]), "confidence": "low"}})
-    (data / "catalog" / "zz-synthetic.yaml").write_text(
-        yaml.safe_dump({"projects": projects}, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    (data / "geometry" / "project_points_synthetic.geojson").write_text(
-        json.dumps({"type": "FeatureCollection", "features": points}, ensure_ascii=False), encoding="utf-8")
+    # The loader refuses empty catalog and layer files: with none generated, none is written.
+    if projects:
+        (data / "catalog" / "zz-synthetic.yaml").write_text(
+            yaml.safe_dump({"projects": projects}, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    if points:
+        (data / "geometry" / "project_points_synthetic.geojson").write_text(
+            json.dumps({"type": "FeatureCollection", "features": points}, ensure_ascii=False), encoding="utf-8")
     return data
 
 

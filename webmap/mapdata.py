@@ -57,19 +57,6 @@ class Codes:
         return self.index[value]
 
 
-def zones_with_basis(props: dict, stated: set[str]) -> list[tuple[str, str]]:
-    """``[(zone id, basis)]`` of a project feature: the API's own ``{id, basis}`` list when it
-    serves one; for plain ids (a database from before the basis existed), those are the spatial
-    join and the zones its mentions state (``stated``) are added as text."""
-    zones = props.get("zones") or []
-    if zones and isinstance(zones[0], dict):
-        return sorted((z["id"], z.get("basis") or "spatial") for z in zones)
-    out = {z: "spatial" for z in zones}
-    for z in stated:
-        out[z] = "both" if z in out else "text"
-    return sorted(out.items())
-
-
 def project_feed(conn: sa.Connection, filters: pq.ProjectFilter | None = None) -> dict:
     """Every project matching ``filters`` (default: all) as dictionary-encoded rows (see FIELDS)."""
     f = filters or pq.ProjectFilter()
@@ -77,15 +64,12 @@ def project_feed(conn: sa.Connection, filters: pq.ProjectFilter | None = None) -
     ids = pq.find_project_ids(conn, f, max(total, 1), 0)
     plans = [r.id for r in conn.execute(sa.select(Plan.id))]
     mentioned_by: dict[str, set[str]] = defaultdict(set)
-    stated: dict[str, set[str]] = defaultdict(set)
-    for pid, plan_id, zone_id in conn.execute(sa.text("SELECT project_id, plan_id, zone_id FROM mentions")):
+    for pid, plan_id in conn.execute(sa.text("SELECT DISTINCT project_id, plan_id FROM mentions")):
         mentioned_by[pid].add(plan_id)
-        if zone_id:
-            stated[pid].add(zone_id)
     status, kind, district = Codes(list(vocabularies()["status"])), Codes(), Codes()
     industry, plan, zone = Codes(), Codes(sorted(plans)), Codes()
     # As one document states it: the statuses that document gives (the API's own view).
-    view = {"as_seen_by": f.as_seen_by} if getattr(f, "as_seen_by", None) else {}
+    view = {"as_seen_by": f.as_seen_by} if f.as_seen_by else {}
     rows = []
     for start in range(0, len(ids), CHUNK):
         for feat in pq.project_features(conn, ids[start:start + CHUNK], **view):
@@ -103,7 +87,8 @@ def project_feed(conn: sa.Connection, filters: pq.ProjectFilter | None = None) -
                 kind(p["kind"]), district(p.get("district")),
                 [industry(i) for i in p.get("industries") or []],
                 sorted(plan(x) for x in mentioned_by.get(feat["id"], ())),
-                [[zone(z), BASIS.index(b)] for z, b in zones_with_basis(p, stated.get(feat["id"], set()))],
+                # The API's membership: by geometry, by a document's words, or both.
+                [[zone(z["id"]), BASIS.index(z["basis"])] for z in p["zones"]],
             ])
     return {
         "fields": FIELDS, "basis": BASIS,

@@ -69,9 +69,9 @@ def render_project_page(feature: dict, zone_names: dict[str, str], industry_name
             "<tr>"
             f"<td>{e(str(when))}</td>"
             f'<td>{e(m["document_title_zh"])}<br><small>{e(m["source_file"])} · {e(m["section"] or "")}</small></td>'
-            f'<td>{e(m["status_words"] or "—")}</td><td>{_status(m["status"])}{note}</td>'
-            f"<td>{zone if m['zone_as_written'] or m['zone'] else '—'}</td>"
-            f'<td>{e(m["investment"] or "—")}</td>'
+            f'<td data-label="原文状态 Words">{e(m["status_words"] or "—")}</td><td>{_status(m["status"])}{note}</td>'
+            f'<td data-label="区域 Zone">{zone if m["zone_as_written"] or m["zone"] else "—"}</td>'
+            f'<td data-label="投资 Investment">{e(m["investment"] or "—")}</td>'
             f'<td class="zm-quote">“{e(m["quote"])}”</td>'
             "</tr>"
         )

@@ -228,10 +228,10 @@ def test_zones_feed_is_the_api_answer(client):
 
 def test_map_url_parameters_are_checked(client):
     ok = client.get("/", params={"layout": "xg13-one-axis-six-zones", "year": 2016, "status": "completed,planned",
-                                 "lang": "en", "choropleth": "density", "at": "14/38.91/121.61", "document": "xigang-13th-fyp"})
+                                 "lang": "en", "choropleth": "density", "at": "14/38.91/121.61", "plan": "xigang-13th-fyp"})
     assert ok.status_code == 200
     for params, name in (({"year": "soon"}, "year"), ({"status": "done"}, "status"), ({"lang": "fr"}, "lang"),
-                         ({"choropleth": "x"}, "choropleth"), ({"document": "nope"}, "document")):
+                         ({"choropleth": "x"}, "choropleth"), ({"plan": "nope"}, "plan"), ({"document": "nope"}, "document")):
         r = client.get("/", params=params)
         assert r.status_code == 422 and r.json()["parameter"] == name, params
 

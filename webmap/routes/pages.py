@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -15,7 +14,7 @@ from projects.status import Status
 from webmap.basemaps import settings_basemaps
 from webmap.deps import ConnDep
 from webmap.errors import BadParameter, NotFound
-from webmap.mapdata import zones_with_basis, page_config, project_feed, simplified_districts, zone_facts
+from webmap.mapdata import page_config, project_feed, simplified_districts, zone_facts
 from webmap.mapview import build_map_page
 from webmap.memo import per_load
 from webmap.project_page import render_project_page
@@ -45,7 +44,8 @@ def map_page(
     year: Annotated[int | None, Query(ge=1990, le=2100, description="statuses at the end of that year", examples=[2016])] = None,
     status: Annotated[str | None, Query(description="statuses shown, comma-separated", examples=["completed,under_construction"])] = None,
     industry: Annotated[str | None, Query(description="industry id", examples=["modern-commerce"])] = None,
-    document: Annotated[str | None, Query(description="plan id: projects it mentions", examples=["xigang-13th-fyp"])] = None,
+    plan: Annotated[str | None, Query(description="plan id: projects it mentions (as on /api/projects)", examples=["xigang-13th-fyp"])] = None,
+    document: Annotated[str | None, Query(deprecated=True, description="deprecated alias of plan (links shared before still open)", examples=["xigang-13th-fyp"])] = None,
     kind: Annotated[str | None, Query(description="project kind", examples=["building"])] = None,
     district: Annotated[str | None, Query(description="district as written, e.g. 西岗区", examples=["西岗区"])] = None,
     lang: Annotated[str | None, Query(pattern="^(zh|en)$", description="interface language: zh (default) or en", examples=["en"])] = None,
@@ -61,6 +61,7 @@ def map_page(
     _check_ids(conn, "projects", "project", project)
     _check_ids(conn, "zones", "zone", zone)
     _check_ids(conn, "industries", "industry", industry)
+    _check_ids(conn, "plans", "plan", plan)
     _check_ids(conn, "plans", "document", document)
     for value in (status or "").split(","):
         if value and value not in STATUS_IDS:
@@ -95,12 +96,7 @@ def _json_bytes(value) -> bytes:
 
 def seen_by_filter(plan: str | None) -> pq.ProjectFilter | None:
     """The API's filter for "as ``plan`` states it": the projects it mentions, with its statuses."""
-    if plan is None:
-        return None
-    f = pq.ProjectFilter(plan=plan)
-    if hasattr(f, "as_seen_by"):
-        f.as_seen_by = plan
-    return f
+    return None if plan is None else pq.ProjectFilter(as_seen_by=plan)
 
 
 @router.get("/map/zones.json", summary="Every zone, as /api/zones answers, built once per data load")
@@ -138,13 +134,10 @@ def zone_page(conn: ConnDep, zone_id: str) -> HTMLResponse:
     p = zone["properties"]
     layout = next((lay for lay in zq.list_layouts(conn) if lay["id"] == p["layout"]), None)
     plan = next((x for x in zq.list_plans(conn) if x["id"] == p["plan"]), None)
-    stated = {pid for (pid,) in conn.execute(sa.text("SELECT DISTINCT project_id FROM mentions WHERE zone_id = :z"), {"z": zone_id})}
-    ids = set(pq.find_project_ids(conn, pq.ProjectFilter(zone=zone_id), 1_000_000, 0)) | stated
-    members = []
-    for f in pq.project_features(conn, sorted(ids)):
-        basis = dict(zones_with_basis(f["properties"], {zone_id} if f["id"] in stated else set())).get(zone_id)
-        if basis:
-            members.append((f, basis))
+    # The API's membership (projects.queries): by geometry, by a document's words, or both.
+    ids = pq.find_project_ids(conn, pq.ProjectFilter(zone=zone_id), 1_000_000, 0)
+    members = [(f, next(z["basis"] for z in f["properties"]["zones"] if z["id"] == zone_id))
+               for f in pq.project_features(conn, sorted(ids))]
     industry_names = {i["id"]: (i["name_zh"], i["name_en"]) for i in pq.list_industries(conn)}
     area = zone_facts([zone]).get(zone_id, {}).get("area_km2")
     return HTMLResponse(render_zone_page(zone, layout, plan, members, industry_names, area))

@@ -116,7 +116,7 @@ def test_each_filter_draws_what_the_api_counts(opened, server):
         assert int(page.inner_text(f".zm-count[data-value={status}]")) == api(server, status=status)["numberMatched"]
         page.uncheck(f"input[data-status={status}]")
     # Each select: the option with the most projects (listed first), against the API's parameter.
-    for facet, parameter in (("industry", "industry"), ("document", "plan"), ("kind", "kind"), ("district", "district")):
+    for facet, parameter in (("industry", "industry"), ("plan", "plan"), ("kind", "kind"), ("district", "district")):
         value = page.eval_on_selector(f"select[data-state={facet}]", "s => s.options[1].value")
         label = page.eval_on_selector(f"select[data-state={facet}]", "s => s.options[1].textContent")
         page.select_option(f"select[data-state={facet}]", value)
@@ -204,6 +204,10 @@ def test_comparison_shows_both_layouts_with_their_own_legends(opened, server):
     a, b = "xg13-one-axis-six-zones", "xg14-axis-bays-streets-areas"
     page = opened.map(f"{server}/?layout={a}&compare={b}")
     assert page.is_visible("#zm-map-b") and page.is_visible("#zm-legend-b")
+    # Side by side, neither map under the open panel, and the first layout's zones all in view.
+    panel, map_a, map_b = (page.locator(s).bounding_box() for s in ("#zm-panel", ".folium-map", "#zm-map-b"))
+    assert panel["x"] + panel["width"] <= map_a["x"] + 1 and map_a["x"] + map_a["width"] <= map_b["x"] + 1
+    assert page.evaluate("zonemap.map.getBounds().contains(zonemap.zones.bounds())")
     zones = {z["id"]: z["properties"] for z in httpx.get(f"{server}/api/zones").json()["features"]}
     legend_a, legend_b = page.inner_text("#zm-legend"), page.inner_text("#zm-legend-b")
     for zid, p in zones.items():
@@ -264,6 +268,20 @@ def test_a_copied_url_restores_the_view(browser, server):
     second.close()
 
 
+def test_plan_filter_in_the_url_is_the_apis_plan(browser, server):
+    """`plan=` names the plan as /api/projects does; `document=` (the older name) still opens."""
+    expected = api(server, plan="xigang-services-14th", located="true")["numberMatched"]
+    for name in ("plan", "document"):
+        opened = Opened(browser)
+        page = opened.map(server + f"/?{name}=xigang-services-14th")
+        assert page.eval_on_selector("select[data-state=plan]", "s => s.value") == "xigang-services-14th"
+        assert drawn(page) == expected < api(server, located="true")["numberMatched"]
+        page.select_option("select[data-state=plan]", "")
+        page.select_option("select[data-state=plan]", "xigang-services-14th")
+        assert "plan=xigang-services-14th" in page.url and "document=" not in page.url
+        opened.close()
+
+
 def test_print_shows_map_legend_and_title_without_controls(opened, server):
     page = opened.map(server + "/?compare=xg14-axis-bays-streets-areas")
     page.emulate_media(media="print")
@@ -272,6 +290,14 @@ def test_print_shows_map_legend_and_title_without_controls(opened, server):
     assert all(hidden)
     assert page.is_visible("#zm-print-title") and "一轴六区" in page.inner_text("#zm-print-title")
     assert page.is_visible("#zm-legend .zm-legend-body") and page.is_visible(".folium-map")
+    # Without the comparison: the map takes the panel's room and knows its new size; one legend.
+    page.emulate_media(media="screen")
+    page = opened.map(server + "/")
+    page.emulate_media(media="print")
+    page.wait_for_timeout(300)
+    assert page.locator(".folium-map").bounding_box()["x"] == 0
+    assert page.evaluate("zonemap.map.getSize().x") == page.evaluate("innerWidth")
+    assert page.is_visible("#zm-legend") and not page.is_visible("#zm-legend-b")
 
 
 def _free_map_share(page) -> float:
@@ -308,9 +334,20 @@ def test_phone_keeps_the_map_free_and_popups_fit(browser, server):
     cdp.send("Input.synthesizePinchGesture", {"x": 195, "y": 420, "scaleFactor": 2.5, "relativeSpeed": 400})
     page.wait_for_timeout(800)
     assert page.evaluate("zonemap.map.getZoom()") > 13
-    # The project page's history reads without sideways scrolling.
-    page.goto(server + "/projects/dongguan-street-renewal")
+    # A shared link to a project opens its popup on the phone too, and the popup stays open
+    # (markers load in chunks: it must not open before its marker joins its cluster).
+    page.goto(f"{server}/?project={pid}")
+    page.wait_for_selector("body[data-ready='1']")
+    page.wait_for_selector(".leaflet-popup-content", timeout=5000)
+    page.wait_for_timeout(1500)
+    assert pid in page.inner_html(".leaflet-popup-content") and f"project={pid}" in page.url
+    # The project page's history reads without sideways scrolling: the project with the most mentions.
+    most = max(api(server)["features"], key=lambda f: f["properties"]["mentions"])
+    page.goto(f"{server}/projects/{most['id']}")
+    rows = page.locator(".zm-history tbody tr")
+    assert rows.count() == most["properties"]["mentions"] > 1
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page.locator(".zm-history").bounding_box()["width"] <= PHONE["width"]
     o.close()
 
 
@@ -375,6 +412,17 @@ def test_labels_and_street_names_by_zoom(opened, server):
     names = page.evaluate("[...document.querySelectorAll('textPath')].map(t => t.textContent.trim())")
     streets = {f["properties"]["name_zh"] for f in httpx.get(f"{server}/api/streets").json()["features"]}
     assert names and set(names) <= streets
+    # Names never overprint each other: where two would meet, one gives way (hover still names it).
+    page.goto(server + "/?layout=xg13-one-axis-six-zones,xg14-axis-bays-streets-areas&at=14/38.915/121.617")
+    page.wait_for_selector("body[data-ready='1']")
+    boxes = page.evaluate("""[...document.querySelectorAll('.zm-label')].filter(e => getComputedStyle(e).visibility !== 'hidden')
+        .map(e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })""")
+    assert len(boxes) > 5
+    hidden = page.evaluate("[...document.querySelectorAll('.zm-label')].filter(e => getComputedStyle(e).visibility === 'hidden').length")
+    assert hidden > 0, "two layouts' names at zoom 14 do meet somewhere"
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
 
 
 def test_english_interface_names_not_ids(opened, server):

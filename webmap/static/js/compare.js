@@ -44,7 +44,7 @@ export class Comparison {
         .setView(app.map.getCenter(), app.map.getZoom());
       L.control.scale().addTo(this.map);
       this.bearings = new Bearings(app, this.map);
-      this.zones = new ZoneLayers(app, this.map);
+      this.zones = new ZoneLayers(app, this.map, this.bearings);
       this.markers = new ProjectMarkers(app, this.map, {statusOf: (p) => this.statusOf("b", p)});
       app.map.sync(this.map);
       this.map.sync(app.map);

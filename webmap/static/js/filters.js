@@ -4,13 +4,13 @@
 
 import {statusAt} from "./data.js";
 
-export const FACETS = ["status", "industry", "document", "kind", "district"];
+export const FACETS = ["status", "industry", "plan", "kind", "district"];
 
 function facetValues(p, facet, year) {
   switch (facet) {
     case "status": { const s = statusAt(p, year); return s ? [s] : []; }
     case "industry": return p.industries;
-    case "document": return p.plans;
+    case "plan": return p.plans;
     case "kind": return [p.kind];
     case "district": return p.district ? [p.district] : [];
     default: return [];

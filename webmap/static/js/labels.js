@@ -10,6 +10,24 @@ function districtName(p) {
 }
 
 export const DISTRICT_LABEL_ZOOMS = [9, 14];
+const LABEL_GAP_PX = 2;
+
+/** Hide the labels that would overprint one already shown, in the order given (most wanted
+ * first): two names written over each other read as neither. Hover still names a zone. */
+export function declutter(tips) {
+  const placed = [];
+  for (const tip of tips) {
+    const el = tip.getElement?.();
+    if (!el || !el.isConnected) continue;
+    el.style.visibility = "";
+    const r = el.getBoundingClientRect();
+    if (!r.width) continue;
+    const g = LABEL_GAP_PX;
+    if (placed.some((q) => r.left < q.right + g && r.right + g > q.left && r.top < q.bottom + g && r.bottom + g > q.top)) {
+      el.style.visibility = "hidden";
+    } else placed.push(r);
+  }
+}
 export const STREET_LABEL_ZOOM = 15;
 
 export class Bearings {
@@ -51,6 +69,11 @@ export class Bearings {
                       {repeat: false, center: true, offset: -5, attributes: {class: "zm-street-label"}});
       });
     }
+  }
+
+  /** The district labels shown now. */
+  districtTips() {
+    return this.map.hasLayer(this.districtLabels) ? this.districtLabels.getLayers() : [];
   }
 
   /** Rename after a language switch. */

@@ -35,8 +35,9 @@ export function legendHtml(app, {layoutIds, zoneLayers, faded, heading}) {
     const what = metric === "density" ? t("per_km2") : metric === "all" ? t("metric_all") : vocab(cfg, "status", metric);
     parts.push(`<div class="zm-legend-title">${esc(t("choropleth"))}: ${esc(what)}</div>`);
     for (const c of zoneLayers.cls) {
-      const fmt = (v) => (metric === "density" ? v.toFixed(1) : String(v));
-      const range = c.zero ? "0" : `${fmt(c.from)} – ${fmt(c.to)}`;
+      // Counts are whole numbers: the class (from, to] holds from + 1 … to ("1", "2 – 3").
+      const range = c.zero ? "0" : metric === "density" ? `${c.from.toFixed(1)} – ${c.to.toFixed(1)}`
+        : c.from + 1 === c.to ? String(c.to) : `${c.from + 1} – ${c.to}`;
       parts.push(`<div class="zm-legend-row zm-class"><span class="zm-swatch" style="background:${c.colour};opacity:1"></span>${esc(range)}</div>`);
     }
   }

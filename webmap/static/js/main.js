@@ -45,7 +45,7 @@ class App {
     performance.mark("zm-data");
     const map = this.map;
     this.bearings = new Bearings(this, map);
-    this.zones = new ZoneLayers(this, map);
+    this.zones = new ZoneLayers(this, map, this.bearings);
     this.markers = new ProjectMarkers(this, map, {statusOf: (p) => this.statusOf(p), onSelect: (id, was) => this.selected(id, was)});
     this.basemaps = new Basemaps(this);
     this.comparison = new Comparison(this);
@@ -158,10 +158,11 @@ class App {
       this.refresh();
       this.time.render();
     }
-    const pad = {padding: [10, 10]};
+    const pad = {padding: [10, 10], animate: false}; // an animation still running would undo a selection's zoom
     if (view) this.map.setView(view.center, view.zoom, {animate: false});
     else if (this.explicitLayout && this.zones.bounds()) this.map.fitBounds(this.zones.bounds(), pad);
     else this.map.fitBounds(DEFAULT_BOUNDS, pad);
+    await this.markers.whenLoaded();
     if (s.project) this.selectProject(s.project, Boolean(view));
     else if (s.zone) this.selectZone(s.zone, Boolean(view));
   }
@@ -208,6 +209,9 @@ class App {
     const button = document.getElementById("zm-panel-toggle");
     button.addEventListener("click", () => this.togglePanel(!document.body.classList.contains("zm-panel-open")));
     this.togglePanel(!PHONE.matches);
+    // Printing hides the panel and widens the maps: they must know their new size.
+    window.matchMedia("print").addEventListener("change", () => this.resized());
+    window.addEventListener("beforeprint", () => this.resized());
     L.DomEvent.disableClickPropagation(this.panelEl);
     L.DomEvent.disableScrollPropagation(this.panelEl);
   }
@@ -216,6 +220,10 @@ class App {
     document.body.classList.toggle("zm-panel-open", open);
     document.getElementById("zm-panel-toggle").setAttribute("aria-expanded", String(open));
     // On wide screens the panel docks beside the map: the maps' size changed.
+    this.resized();
+  }
+
+  resized() {
     this.map.invalidateSize({pan: false});
     this.comparison?.map?.invalidateSize({pan: false});
   }

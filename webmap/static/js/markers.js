@@ -8,6 +8,8 @@ import {esc, nm, t, vocab} from "./i18n.js";
 
 const FADED = "#b8b8b8";
 export const ACCURACY_CIRCLE_M = 500; // a selected point this uncertain shows its accuracy circle
+const LOAD_WAIT_MS = 5000;
+const OPEN_ZOOM = 16; // a project opened from a link, the search or a list is shown at street zoom
 const DENSE = 2000; // more markers than this: wider clusters
 
 export class ProjectMarkers {
@@ -26,6 +28,9 @@ export class ProjectMarkers {
       // Thousands of projects get wider clusters (fewer icons to draw on every pan).
       maxClusterRadius: (z) => (this.dense ? (z >= 17 ? 8 : z >= 15 ? 60 : 80) : (z >= 15 ? 8 : z >= 13 ? 20 : 50)),
       iconCreateFunction: (c) => this.clusterIcon(c),
+      // Chunked loading adds markers over several frames: a popup opened before the last chunk
+      // would close when its marker joins a cluster (whenLoaded waits for it).
+      chunkProgress: (done, total) => { if (done >= total) setTimeout(() => this.loadedOne(), 0); },
     });
     this.cluster.addTo(map);
     // One handler for all markers (via the cluster group): binds a marker's popup on first use.
@@ -38,9 +43,32 @@ export class ProjectMarkers {
       if (m && m.project && !m.getTooltip()) { this.bind(m); m.openTooltip(); }
     });
     this.markers = new Map();
+    this.pending = 0;
+    this.waiters = [];
     this.shown = [];
     this.dense = false;
     this.circle = null;
+  }
+
+  add(list) {
+    if (!list.length) return;
+    this.pending++;
+    this.cluster.addLayers(list);
+  }
+
+  loadedOne() {
+    this.pending = Math.max(0, this.pending - 1);
+    if (this.pending) return;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** Resolves once every marker handed to the clusters is in place (or after LOAD_WAIT_MS: a
+   * batch cleared while loading never reports its end). */
+  whenLoaded() {
+    if (!this.pending) return Promise.resolve();
+    return new Promise((resolve) => { this.waiters.push(resolve); setTimeout(resolve, LOAD_WAIT_MS); });
   }
 
   marker(p) {
@@ -90,10 +118,10 @@ export class ProjectMarkers {
     if (gone.length > next.length || dense !== this.dense) {
       this.dense = dense; // the clusters' radius changes: regroup from scratch
       this.cluster.clearLayers();
-      this.cluster.addLayers(next);
+      this.add(next);
     } else {
       if (gone.length) this.cluster.removeLayers(gone);
-      if (added.length) this.cluster.addLayers(added);
+      this.add(added);
       if (restyled) this.cluster.refreshClusters();
     }
     this.shown = next;
@@ -175,7 +203,12 @@ export class ProjectMarkers {
     const m = this.markers.get(id);
     if (!m || !this.cluster.hasLayer(m)) return false;
     this.bind(m);
-    this.cluster.zoomToShowLayer(m, () => m.openPopup());
+    // Street zoom first: from a city view the cluster would spider out dozens of points around it.
+    if (this.map.getZoom() < OPEN_ZOOM) this.map.setView(m.getLatLng(), OPEN_ZOOM, {animate: false});
+    // Drawn on its own and in view: open (zoomToShowLayer would pan to where the map already is
+    // and wait for a moveend that never comes).
+    if (this.map.hasLayer(m) && this.map.getBounds().contains(m.getLatLng())) m.openPopup();
+    else this.cluster.zoomToShowLayer(m, () => m.openPopup());
     return true;
   }
 
@@ -183,6 +216,6 @@ export class ProjectMarkers {
   rebuild() {
     const all = this.shown;
     this.cluster.clearLayers();
-    this.cluster.addLayers(all);
+    this.add(all);
   }
 }

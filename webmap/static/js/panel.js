@@ -88,7 +88,7 @@ export class Panel {
       + `${esc(vocab(cfg, "status", id))} <span class="zm-count" data-facet="status" data-value="${id}">${counts.status.get(id) || 0}</span></label>`).join("");
     const names = {
       industry: new Map(cfg.industries.map((i) => [i.id, nm(i)])),
-      document: new Map(cfg.plans.map((p) => [p.id, nm(p)])),
+      plan: new Map(cfg.plans.map((p) => [p.id, nm(p)])),
       kind: new Map(Object.keys(cfg.vocab.project_kind).map((k) => [k, vocab(cfg, "project_kind", k)])),
       district: new Map([...new Set(data.projects.map((p) => p.district).filter(Boolean))].map((d) => [d, d])),
     };
@@ -206,7 +206,7 @@ export class Panel {
     const app = this.app;
     if (el.dataset.action === "lang") app.store.set({lang: this.state.lang === "en" ? "zh" : "en"});
     else if (el.dataset.action === "close") app.togglePanel(false);
-    else if (el.dataset.action === "clear") app.store.set({status: [], industry: null, document: null, kind: null, district: null});
+    else if (el.dataset.action === "clear") app.store.set({status: [], industry: null, plan: null, kind: null, district: null});
     else if (el.dataset.action === "key") {
       const key = this.el.querySelector(".zm-key-input")?.value.trim();
       if (key) { storeKey(el.dataset.basemap, key); app.applyBasemap(); this.basemap(); }

@@ -4,11 +4,11 @@
 
 const LISTS = ["layout", "status"];
 const NUMBERS = ["year"];
-const KEYS = ["layout", "compare", "year", "status", "industry", "document", "kind", "district",
+const KEYS = ["layout", "compare", "year", "status", "industry", "plan", "kind", "district",
               "project", "zone", "lang", "basemap", "choropleth", "at"];
 
 export function emptyState() {
-  return {layout: [], compare: null, year: null, status: [], industry: null, document: null, kind: null,
+  return {layout: [], compare: null, year: null, status: [], industry: null, plan: null, kind: null,
           district: null, project: null, zone: null, lang: "zh", basemap: null, choropleth: null, at: null};
 }
 
@@ -22,6 +22,8 @@ export function parse(search) {
     else if (NUMBERS.includes(key)) s[key] = Number.isInteger(+raw) ? +raw : null;
     else s[key] = raw;
   }
+  // `document=` is the older name of `plan=` (the API's word): links shared before still open.
+  if (s.plan === null && q.get("document")) s.plan = q.get("document");
   if (s.lang !== "en") s.lang = "zh";
   return s;
 }

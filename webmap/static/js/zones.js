@@ -3,8 +3,10 @@
 
 import {classOf, classes, palette, paletteIndex} from "./palette.js";
 import {esc, nm, t, vocab} from "./i18n.js";
+import {declutter} from "./labels.js";
 
 export const ZONE_LABEL_ZOOM = 13;
+const DECLUTTER_DELAY_MS = 120;
 
 /** Per zone: how many of `projects` belong to it, by status and by basis. */
 export function zoneCounts(projects, statusOf) {
@@ -32,15 +34,24 @@ export function metricValue(metric, c, facts) {
 }
 
 export class ZoneLayers {
-  constructor(app, map) {
+  /** `bearings`: the map's district labels, which give way to zone names where they meet. */
+  constructor(app, map, bearings = null) {
     this.app = app;
     this.map = map;
+    this.bearings = bearings;
+    this.tips = []; // zone labels, smallest zone first (a small zone has no other room for its name)
     this.group = L.featureGroup().addTo(map);
     this.labels = L.layerGroup();
     this.layers = new Map(); // zone id → its L.GeoJSON
     this.colours = new Map();
     this.cls = null;
     map.on("zoomend", () => this.toggleLabels());
+    // After every settled move (a synchronised map is moved and zoomed by its twin, whose events
+    // may come first): once, shortly after the last one, when Leaflet has placed the labels.
+    map.on("zoomend moveend", () => {
+      clearTimeout(this.declutterTimer);
+      this.declutterTimer = setTimeout(() => this.declutter(), DECLUTTER_DELAY_MS);
+    });
   }
 
   /** Draw the zones of `layoutIds`; `counts` from zoneCounts; `metric` shades them (or null). */
@@ -48,6 +59,7 @@ export class ZoneLayers {
     const cfg = this.app.config, data = this.app.data;
     this.group.clearLayers();
     this.labels.clearLayers();
+    this.tips = [];
     this.layers.clear();
     this.colours.clear();
     this.counts = counts;
@@ -79,11 +91,20 @@ export class ZoneLayers {
       this.layers.set(z.id, layer);
       const at = cfg.zones[z.id]?.label_at;
       if (at) {
-        this.labels.addLayer(L.tooltip({permanent: true, direction: "center", className: "zm-label zm-label-zone", interactive: false})
-          .setLatLng(at).setContent(esc(nm(z.properties))));
+        const tip = L.tooltip({permanent: true, direction: "center", className: "zm-label zm-label-zone", interactive: false})
+          .setLatLng(at).setContent(esc(nm(z.properties)));
+        this.tips.push([cfg.zones[z.id]?.area_km2 ?? 0, tip]);
+        this.labels.addLayer(tip);
       }
     }
+    this.tips = this.tips.sort((a, b) => a[0] - b[0]).map(([, tip]) => tip);
     this.toggleLabels();
+    this.declutter();
+  }
+
+  /** Zone names first, smallest zone first, then district names where there is room. */
+  declutter() {
+    declutter([...(this.map.hasLayer(this.labels) ? this.tips : []), ...(this.bearings?.districtTips() ?? [])]);
   }
 
   toggleLabels() {
