@@ -184,15 +184,54 @@ def analyze_tables(conn: sa.Connection, *tables: str) -> None:
         conn.execute(sa.text(f"ANALYZE {', '.join(tables)}"))
 
 
+class BrokenForeignKeys(RuntimeError):
+    """Rows written with per-row checks off whose foreign keys point nowhere (found by the one check after)."""
+
+
+@contextmanager
+def foreign_keys_off(engine: sa.Engine):
+    """A connection (no transaction begun) on which SQLite does not check foreign keys row by row,
+    for a bulk derive that checks them once, after, with :func:`foreign_keys_checked_after`; the
+    enforcement is back on before the connection returns to the pool. SQLite only takes the
+    pragma outside a transaction, so it is set here, before the caller's ``begin()``, and read
+    back (an open transaction would ignore it silently). PostGIS: a plain connection (there
+    :func:`foreign_keys_checked_after` drops and re-adds the constraints instead)."""
+    with engine.connect() as conn:
+        lite = not is_postgis(conn)
+        if lite:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            off = conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 0
+            conn.commit()
+            if not off:
+                raise RuntimeError("SQLite did not turn the per-row foreign key checks off")
+        try:
+            yield conn
+        finally:
+            if lite:
+                conn.rollback()
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
+
+
 @contextmanager
 def foreign_keys_checked_after(conn: sa.Connection, table: str):
     """Insert many rows into ``table`` with its foreign keys checked once, after, rather than row by
     row. PostgreSQL: the table's foreign-key constraints are dropped inside the caller's
     transaction and added back at the end, which validates every row in one join (at 100,000
     rows, two thirds of a join's time went to per-row checks); anything failing rolls back with
-    the transaction. SpatiaLite checks each row through an index probe, cheaply: nothing changes."""
+    the transaction. SpatiaLite: on a connection from :func:`foreign_keys_off` (the loader's),
+    one ``PRAGMA foreign_key_check(table)`` after the inserts, raising :class:`BrokenForeignKeys`
+    if it reports anything (the caller rolls back); with the checks on, each row is checked as
+    it is written and nothing changes here."""
     if not is_postgis(conn):
+        checked = conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 0
         yield
+        if checked:
+            broken = conn.exec_driver_sql(f"PRAGMA foreign_key_check({table})").all()
+            if broken:
+                first = broken[0]  # (table, rowid, parent table, foreign key index)
+                raise BrokenForeignKeys(f"{table}: {len(broken)} row(s) refer to rows that do not exist "
+                                        f"(the first, rowid {first[1]}, to a missing row of {first[2]})")
         return
     rows = conn.execute(sa.text("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
                                 "WHERE conrelid = to_regclass(:t) AND contype = 'f' ORDER BY conname"), {"t": table}).all()
@@ -201,6 +240,20 @@ def foreign_keys_checked_after(conn: sa.Connection, table: str):
     yield
     for name, definition in rows:
         conn.execute(sa.text(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'))
+
+
+@contextmanager
+def indexes_built_after(conn: sa.Connection, table: sa.Table):
+    """Fill ``table`` with its secondary indexes (the metadata's ``Index`` objects, not the primary
+    key) dropped inside the caller's transaction and built once after, from sorted data, instead
+    of maintained row by row (SpatiaLite: 0.15 s of a 1.7 s join at 100,000 projects). PostgreSQL:
+    nothing changes (its join is at its floor; the indexes stay as the build schema made them)."""
+    indexes = sorted(table.indexes, key=lambda i: i.name) if not is_postgis(conn) else []
+    for index in indexes:
+        index.drop(conn)
+    yield
+    for index in indexes:
+        index.create(conn)
 
 
 def bulk_insert(conn: sa.Connection, table: sa.Table, rows: list[dict]) -> None:

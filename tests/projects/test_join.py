@@ -165,3 +165,50 @@ def test_spatial_indexes_exist_even_after_a_spatialite_write(databases, tmp_path
                 "FROM pg_indexes WHERE indexdef ILIKE '%USING gist%'"))}
     engine.dispose()
     assert {"zones.geom", "projects.geom", "projects.site", "streets.geom", "districts.geom"} <= indexed
+
+
+def test_join_keeps_its_secondary_index_and_foreign_keys(mini_db):
+    """The join builds project_zones' zone index after its inserts (geo.db.indexes_built_after) and,
+    on PostGIS, drops and re-adds the foreign keys: after a load both are in place as the models
+    declare them, and SpatiaLite's per-row enforcement is back on for the next connection."""
+    engine = make_engine(mini_db)
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            indexes = {r[1] for r in conn.exec_driver_sql("PRAGMA index_list(project_zones)")}
+            parents = {r[2] for r in conn.exec_driver_sql("PRAGMA foreign_key_list(project_zones)")}
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        else:
+            indexes = set(conn.execute(sa.text("SELECT indexname FROM pg_indexes WHERE tablename = 'project_zones'")).scalars())
+            parents = set(conn.execute(sa.text(
+                "SELECT confrelid::regclass::text FROM pg_constraint WHERE conrelid = 'project_zones'::regclass AND contype = 'f'"
+            )).scalars())
+    engine.dispose()
+    assert "ix_project_zones_zone_id" in indexes
+    assert {p.split(".")[-1] for p in parents} == {"projects", "zones", "mentions"}
+
+
+def test_foreign_keys_off_checks_once_and_restores_enforcement(databases):
+    """geo.db.foreign_keys_off + foreign_keys_checked_after: a row pointing nowhere is refused (once,
+    after, on SpatiaLite; when the constraints come back, on PostGIS) and rolled back with the
+    transaction; the connection goes back to the pool with per-row checks on."""
+    from geo.db import BrokenForeignKeys, foreign_keys_checked_after, foreign_keys_off
+    from projects.dataset import read_dataset
+    from projects.store import write_dataset
+
+    url = databases.new_url()
+    write_dataset(url, read_dataset(MINI_DIR, MINI_SEEDS))
+    engine = make_engine(url)
+    before = _db_rows(url)
+    with pytest.raises((BrokenForeignKeys, sa.exc.IntegrityError)):
+        with foreign_keys_off(engine) as conn, conn.begin():
+            with foreign_keys_checked_after(conn, "project_zones"):
+                conn.execute(sa.text("INSERT INTO project_zones (project_id, zone_id, basis) "
+                                     "VALUES ('no-such-project', 'mini-north', 'spatial')"))
+    assert _db_rows(url) == before
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            with pytest.raises(sa.exc.IntegrityError):  # checked row by row again
+                conn.execute(sa.text("INSERT INTO project_zones (project_id, zone_id, basis) "
+                                     "VALUES ('no-such-project', 'mini-north', 'spatial')"))
+    engine.dispose()

@@ -296,3 +296,32 @@ def test_unreadable_file_is_named(rel):
         assert "Traceback" not in r.stderr
     finally:
         shutil.rmtree(folder)
+
+
+@lite_only
+def test_join_row_with_a_broken_foreign_key_fails_the_load(lite_db, monkeypatch):
+    """SpatiaLite writes the join's rows with its per-row foreign key checks off and checks them once
+    after (geo.db.foreign_keys_off / foreign_keys_checked_after): a row that points nowhere still
+    fails the load with a message naming the table, the old file untouched and no temp file left."""
+    from contextlib import contextmanager
+
+    import projects.join as join
+
+    built_after = join.indexes_built_after
+
+    @contextmanager
+    def with_a_stray_row(conn, table):  # the stray row goes in beside the join's own, before the check
+        with built_after(conn, table):
+            yield
+            conn.execute(sa.text("INSERT INTO project_zones (project_id, zone_id, basis) "
+                                 "VALUES ('no-such-project', 'mini-north', 'spatial')"))
+
+    monkeypatch.setattr(join, "indexes_built_after", with_a_stray_row)
+    before = db_state(lite_db)
+    with pytest.raises(WriteError) as err:
+        write_dataset(lite_db, read_dataset(MINI_DIR, MINI_SEEDS))
+    assert "failed its verification, so it was not put in place" in str(err.value)
+    assert "project_zones: 1 row(s) refer to rows that do not exist" in str(err.value)
+    assert "missing row of projects" in str(err.value)
+    assert db_state(lite_db) == before
+    assert _leftovers(lite_db) == []
