@@ -115,10 +115,22 @@ def test_read_only_database_file_is_left_alone(lite_db):
 
 
 def _as_nobody():
-    """Run a child without root's powers over file permissions (when the tests run as root)."""
-    if IS_ROOT:
-        os.setgid(65534)
-        os.setuid(65534)
+    """Run a child without root's powers over file permissions (when the tests run as root).
+
+    The child stays root but loses CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH from its capability
+    bounding set, so the permission bits apply to it as to any owner — while it can still reach the
+    interpreter in a checkout that other users may not enter (a 0700 temporary folder). Where the
+    bounding set cannot be changed, it becomes the user nobody instead."""
+    if not IS_ROOT:
+        return
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    pr_capbset_drop, cap_dac_override, cap_dac_read_search = 24, 1, 2
+    if all(libc.prctl(pr_capbset_drop, cap, 0, 0, 0) == 0 for cap in (cap_dac_override, cap_dac_read_search)):
+        return
+    os.setgid(65534)
+    os.setuid(65534)
 
 
 @lite_only
@@ -130,8 +142,7 @@ def test_read_only_folder(tmp_path):
         url = f"sqlite:///{folder / 'zonemap.sqlite'}"
         write_dataset(url, read_dataset(MINI_DIR, MINI_SEEDS))
         (folder / "zonemap.sqlite").chmod(0o666)
-        if not IS_ROOT:
-            folder.chmod(0o555)
+        folder.chmod(0o555)
         before = db_state(url)
         r = run_zonemap(*_load_args(url), preexec_fn=_as_nobody, env_extra={"HOME": str(folder)})
         assert r.returncode == 1, r.stdout + r.stderr
