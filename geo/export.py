@@ -59,14 +59,11 @@ def csv_text(features: list[dict], crs=None) -> str:
     (``EPSG:3857``, ``gcj02`` …), so a row read on its own still says what its numbers are.
     Starts with a UTF-8 byte-order mark so that spreadsheet programs read the Chinese correctly.
     """
-    import csv
-    import io
-
     from shapely.geometry import shape
 
     xname, yname = coordinate_columns(crs)
     decimals = 6 if _is_wgs84(crs) else crs.decimals
-    rows, columns = [], []
+    rows = []
     for f in features:
         row = flat_properties(f["properties"])
         geom = shape(f["geometry"]) if f["geometry"] else None
@@ -76,13 +73,24 @@ def csv_text(features: list[dict], crs=None) -> str:
             row["wkt"] = geom.wkt
         if not _is_wgs84(crs):
             row["crs"] = crs.key
-        for k in row:
-            if k not in columns:
-                columns.append(k)
         rows.append(row)
+    return csv_document(rows)
+
+
+def records_csv(records: list[dict]) -> str:
+    """CSV of plain records (one column per key, lists and objects as JSON text)."""
+    return csv_document([flat_properties(r) for r in records])
+
+
+def csv_document(rows: list[dict]) -> str:
+    """Flat rows as one CSV text: columns in order of first appearance, a UTF-8 byte-order mark so
+    that spreadsheet programs read the Chinese correctly, ``\n`` line ends."""
+    import csv
+    import io
+
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=list(dict.fromkeys(k for r in rows for k in r)), lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue()

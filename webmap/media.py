@@ -140,7 +140,7 @@ def respond(fmt: Format, body: dict | list, *, features: list[dict] | None = Non
     or, without features, from ``body``'s records."""
     headers = dict(headers or {})
     if fmt is Format.csv:
-        from geo.export import csv_text
+        from geo.export import csv_text, records_csv
 
         if filename:
             headers["Content-Disposition"] = f'inline; filename="{filename}.csv"'
@@ -151,23 +151,6 @@ def respond(fmt: Format, body: dict | list, *, features: list[dict] | None = Non
     if fmt is Format.json:
         return FastJSONResponse(body, headers=headers)
     raise NotAcceptable(f"format {fmt.value!r} cannot be written here")
-
-
-def records_csv(records: list[dict]) -> str:
-    """CSV of plain records (one column per key, lists as JSON text), with a UTF-8 BOM for spreadsheets."""
-    import csv
-    import io
-
-    from geo.export import flat_properties
-
-    rows = [flat_properties(r) for r in records]
-    columns = list(dict.fromkeys(k for r in rows for k in r))
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()
 
 
 def register_compressible_types() -> None:
