@@ -294,6 +294,15 @@ def _safe_url(url: str) -> str:
     return sa.make_url(url).render_as_string(hide_password=True)
 
 
+def _edit_options(p: argparse.ArgumentParser) -> None:
+    """The options ``import`` and ``revert`` share: preview, reload, where the data and database are."""
+    p.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
+    p.add_argument("--load", action="store_true", help="reload the database after applying")
+    p.add_argument("--data-dir", help="data folder (default: the repository's data/)")
+    p.add_argument("--seeds-dir", help="folder of the plan documents (default: ../shared/seeds)")
+    p.add_argument("--database-url", help="overrides DATABASE_URL (for --load)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="zonemap", description="Dalian's district plans on a map.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -340,21 +349,13 @@ def main(argv: list[str] | None = None) -> int:
                    "as given in the file, else kept; required for a newly placed project)")
     p.add_argument("--confidence", choices=("high", "medium", "low"), help="the confidence of the features that move or are "
                    "placed (default: as given in the file, else kept)")
-    p.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
-    p.add_argument("--load", action="store_true", help="reload the database after applying")
-    p.add_argument("--data-dir", help="data folder (default: the repository's data/)")
-    p.add_argument("--seeds-dir", help="folder of the plan documents (default: ../shared/seeds)")
-    p.add_argument("--database-url", help="overrides DATABASE_URL (for --load)")
+    _edit_options(p)
     p.set_defaults(func=cmd_import)
     p = sub.add_parser("revert", help="undo one logged change (the revert is logged too)")
     p.add_argument("change", help="the change id (the number in data/changes/NNNN-…json)")
     p.add_argument("--note", required=True, help="why it is reverted")
     p.add_argument("--author", required=True, help="who reverts it")
-    p.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
-    p.add_argument("--load", action="store_true", help="reload the database after applying")
-    p.add_argument("--data-dir", help="data folder (default: the repository's data/)")
-    p.add_argument("--seeds-dir", help="folder of the plan documents (default: ../shared/seeds)")
-    p.add_argument("--database-url", help="overrides DATABASE_URL (for --load)")
+    _edit_options(p)
     p.set_defaults(func=cmd_revert)
     p = sub.add_parser("history", help="the logged changes of a feature (or all), newest first")
     p.add_argument("feature", nargs="?", help="a zone, street or project id")
@@ -367,7 +368,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-access-log", action="store_true", help="do not log every request")
     p.set_defaults(func=cmd_serve)
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except ModuleNotFoundError as exc:
+        # An environment older than pyproject.toml (a dependency added since it was installed):
+        # say what to do instead of a traceback.
+        if os.environ.get("ZONEMAP_DEBUG"):
+            raise
+        print(f"zonemap {args.command}: the Python package {exc.name!r} is not installed in this environment "
+              f"({sys.prefix}); pyproject.toml asks for it — run `make venv` (or pip install -e '.[test]') "
+              "and try again (ZONEMAP_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -89,3 +89,14 @@ def test_serve_trusts_forwarded_headers_only_as_configured(mini_db):
     finally:
         proc.terminate()
         server_log(proc)
+
+
+def test_a_dependency_missing_from_an_old_environment_is_named_not_a_traceback():
+    """An environment installed before pyproject.toml gained a package (seen: orjson, after a pull):
+    `zonemap check` names the package and the fix. The child hides orjson as if it were not installed."""
+    code = ("import sys; sys.modules['orjson'] = None; from webmap.cli import main; "
+            f"sys.exit(main(['check', '--data-dir', {str(MINI_DIR)!r}, '--seeds-dir', {str(MINI_SEEDS)!r}]))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "zonemap check: the Python package 'orjson' is not installed in this environment" in r.stderr
+    assert "make venv" in r.stderr and "Traceback" not in r.stderr
