@@ -6,6 +6,7 @@ names. One table, used by the server-rendered pages and sent to the map's JavaSc
 
 from __future__ import annotations
 
+from projects.palette import STATUS_COLOURS  # the one table of status colours (also the GeoPackage's styles)
 from projects.status import STATUS_LABELS, Status
 
 PROJECT_KIND_LABELS: dict[str, tuple[str, str]] = {
@@ -58,14 +59,6 @@ PLAN_KIND_LABELS: dict[str, tuple[str, str]] = {
     "work_report": ("政府工作报告", "Work report"),
 }
 
-# Colours of the statuses (ColorBrewer RdYlBu-like, distinct for colour-blind readers in this order).
-STATUS_COLOURS: dict[str, str] = {
-    Status.completed.value: "#1a9850",
-    Status.under_construction.value: "#f46d43",
-    Status.preparation.value: "#4575b4",
-    Status.planned.value: "#9e5ec9",
-    Status.unknown.value: "#7f7f7f",
-}
 
 
 def label(table: dict[str, tuple[str, str]], key: str | None, lang: str = "zh") -> str:
