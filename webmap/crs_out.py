@@ -26,14 +26,15 @@ DESCRIPTION = ("coordinates of the answer: 4326 (WGS84, the default, RFC 7946), 
 CrsParam = Annotated[str | None, Query(max_length=200, description=DESCRIPTION, examples=["4490"])]
 
 
-def api_crs(value: str | None) -> gcrs.Crs | None:
-    """The CRS a client asks for (None: WGS84, the default), or a bad-parameter error."""
+def api_crs(value: str | None, parameter: str = "crs") -> gcrs.Crs | None:
+    """The CRS a client names in ``parameter`` (``crs`` for the answer, ``input_crs`` for the query's
+    coordinates): None for WGS84, the default; a bad-parameter error when unknown."""
     if value is None:
         return None
     try:
         crs = gcrs.parse_crs(value, allow_shifts=True)
     except gcrs.UnknownCrs as exc:
-        raise BadParameter("crs", str(exc)) from None
+        raise BadParameter(parameter, str(exc)) from None
     return None if crs in (gcrs.EPSG4326, gcrs.CRS84) else crs
 
 

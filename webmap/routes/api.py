@@ -282,7 +282,7 @@ def _filter(request: Request | None, conn, q: ProjectFilters, geometry: dict | N
     if q.district is not None and q.district not in (districts := pq.known_districts(conn)):
         raise BadParameter("district", "no project or admin outline has this district; districts are written in full, "
                            "e.g. 西岗区", districts)
-    src = input_crs(q.input_crs)
+    src = api_crs(q.input_crs, "input_crs")
     if src is not None and q.bbox is None and q.near is None and q.intersects is None and geometry is None:
         raise BadParameter("input_crs", "goes with bbox, near, intersects or a body geometry")
     box = parse_bbox(q.bbox) if src is None or q.bbox is None else _bbox_from(src, q.bbox)
@@ -311,17 +311,6 @@ def _filter(request: Request | None, conn, q: ProjectFilters, geometry: dict | N
                             street=q.street, district=q.district, kind=q.kind, located=q.located,
                             placed=q.placed.value if q.placed else None, bbox=box,
                             near=circle, q=q.q, area=area, area_m=area_m, as_of=as_of, as_seen_by=as_seen_by)
-
-
-def input_crs(value: str | None) -> gcrs.Crs | None:
-    """The CRS of a query's input coordinates (None: WGS84), or a bad ``input_crs``."""
-    if value is None:
-        return None
-    try:
-        crs = gcrs.parse_crs(value, allow_shifts=True)
-    except gcrs.UnknownCrs as exc:
-        raise BadParameter("input_crs", str(exc)) from None
-    return None if crs.epsg == 4326 else crs
 
 
 def _bbox_from(crs: gcrs.Crs, text: str) -> tuple[float, float, float, float]:
