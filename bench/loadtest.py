@@ -16,7 +16,6 @@ import argparse
 import asyncio
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -29,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
+from serving import serve  # noqa: E402
 
 CACHED = {"map page", "gpkg export", "geojson export"}
 
@@ -102,24 +102,6 @@ def pct(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100)[q - 1]
 
 
-def serve(url: str, workers: int) -> tuple[subprocess.Popen, str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "webmap.cli", "serve", "--port", str(port), "--workers", str(workers),
-                             "--no-access-log"], env={**os.environ, "DATABASE_URL": url}, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return proc, base
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("zonemap serve did not start")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
@@ -135,7 +117,7 @@ def main() -> None:
     backend = "PostGIS" if url.startswith("postgresql") else "SpatiaLite"
     print(f"{backend}, real data; {args.clients} clients × {args.seconds:.0f} s; {os.cpu_count()} cores")
     for workers in args.workers:
-        proc, base = serve(url, workers)
+        proc, base = serve(url, "--workers", str(workers), "--no-access-log")
         try:
             mix = workload(base)
             for _, path, _ in mix:  # warm every worker's caches a little (map page, exports)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from map_synth import synthetic_database  # noqa: E402
+from serving import serve  # noqa: E402
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 BUDGETS = {"html_gzip_kb": 150, "tti_real_ms": 1000, "tti_10k_ms": 2000, "frame_ms": 100}
@@ -68,25 +68,6 @@ MOTION_JS = """async () => {
 }"""
 
 
-def serve(url: str) -> tuple[subprocess.Popen, str]:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {"DATABASE_URL": url, "PORT": str(port), "PATH": "/usr/bin:/bin"}
-    proc = subprocess.Popen([sys.executable, "-m", "webmap.cli", "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return proc, base
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("zonemap serve did not start")
-
-
 def page_sizes(base: str) -> dict:
     """The map page raw and compressed: as sent (if the server compresses) and gzip -6 of it."""
     raw = httpx.get(f"{base}/").content
@@ -113,7 +94,7 @@ def load(browser, base: str, viewport=(1400, 900)) -> dict:
 def measure(label: str, url: str, runs: int) -> dict:
     from playwright.sync_api import sync_playwright
 
-    proc, base = serve(url)
+    proc, base = serve(url, environ={"PATH": "/usr/bin:/bin"})  # no ZONEMAP_* settings of the shell
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)

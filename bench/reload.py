@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,6 +33,9 @@ import yaml  # noqa: E402
 from projects.dataset import read_dataset  # noqa: E402
 from projects.store import fingerprint  # noqa: E402
 from webmap.settings import get_settings  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+from serving import serve  # noqa: E402
 
 
 def smaller_copy(data: Path, into: Path, drop: int) -> Path:
@@ -84,19 +86,8 @@ def main() -> None:
 
     rc, _, err = load(full_dir)
     assert rc == 0, err
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     log = open(tmp / "serve.log", "wb")
-    server = subprocess.Popen([sys.executable, "-m", "webmap.cli", "serve", "--port", str(port), "--workers", str(args.workers)],
-                              env={**os.environ, "DATABASE_URL": url}, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
+    server, base = serve(url, "--workers", str(args.workers), log=log)
 
     stop = threading.Event()
     lock = threading.Lock()
