@@ -167,6 +167,25 @@ def run_zonemap(*args: str, preexec_fn=None, env_extra: dict | None = None, time
                           preexec_fn=preexec_fn, env=env, timeout=timeout, cwd=REPO_ROOT)
 
 
+def without_root_powers() -> None:
+    """``preexec_fn`` for a child that must meet file permissions although the tests run as root.
+
+    The child stays root but loses CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH from its capability
+    bounding set, so the permission bits apply to it as to any owner — while it can still reach the
+    interpreter in a checkout that other users may not enter (a 0700 temporary folder). Where the
+    bounding set cannot be changed, it becomes the user nobody instead. Not root: nothing to do."""
+    if os.geteuid() != 0:
+        return
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    pr_capbset_drop, cap_dac_override, cap_dac_read_search = 24, 1, 2
+    if all(libc.prctl(pr_capbset_drop, cap, 0, 0, 0) == 0 for cap in (cap_dac_override, cap_dac_read_search)):
+        return
+    os.setgid(65534)
+    os.setuid(65534)
+
+
 def mini_with_stated_zones(dst: Path) -> Path:
     """A copy of the mini data folder where the documents also state zones the points do not give:
     the unlocated park-c is stated in mini-north (text only) and market-d, whose point lies outside

@@ -19,8 +19,8 @@ import sqlalchemy as sa
 
 from geo.errors import WriteError
 from projects.dataset import read_dataset
-from projects.store import _verify, _written, clean_stale_files, temp_path, write_dataset
-from zmtest import BACKEND, MINI_DIR, MINI_SEEDS, REPO_ROOT, db_state, run_zonemap, snapshot
+from projects.store import _verify, _written, temp_path, write_dataset
+from zmtest import BACKEND, MINI_DIR, MINI_SEEDS, REPO_ROOT, db_state, run_zonemap, snapshot, without_root_powers
 
 lite_only = pytest.mark.skipif(BACKEND != "spatialite", reason="SpatiaLite file behaviour (the PostGIS run has its own cases)")
 postgis_only = pytest.mark.skipif(BACKEND != "postgis", reason="PostGIS behaviour (SpatiaLite does not enforce it)")
@@ -114,25 +114,6 @@ def test_read_only_database_file_is_left_alone(lite_db):
     assert _leftovers(lite_db) == []
 
 
-def _as_nobody():
-    """Run a child without root's powers over file permissions (when the tests run as root).
-
-    The child stays root but loses CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH from its capability
-    bounding set, so the permission bits apply to it as to any owner — while it can still reach the
-    interpreter in a checkout that other users may not enter (a 0700 temporary folder). Where the
-    bounding set cannot be changed, it becomes the user nobody instead."""
-    if not IS_ROOT:
-        return
-    import ctypes
-
-    libc = ctypes.CDLL(None, use_errno=True)
-    pr_capbset_drop, cap_dac_override, cap_dac_read_search = 24, 1, 2
-    if all(libc.prctl(pr_capbset_drop, cap, 0, 0, 0) == 0 for cap in (cap_dac_override, cap_dac_read_search)):
-        return
-    os.setgid(65534)
-    os.setuid(65534)
-
-
 @lite_only
 def test_read_only_folder(tmp_path):
     """A folder the user may not write: the message says so, the old file stays."""
@@ -144,7 +125,7 @@ def test_read_only_folder(tmp_path):
         (folder / "zonemap.sqlite").chmod(0o666)
         folder.chmod(0o555)
         before = db_state(url)
-        r = run_zonemap(*_load_args(url), preexec_fn=_as_nobody, env_extra={"HOME": str(folder)})
+        r = run_zonemap(*_load_args(url), preexec_fn=without_root_powers, env_extra={"HOME": str(folder)})
         assert r.returncode == 1, r.stdout + r.stderr
         assert f"cannot create files in {folder}: permission denied" in r.stderr
         assert db_state(url) == before and _leftovers(url) == []
@@ -300,7 +281,7 @@ def test_unreadable_file_is_named(rel):
         for p in [data, *data.rglob("*")]:
             p.chmod(0o755 if p.is_dir() else 0o644)
         (data / rel).chmod(0o000)
-        r = run_zonemap("check", "--data-dir", str(data), "--seeds-dir", str(MINI_SEEDS), preexec_fn=_as_nobody,
+        r = run_zonemap("check", "--data-dir", str(data), "--seeds-dir", str(MINI_SEEDS), preexec_fn=without_root_powers,
                         env_extra={"HOME": str(folder)})
         assert r.returncode == 1, r.stdout + r.stderr
         assert f"{rel}: cannot read the file: Permission denied" in r.stderr
