@@ -525,6 +525,8 @@ def run_size(size: int, args, pg: PostGIS | None, wrk_bin: str | None, workdir: 
         logdir.mkdir(exist_ok=True)
         schema = data_schema(urls["pg"]) if "pg" in urls else None
         cases = http_cases(busiest_zone(lite), f"{schema}.projects")
+        if args.cases:
+            cases = [c for c in cases if c.key in args.cases]
         tipg = tipg_server(urls["pg"], schema, logdir) if "pg" in urls and not args.no_tipg else None
         result["http"] = []
         try:
@@ -536,22 +538,24 @@ def run_size(size: int, args, pg: PostGIS | None, wrk_bin: str | None, workdir: 
                     servers["tipg"] = tipg
                 result["http"] += run_http(wrk_bin, servers, cases, args.rounds, args.duration, args.connections)
                 # Conditional GETs: 304 by ETag against the same GET computed.
-                result["conditional"] = run_conditional(wrk_bin, {k: v for k, v in servers.items() if k != "tipg"},
+                if not args.cases or "conditional" in args.cases:
+                    result["conditional"] = run_conditional(wrk_bin, {k: v for k, v in servers.items() if k != "tipg"},
                                                         args.rounds, args.duration, args.connections)
             finally:
                 _stop(servers, keep=tipg)
             # 2. As served by default: repeated requests answered from the caches (per data fingerprint).
-            servers = _zonemap_servers(urls, logdir, "cached")
-            try:
-                if tipg:
-                    servers["tipg"] = tipg
-                served = [Case(c.key + "+cache", c.label.split(",")[0] + ", zonemap served from its caches" + (
-                    " (9 tiles around 西岗区)" if c.key.startswith("mvt") else ""), zonemap_ogc=c.zonemap_ogc,
-                               zonemap_api=c.zonemap_api, tipg=c.tipg)
-                          for c in cases if c.key.startswith(("items", "mvt"))]
-                result["http"] += run_http(wrk_bin, servers, served, args.rounds, args.duration, args.connections)
-            finally:
-                _stop(servers, keep=tipg)
+            if not args.cases or "cached" in args.cases:
+                servers = _zonemap_servers(urls, logdir, "cached")
+                try:
+                    if tipg:
+                        servers["tipg"] = tipg
+                    served = [Case(c.key + "+cache", c.label.split(",")[0] + ", zonemap served from its caches" + (
+                        " (9 tiles around 西岗区)" if c.key.startswith("mvt") else ""), zonemap_ogc=c.zonemap_ogc,
+                                   zonemap_api=c.zonemap_api, tipg=c.tipg)
+                              for c in cases if c.key.startswith(("items", "mvt"))]
+                    result["http"] += run_http(wrk_bin, servers, served, args.rounds, args.duration, args.connections)
+                finally:
+                    _stop(servers, keep=tipg)
         finally:
             if tipg:
                 tipg.stop()
@@ -664,6 +668,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default=DEFAULT_SIZES, help=f"total projects per run, comma-separated (default {DEFAULT_SIZES})")
     ap.add_argument("--parts", default="load,tiles,http", help="load, tiles, http, workers, map (comma-separated)")
+    ap.add_argument("--cases", default="", help="http part: only these cases (comma-separated keys: items10, items100, "
+                    "items1000, zone, bbox, near, mvt12, mvt14; 'conditional' and 'cached' for those runs); default all")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--duration", type=float, default=5, help="seconds per wrk run")
     ap.add_argument("--connections", type=int, default=16)
@@ -675,6 +681,7 @@ def main() -> None:
     ap.add_argument("--json", help="write every measurement to this file")
     args = ap.parse_args()
     args.parts = set(args.parts.split(","))
+    args.cases = set(filter(None, args.cases.split(",")))
     # A kill stops the servers and the cluster it started, as Ctrl-C does.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     wrk_bin = ensure_wrk() if args.parts & {"http", "workers"} else None
