@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import Callable, Iterator
+from typing import Annotated, TypeVar
 
 import sqlalchemy as sa
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
+
+T = TypeVar("T")
 
 
 def get_conn(request: Request) -> Iterator[sa.Connection]:
@@ -18,6 +21,25 @@ def get_conn(request: Request) -> Iterator[sa.Connection]:
 
 
 ConnDep = Annotated[sa.Connection, Depends(get_conn)]
+
+FINGERPRINT_KEY = "zonemap_fingerprint"  # the request state's copy (webmap.middleware.data_fingerprint)
+
+
+async def run_with_connection(request: Request, work: Callable[[sa.Connection], T]) -> T:
+    """``work(conn)`` in one worker thread, on a read connection opened and closed there: the one
+    thread hand-off of a hot route (an ``async def`` route calling this), where a sync route with
+    :data:`ConnDep` costs three (the connection's opening, the route, the closing). The loaded
+    data's fingerprint, if the HTTP layer has not read it yet, is read in the same thread (for
+    the ETag: ``webmap.middleware.Conditional``)."""
+    state = request.scope.setdefault("state", {})
+
+    def run() -> T:
+        if FINGERPRINT_KEY not in state:
+            state[FINGERPRINT_KEY] = request.app.state.data_version.get()
+        with request.app.state.engine.connect() as conn:
+            return work(conn)
+
+    return await run_in_threadpool(run)
 
 
 class DataVersion:

@@ -33,6 +33,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from webmap.basemaps import csp_image_sources, settings_basemaps
+from webmap.deps import FINGERPRINT_KEY as _FINGERPRINT
 from webmap.errors import ApiError, error_response, log
 from webmap.settings import Settings
 
@@ -222,7 +223,6 @@ class HeadAsGet:
         await self.app(scope, receive, send_filtered)
 
 
-_FINGERPRINT = "zonemap_fingerprint"
 
 
 async def data_fingerprint(scope: Scope) -> str | None:
@@ -268,33 +268,43 @@ class Conditional:
         if scope["type"] != "http" or scope["method"] != "GET":
             return await self.app(scope, receive, send)
         path = scope["path"][len(scope.get("root_path", "")):] if scope.get("root_path") else scope["path"]
+        fixed = None  # (cache-control, etag) when known before the route runs
         if path.startswith("/static/"):
-            cache, etag = b"public, max-age=3600", None
+            fixed = (b"public, max-age=3600", None)
         elif path == "/healthz":
-            cache, etag = b"no-store", None
-        else:
-            fingerprint = await data_fingerprint(scope)
-            etag = self.etag(scope, fingerprint) if fingerprint else None
-            cache = self.data_cache if etag else b"no-store"
-        if etag:
-            inm = Headers(scope=scope).get("if-none-match")
-            if inm and _etag_matches(inm, etag):
+            fixed = (b"no-store", None)
+        inm = Headers(scope=scope).get("if-none-match")
+        if fixed is None and inm:
+            # The fingerprint decides the answer (304 or not) before any work is done.
+            fixed = self._cache_and_etag(scope, await data_fingerprint(scope))
+            if fixed[1] and _etag_matches(inm, fixed[1]):
                 await send({"type": "http.response.start", "status": 304, "headers": [
-                    (b"etag", etag.encode()), (b"cache-control", cache), (b"vary", b"Accept, Accept-Encoding")]})
+                    (b"etag", fixed[1].encode()), (b"cache-control", fixed[0]), (b"vary", b"Accept, Accept-Encoding")]})
                 await send({"type": "http.response.body", "body": b""})
                 return
+        # Without If-None-Match the fingerprint is needed only for the ETag of a 200: read when the
+        # answer starts, unless the route read it already in its own worker thread (webmap.deps.
+        # run_with_connection, in the transaction its data came from): no thread hand-off of its own.
 
         async def send_cached(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                if "cache-control" not in headers:
-                    headers["Cache-Control"] = cache.decode() if message["status"] < 400 else "no-store"
-                if etag and message["status"] == 200 and "etag" not in headers:
-                    headers["ETag"] = etag
-                    headers.add_vary_header("Accept")
+                status = message["status"]
+                if "cache-control" not in headers or (status == 200 and "etag" not in headers):
+                    cache, etag = fixed if fixed is not None else (
+                        self._cache_and_etag(scope, await data_fingerprint(scope)) if status < 400 else (b"no-store", None))
+                    if "cache-control" not in headers:
+                        headers["Cache-Control"] = cache.decode() if status < 400 else "no-store"
+                    if etag and status == 200 and "etag" not in headers:
+                        headers["ETag"] = etag
+                        headers.add_vary_header("Accept")
             await send(message)
 
         await self.app(scope, receive, send_cached)
+
+    def _cache_and_etag(self, scope: Scope, fingerprint: str | None) -> tuple[bytes, str | None]:
+        etag = self.etag(scope, fingerprint) if fingerprint else None
+        return (self.data_cache if etag else b"no-store"), etag
 
 
 class ResponseCache:

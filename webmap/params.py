@@ -118,8 +118,9 @@ def check_text(parameter: str, value: str) -> None:
         raise BadParameter(parameter, f"control character U+{ord(bad.group()):04X} is not allowed")
 
 
-def strict_parameters(request: Request) -> None:
-    """App-wide dependency: unknown, repeated or control-character parameters are errors."""
+async def strict_parameters(request: Request) -> None:
+    """App-wide dependency: unknown, repeated or control-character parameters are errors. (Async:
+    it only reads the request, so it runs on the event loop, not in a worker thread of its own.)"""
     for name, value in request.path_params.items():
         if isinstance(value, str):
             check_text(name, value)

@@ -32,7 +32,7 @@ from webmap import schemas
 from webmap.areas import MAX_BUFFER_M, along_geometry, check_buffer, parse_geometry
 from webmap.crs_out import DESCRIPTION as CRS_DESCRIPTION
 from webmap.crs_out import CrsParam, api_crs, members, reproject
-from webmap.deps import ConnDep
+from webmap.deps import ConnDep, run_with_connection
 from webmap.errors import ERROR_RESPONSES, BadParameter, ErrorBody, NotFound
 from webmap.exports import cached_export
 from webmap.media import MEDIA_TYPES, Format, FormatParam, GeoJSONResponse, content_type, negotiate, respond
@@ -382,10 +382,12 @@ def _select(request: Request, conn, q: ProjectQuery, fmt: Format, geometry: dict
 
 @router.get("/projects", summary="Projects, filtered and paged (GeoJSON, JSON or CSV)", response_model=schemas.ProjectCollection,
             response_class=GeoJSONResponse, responses=_formats_doc(FEATURES, Format.geojson))
-def projects(request: Request, conn: ConnDep, query: Annotated[ProjectQuery, Query()], f: FormatParam = None):
+async def projects(request: Request, query: Annotated[ProjectQuery, Query()], f: FormatParam = None):
     """Projects with `numberMatched` and `next`/`prev` links; unlocated projects have `"geometry": null`
     (they never match an area). `X-Number-Matched` carries the count for CSV too."""
-    return _select(request, conn, query, negotiate(request, f, FEATURES))
+    fmt = negotiate(request, f, FEATURES)
+    # One worker thread per request for the connection, the queries and the page (webmap.deps).
+    return await run_with_connection(request, lambda conn: _select(request, conn, query, fmt))
 
 
 @router.post("/projects/search", summary="Projects in an area of any shape (a GeoJSON geometry in the body)",

@@ -24,7 +24,7 @@ from geo import cql2
 from geo import crs as gcrs
 from geo import db
 from webmap.api_limits import MAX_LIMIT
-from webmap.deps import ConnDep
+from webmap.deps import ConnDep, run_with_connection
 from webmap.errors import OGC_ERROR_RESPONSES, BadParameter
 from webmap.media import FastJSONResponse
 from webmap.params import MAX_OFFSET, Limit, Offset, accepts, numbers, parse_bbox
@@ -247,9 +247,8 @@ def _geojson(body: dict, out: gcrs.Crs) -> JSONResponse:
 
 @router.get("/collections/{collection_id}/items", name="ogc_items", summary="Features of a collection", response_class=JSONResponse)
 @accepts(dynamic=lambda request: collection_filters(request))
-def items(
+async def items(
     request: Request,
-    conn: ConnDep,
     collection_id: str,
     limit: Limit = DEFAULT_LIMIT,
     offset: Offset = 0,
@@ -263,6 +262,14 @@ def items(
     properties: Annotated[str | None, Query(description="comma-separated property names to return")] = None,
     skip_geometry: Annotated[str | None, Query(alias="skipGeometry", description="true: no geometries")] = None,
 ):
+    # One worker thread per request for the connection, the queries and the page (webmap.deps).
+    return await run_with_connection(request, lambda conn: _items(
+        request, conn, collection_id, limit, offset, bbox, bbox_crs, crs, filter_, filter_lang, filter_crs, sortby,
+        properties, skip_geometry))
+
+
+def _items(request: Request, conn, collection_id: str, limit: int, offset: int, bbox, bbox_crs, crs, filter_, filter_lang,
+           filter_crs, sortby, properties, skip_geometry):
     c = oc.get(collection_id)
     out = parse_crs_param("crs", crs)
     frame = _bbox(bbox, parse_crs_param("bbox-crs", bbox_crs))
