@@ -355,6 +355,74 @@ def json_value(value):
     return value
 
 
+# --- JSON text written by the database (the hot pages: projects.features.project_feature_texts) -----
+# Each gives SQL for a piece of JSON *text*, never NULL, so pieces concatenate with ``||``, written
+# as orjson writes JSON (``sep=","``) or as Python's ``json.dumps(value, ensure_ascii=False)``
+# does (``sep=", "``: the flat OGC properties carry exactly that text as a string).
+
+def json_string_sql(engine_or_conn, expr: str) -> str:
+    """A text expression as a JSON string (``null`` when NULL), escaped as JSON requires."""
+    if engine_or_conn.dialect.name == "sqlite":
+        return f"json_quote({expr})"  # json_quote(NULL) is 'null'
+    return f"coalesce(to_json(CAST({expr} AS text))::text, 'null')"
+
+
+def json_int_sql(engine_or_conn, expr: str) -> str:
+    """An integer expression as a JSON number (``null`` when NULL)."""
+    return f"coalesce(CAST({expr} AS {'TEXT' if engine_or_conn.dialect.name == 'sqlite' else 'text'}), 'null')"
+
+
+def json_float_sql(engine_or_conn, expr: str) -> str:
+    """A floating-point column as Python writes a float (``50.0``, ``12.5``; ``null`` when NULL):
+    PostgreSQL writes the shortest exact digits, as Python does, but whole numbers without ``.0``;
+    SQLite writes 15 significant digits, kept when they read back exactly, else 17."""
+    if engine_or_conn.dialect.name == "sqlite":
+        return (f"(CASE WHEN {expr} IS NULL THEN 'null' WHEN CAST(CAST({expr} AS TEXT) AS REAL) = {expr} THEN CAST({expr} AS TEXT)"
+                f" ELSE printf('%!.17g', {expr}) END)")
+    return (f"(CASE WHEN {expr} IS NULL THEN 'null' WHEN {expr} = trunc({expr}) AND abs({expr}) < 1e15"
+            f" THEN CAST(CAST({expr} AS bigint) AS text) || '.0' ELSE CAST({expr} AS text) END)")
+
+
+def json_text_list_sql(engine_or_conn, item: str, from_where: str, order: str, sep: str = ",") -> str:
+    """A scalar sub-select: the JSON array text of the JSON texts ``item`` over the rows of
+    ``from_where`` in ``order`` (``[]`` when there are none)."""
+    if engine_or_conn.dialect.name == "sqlite":  # group_concat keeps the ordered sub-select's order
+        return f"(SELECT coalesce('[' || group_concat(v, '{sep}') || ']', '[]') FROM (SELECT {item} AS v FROM {from_where} ORDER BY {order}))"
+    return f"(SELECT coalesce('[' || string_agg({item}, '{sep}' ORDER BY {order}) || ']', '[]') FROM {from_where})"
+
+
+def json_string_array_sql(engine_or_conn, column: str, sep: str = ",") -> str:
+    """A JSON column holding an array of strings, as array text (``[]`` for NULL or JSON null),
+    each string written anew (SQLite stores ``\\u`` escapes; PostgreSQL's ``json`` keeps the text
+    as it was written)."""
+    if engine_or_conn.dialect.name == "sqlite":
+        return (f"(CASE WHEN json_type({column}) = 'array' THEN (SELECT coalesce('[' || group_concat(json_quote(value), '{sep}')"
+                f" || ']', '[]') FROM json_each({column})) ELSE '[]' END)")
+    return (f"(SELECT coalesce('[' || string_agg(to_json(a.v)::text, '{sep}' ORDER BY a.n) || ']', '[]') FROM"
+            f" json_array_elements_text(CASE WHEN json_typeof({column}) = 'array' THEN {column} END) WITH ORDINALITY AS a(v, n))")
+
+
+def geojson_geometry_sql(engine_or_conn, column: str, precision: int = 6) -> str:
+    """A geometry column as GeoJSON geometry text (``null`` when NULL), coordinates rounded to
+    ``precision`` decimals by the database (correctly rounded on both, trailing zeros dropped)."""
+    fn = "AsGeoJSON" if engine_or_conn.dialect.name == "sqlite" else "ST_AsGeoJSON"
+    return f"coalesce({fn}({column}, {precision}), 'null')"
+
+
+def date_year_sql(engine_or_conn, expr: str) -> str:
+    """The year of a date column (SQLite stores dates as ISO text)."""
+    if engine_or_conn.dialect.name == "sqlite":
+        return f"CAST(substr({expr}, 1, 4) AS INTEGER)"
+    return f"CAST(EXTRACT(YEAR FROM {expr}) AS integer)"
+
+
+def all_digits_sql(engine_or_conn, expr: str) -> str:
+    """Condition: a text expression is non-empty and only ASCII digits."""
+    if engine_or_conn.dialect.name == "sqlite":
+        return f"({expr} <> '' AND {expr} NOT GLOB '*[^0-9]*')"
+    return f"({expr} ~ '^[0-9]+$')"
+
+
 def envelope_sql(engine_or_conn, minx: str, miny: str, maxx: str, maxy: str) -> str:
     """SQL for a WGS84 rectangle from four bound parameter names (e.g. ``':minx'``)."""
     if engine_or_conn.dialect.name == "sqlite":

@@ -63,6 +63,11 @@ def dumps(content) -> bytes:
         return json.dumps(content, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
 
 
+def fragment(text: str):
+    """JSON text written elsewhere (the database), put into a body as it is by :func:`dumps`."""
+    return orjson.Fragment(text)
+
+
 class FastJSONResponse(JSONResponse):
     """``application/json`` written by :func:`dumps`."""
 

@@ -25,6 +25,7 @@ from shapely.geometry import Point
 
 from geo import crs as gcrs
 from geo.crs import to_wgs84
+from projects import features as features_text
 from projects import queries as pq
 from projects.catalog import PROJECT_KINDS
 from projects.status import STATUS_LABELS, Status
@@ -35,7 +36,7 @@ from webmap.crs_out import CrsParam, api_crs, members, reproject
 from webmap.deps import ConnDep, run_with_connection
 from webmap.errors import ERROR_RESPONSES, BadParameter, ErrorBody, NotFound
 from webmap.exports import cached_export
-from webmap.media import MEDIA_TYPES, Format, FormatParam, GeoJSONResponse, content_type, negotiate, respond
+from webmap.media import MEDIA_TYPES, Format, FormatParam, GeoJSONResponse, content_type, fragment, negotiate, respond
 from webmap.params import MAX_LIMIT, MAX_OFFSET, MAX_TEXT, check_text, numbers, parse_bbox, parse_list, status_view
 from zones import queries as zq
 from zones.catalog import ZONE_KINDS
@@ -357,12 +358,15 @@ def _select(request: Request, conn, q: ProjectQuery, fmt: Format, geometry: dict
     fields = parse_list("fields", q.fields, PROJECT_FIELDS)
     out = api_crs(q.crs)
     matched = pq.count_projects(conn, where)
-    features = reproject(conn, "projects", pq.project_features(conn, pq.find_project_ids(conn, where, q.limit, q.offset, order),
-                                                               as_of=where.as_of, as_seen_by=where.as_seen_by), out)
-    for feat in features:
-        props = vocabulary(feat["properties"])
-        if fields is not None:
-            feat["properties"] = {k: props[k] for k in ("id", *fields) if k in props}
+    ids = pq.find_project_ids(conn, where, q.limit, q.offset, order)
+    if fmt in (Format.geojson, Format.json) and fields is None and out is None and where.as_of is None and where.as_seen_by is None:
+        features = _page_texts(conn, ids)  # the common page: written by the database
+    else:
+        features = reproject(conn, "projects", pq.project_features(conn, ids, as_of=where.as_of, as_seen_by=where.as_seen_by), out)
+        for feat in features:
+            props = vocabulary(feat["properties"])
+            if fields is not None:
+                feat["properties"] = {k: props[k] for k in ("id", *fields) if k in props}
     links = []
     if get:  # a POST pages through its body's offset; its links would lose the body
         url = request.url
@@ -378,6 +382,15 @@ def _select(request: Request, conn, q: ProjectQuery, fmt: Format, geometry: dict
             **members(out), "features": features}
     headers = {"X-Number-Matched": str(matched)}
     return respond(fmt, body, features=features, filename="zonemap-projects", headers=headers, crs=out)
+
+
+def _page_texts(conn, ids: list[str]) -> list:
+    """The features of ``ids`` as the database writes them (projects.features.project_feature_texts:
+    no dict per feature), the rare one with a site built here (as the other path builds it)."""
+    texts = features_text.project_feature_texts(conn, ids)
+    built = {f["id"]: f for f in pq.project_features(conn, [pid for pid, text in texts if text is None])}
+    return [fragment(text) if text is not None else {**built[pid], "properties": vocabulary(built[pid]["properties"])}
+            for pid, text in texts]
 
 
 @router.get("/projects", summary="Projects, filtered and paged (GeoJSON, JSON or CSV)", response_model=schemas.ProjectCollection,

@@ -23,10 +23,11 @@ from fastapi.responses import JSONResponse
 from geo import cql2
 from geo import crs as gcrs
 from geo import db
+from projects.features import project_feature_texts
 from webmap.api_limits import MAX_LIMIT
 from webmap.deps import ConnDep, run_with_connection
 from webmap.errors import OGC_ERROR_RESPONSES, BadParameter
-from webmap.media import FastJSONResponse
+from webmap.media import FastJSONResponse, fragment
 from webmap.params import MAX_OFFSET, Limit, Offset, accepts, numbers, parse_bbox
 from webmap.routes.ogc import collections as oc
 from webmap.routes.ogc.common import GEOJSON, JSON, OPENAPI, cached, link
@@ -284,7 +285,12 @@ def _items(request: Request, conn, collection_id: str, limit: int, offset: int, 
     names = _properties(conn, c, properties)
     skip = _bool("skipGeometry", skip_geometry)
     matched = c.count(conn, where)
-    page = shape_features(conn, c, c.features(conn, c.ids(conn, where, order, limit, offset), filters), out, names, skip)
+    ids = c.ids(conn, where, order, limit, offset)
+    if c.id == "projects" and out is gcrs.CRS84 and names is None and not skip and filters.as_of is None and filters.as_seen_by is None:
+        # the common page: the flat features as the database writes them (no dict per feature)
+        page = [fragment(text) for _, text in project_feature_texts(conn, ids, flat=True)]
+    else:
+        page = shape_features(conn, c, c.features(conn, ids, filters), out, names, skip)
     links = [{"href": str(request.url), "rel": "self", "type": GEOJSON},
              link(request, "ogc_collection", "collection", JSON, collection_id=c.id)]
     if offset + len(page) < matched:
