@@ -16,7 +16,6 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
-from starlette_compress import CompressMiddleware
 
 from geo.db import make_engine, make_read_engine, read_from_replica
 from projects.stats import honest_counts
@@ -24,7 +23,7 @@ from webmap import media
 from webmap.deps import DataVersion
 from webmap.errors import ERROR_RESPONSES, add_exception_handlers
 from webmap.exports import ExportCache
-from webmap.middleware import BodyLimit, Conditional, HeadAsGet, PublicURL, RequestContext, ResponseCache
+from webmap.middleware import BodyLimit, Compress, Conditional, HeadAsGet, PublicURL, RequestContext, ResponseCache
 from webmap.params import strict_parameters
 from webmap.routes import api, edits, mentions, ogc, pages, search, stats
 from webmap.settings import Settings, get_settings
@@ -102,7 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(Conditional, settings=settings, version=VERSION)
     app.add_middleware(HeadAsGet)
     media.register_compressible_types()
-    app.add_middleware(CompressMiddleware, minimum_size=settings.compress_min_bytes)
+    app.add_middleware(Compress, minimum_size=settings.compress_min_bytes)
     app.add_middleware(ResponseCache, settings=settings, version=VERSION)  # answers as sent, per ETag
     if settings.cors_origins:
         app.add_middleware(

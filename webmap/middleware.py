@@ -7,7 +7,7 @@
    only; else the request's own Host header, when it is a plain host name.
 3. CORS (Starlette's, only when ``ZONEMAP_CORS_ORIGINS`` is set).
    ``BodyLimit`` — a request body above ``ZONEMAP_MAX_BODY_BYTES`` is a 413.
-4. Compression (starlette-compress: zstd, brotli or gzip, as the client accepts).
+4. ``Compress`` — starlette-compress: zstd, brotli or gzip, as the client accepts (gzip by ISA-L).
 5. ``HeadAsGet`` — HEAD on every GET route: answered as GET without the body; 405 lists HEAD too.
 6. ``Conditional`` — ``ETag`` from the loaded data's fingerprint and the request, ``Cache-Control``
    on every GET, and ``If-None-Match`` → 304 before any work is done.
@@ -31,6 +31,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette_compress import CompressMiddleware
 
 from webmap.basemaps import csp_image_sources, settings_basemaps
 from webmap.deps import FINGERPRINT_KEY as _FINGERPRINT
@@ -395,4 +396,51 @@ class ResponseCache:
                 self.size -= len(old) + 512
 
 
-__all__ = ["RequestContext", "PublicURL", "BodyLimit", "HeadAsGet", "Conditional", "ResponseCache", "security_headers", "ApiError"]
+class _IsalGzipEncoder:
+    """A gzip stream (for bodies sent in several messages) by ISA-L, as starlette-compress's own."""
+
+    __slots__ = ("_obj",)
+
+    def __init__(self, level: int) -> None:
+        from isal import isal_zlib
+
+        self._obj = isal_zlib.compressobj(level, isal_zlib.DEFLATED, 31)  # wbits 31: a gzip stream
+
+    def feed(self, data: bytes, flush: bool):
+        from isal import isal_zlib
+
+        out = self._obj.compress(data)
+        if flush:
+            out += self._obj.flush(isal_zlib.Z_SYNC_FLUSH)
+        return (out,) if out else ()
+
+    def finish(self):
+        from isal import isal_zlib
+
+        out = self._obj.flush(isal_zlib.Z_FINISH)
+        return (out,) if out else ()
+
+
+GZIP_LEVEL = 2  # ISA-L's levels are 0–3; 2: a 1,000-feature page (1.1 MB) in 1.5 ms, 137 KB
+
+
+class Compress(CompressMiddleware):
+    """starlette-compress (zstd, brotli or gzip, as the client accepts), its gzip written by ISA-L
+    (``isal``) instead of zlib: the same format, 5–6× less CPU for a large page (1,000 features:
+    1.5 ms instead of 7–10 ms at zlib's level 4), for 137 KB instead of 107 KB. gzip is what GIS
+    clients and scripts ask for (browsers get zstd); at a page's size zlib's level 4 took half of
+    the request's time."""
+
+    def __init__(self, app: ASGIApp, **options):
+        super().__init__(app, **options)
+        if self._gzip is not None:
+            from isal import igzip
+            from starlette_compress._responder import CompressionResponder
+
+            minimum_size = options.get("minimum_size", 500)
+            self._gzip = CompressionResponder(app, minimum_size, "gzip",
+                                              lambda body: igzip.compress(body, compresslevel=GZIP_LEVEL),
+                                              lambda content_length: _IsalGzipEncoder(GZIP_LEVEL))
+
+
+__all__ = ["Compress", "RequestContext", "PublicURL", "BodyLimit", "HeadAsGet", "Conditional", "ResponseCache", "security_headers", "ApiError"]
