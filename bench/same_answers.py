@@ -35,6 +35,11 @@ URLS = [
     "/api/projects?limit=20&fields=name_zh,status", "/api/projects?limit=20&crs=3857", "/api/projects?limit=20&as_of=2016",
     "/api/projects?limit=20&sort=-status_year,name_zh", "/api/projects?limit=20&f=csv", "/api/projects?limit=20&f=json",
     "/api/projects?limit=10&nosuch=1", "/api/projects?limit=0", "/api/projects?status=nonsense",
+    "/api/projects?limit=10&offset=100000", "/ogc/collections/projects/items?limit=10&offset=100000",
+    "/api/projects?limit=30&sort=status,-name_en", "/ogc/collections/projects/items?limit=30&sortby=name_zh,-status_year",
+    "/api/projects?limit=30&q=%E8%B7%AF", "/ogc/collections/projects/items?limit=30&q=%E8%B7%AF&status=completed",
+    "/api/projects?limit=30&located=false", "/api/projects?limit=30&placed=text_only&offset=5",
+    "/ogc/collections/projects/items?limit=30&placed=unplaced", "/api/projects?limit=30&kind=plot_redevelopment",
     "/healthz",
 ]
 

@@ -116,7 +116,7 @@ def _label_sql(column: str, index: int) -> str:
     return f"(CASE {column} {whens} ELSE 'null' END)"
 
 
-def _text_statement(conn: sa.Connection, flat: bool) -> str:
+def _feature_text_sql(conn: sa.Connection, flat: bool) -> str:
     from geo import db
     from projects.queries import PLACED_SQL
 
@@ -171,13 +171,18 @@ def _text_statement(conn: sa.Connection, flat: bool) -> str:
         "status_plan": s("projects.status_plan_id"),  # webmap.routes.api.vocabulary: one name for a plan
     }
     body = " || ',' || ".join(f"'\"{k}\":' || {v}" for k, v in props.items())
-    feature = (f"'{{\"type\":\"Feature\",\"id\":' || {s('projects.id')} || ',\"geometry\":' || "
-               f"{db.geojson_geometry_sql(conn, 'projects.geom', PRECISION)} || ',\"properties\":{{' || {body} || '}}}}'")
+    return (f"'{{\"type\":\"Feature\",\"id\":' || {s('projects.id')} || ',\"geometry\":' || "
+            f"{db.geojson_geometry_sql(conn, 'projects.geom', PRECISION)} || ',\"properties\":{{' || {body} || '}}}}'")
+
+
+_PLAN_JOINS = ("LEFT JOIN plans AS status_plan ON status_plan.id = projects.status_plan_id"
+               " LEFT JOIN plans AS target_plan ON target_plan.id = projects.target_plan_id")
+
+
+def _text_statement(conn: sa.Connection, flat: bool) -> str:
     return f"""
-        SELECT projects.id, {feature}, projects.site IS NOT NULL
-        FROM projects
-        LEFT JOIN plans AS status_plan ON status_plan.id = projects.status_plan_id
-        LEFT JOIN plans AS target_plan ON target_plan.id = projects.target_plan_id
+        SELECT projects.id, {_feature_text_sql(conn, flat)}, projects.site IS NOT NULL
+        FROM projects {_PLAN_JOINS}
         WHERE {in_list_sql(conn, 'projects.id', ':ids')}"""
 
 
@@ -191,3 +196,31 @@ def project_feature_texts(conn: sa.Connection, ids: list[str], flat: bool = Fals
         return []
     rows = {r[0]: r for r in conn.execute(sa.text(_text_statement(conn, flat)), {"ids": list_param(conn, ids)})}
     return [(r[0], None if r[2] and not flat else r[1]) for r in (rows.get(i) for i in ids) if r is not None]
+
+
+def project_page_texts(conn: sa.Connection, where, order: list, limit: int, offset: int,
+                       flat: bool = False) -> tuple[int, list[tuple[str, str | None]], str | None]:
+    """One page of projects in one statement: ``(matched, [(id, text)], fingerprint)`` — the count
+    of the projects matching ``where`` (a SQL condition on ``projects``), the page's features as
+    :func:`project_feature_texts` writes them, in ``order`` (SQL order terms on ``projects``,
+    ending with a unique one), and the loaded data's fingerprint read in the same statement (for
+    the ETag). On PostgreSQL every statement is a round trip to another process; this page costs
+    one instead of three (count, ids, features) and the fingerprint's. An empty page still counts."""
+    from projects.models import Project
+    from zones.models import Plan
+
+    projects = Project.__table__
+    page = sa.select(projects.c.id).where(where).order_by(*order).limit(limit).offset(offset).cte("page")
+    matched = sa.select(sa.func.count()).select_from(projects).where(where).scalar_subquery()
+    status_plan, target_plan = Plan.__table__.alias("status_plan"), Plan.__table__.alias("target_plan")
+    statement = (
+        sa.select(matched, sa.literal_column("(SELECT fingerprint FROM dataset_info)"), projects.c.id,
+                  sa.literal_column(_feature_text_sql(conn, flat)), sa.literal_column("projects.site IS NOT NULL"))
+        .select_from(page.join(projects, projects.c.id == page.c.id)
+                     .outerjoin(status_plan, status_plan.c.id == projects.c.status_plan_id)
+                     .outerjoin(target_plan, target_plan.c.id == projects.c.target_plan_id))
+        .order_by(*order))
+    rows = conn.execute(statement).all()
+    if not rows:  # nothing on this page: the count alone (the fingerprint is read elsewhere)
+        return conn.execute(sa.select(matched)).scalar_one(), [], None
+    return rows[0][0], [(r[2], None if r[4] and not flat else r[3]) for r in rows], rows[0][1]

@@ -277,6 +277,13 @@ def find_project_ids(conn: sa.Connection, f: ProjectFilter, limit: int, offset: 
     clauses, params = _where(conn, f)
     where = " AND ".join(clauses) or "1=1"
     params.update(limit=limit, offset=offset)
+    sql = f"SELECT id FROM projects WHERE {where} ORDER BY {', '.join(order_terms(conn, f, order))} LIMIT :limit OFFSET :offset"
+    return list(conn.execute(sa.text(sql), params).scalars())
+
+
+def order_terms(conn: sa.Connection, f: ProjectFilter, order: list[tuple[str, bool]] | None = None) -> list[str]:
+    """The SQL ORDER BY terms of :func:`find_project_ids` (on ``projects``; ``:as_of`` /
+    ``:as_seen_by`` bound as :func:`project_condition` binds them), ending with the id."""
     exprs = _sort_expressions(conn, f)
     terms = []
     for key, descending in order or []:
@@ -284,8 +291,7 @@ def find_project_ids(conn: sa.Connection, f: ProjectFilter, limit: int, offset: 
         terms.append(f"({expr}) IS NULL")  # false (0) before true: nulls last in both dialects
         terms.append(f"{expr} DESC" if descending else expr)
     terms.append(exprs["id"])
-    sql = f"SELECT id FROM projects WHERE {where} ORDER BY {', '.join(terms)} LIMIT :limit OFFSET :offset"
-    return list(conn.execute(sa.text(sql), params).scalars())
+    return terms
 
 
 def _links(conn, table, key, value, ids):

@@ -29,17 +29,25 @@ async def run_with_connection(request: Request, work: Callable[[sa.Connection], 
     """``work(conn)`` in one worker thread, on a read connection opened and closed there: the one
     thread hand-off of a hot route (an ``async def`` route calling this), where a sync route with
     :data:`ConnDep` costs three (the connection's opening, the route, the closing). The loaded
-    data's fingerprint, if the HTTP layer has not read it yet, is read in the same thread (for
-    the ETag: ``webmap.middleware.Conditional``)."""
+    data's fingerprint, if neither the HTTP layer nor the work (:func:`note_fingerprint`) has read
+    it, is read in the same thread after (for the ETag: ``webmap.middleware.Conditional``)."""
     state = request.scope.setdefault("state", {})
 
     def run() -> T:
-        if FINGERPRINT_KEY not in state:
-            state[FINGERPRINT_KEY] = request.app.state.data_version.get()
         with request.app.state.engine.connect() as conn:
-            return work(conn)
+            out = work(conn)
+        if FINGERPRINT_KEY not in state:  # unless the HTTP layer or the work (note_fingerprint) read it
+            state[FINGERPRINT_KEY] = request.app.state.data_version.get()
+        return out
 
     return await run_in_threadpool(run)
+
+
+def note_fingerprint(request: Request, fingerprint: str | None) -> None:
+    """The loaded data's fingerprint as a route read it with its data (in the same statement or
+    transaction), for the ETag; None: not read (then :func:`run_with_connection` reads it)."""
+    if fingerprint is not None:
+        request.scope.setdefault("state", {}).setdefault(FINGERPRINT_KEY, fingerprint)
 
 
 class DataVersion:

@@ -197,3 +197,15 @@ def test_pages_written_by_the_database_equal_the_built_pages(client):
         fb = b.json()["features"]
         assert len(fa) == 295 and fa == fb
         assert [list(f["properties"]) for f in fa] == [list(f["properties"]) for f in fb]
+
+
+def test_one_statement_pages_count_and_tag_like_the_others(client):
+    """The one-statement page (count, page, features and the data fingerprint together): an empty
+    page past the end still counts every match, and the ETag is the one a revalidation matches."""
+    for path in ("/api/projects?limit=10&offset=100000", "/ogc/collections/projects/items?limit=10&offset=100000"):
+        body = client.get(path).json()
+        assert body["numberMatched"] == 295 and body["numberReturned"] == 0 and body["features"] == []
+    for path in ("/api/projects?limit=10", "/ogc/collections/projects/items?limit=10&status=completed"):
+        r = client.get(path)
+        assert r.status_code == 200 and r.headers["etag"]
+        assert client.get(path, headers={"If-None-Match": r.headers["etag"]}).status_code == 304

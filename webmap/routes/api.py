@@ -18,6 +18,7 @@ import math
 from enum import Enum
 from typing import Annotated, Any
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -33,7 +34,7 @@ from webmap import schemas
 from webmap.areas import MAX_BUFFER_M, along_geometry, check_buffer, parse_geometry
 from webmap.crs_out import DESCRIPTION as CRS_DESCRIPTION
 from webmap.crs_out import CrsParam, api_crs, members, reproject
-from webmap.deps import ConnDep, run_with_connection
+from webmap.deps import ConnDep, note_fingerprint, run_with_connection
 from webmap.errors import ERROR_RESPONSES, BadParameter, ErrorBody, NotFound
 from webmap.exports import cached_export
 from webmap.media import MEDIA_TYPES, Format, FormatParam, GeoJSONResponse, content_type, fragment, negotiate, respond
@@ -357,11 +358,15 @@ def _select(request: Request, conn, q: ProjectQuery, fmt: Format, geometry: dict
     order = _sort(q.sort)
     fields = parse_list("fields", q.fields, PROJECT_FIELDS)
     out = api_crs(q.crs)
-    matched = pq.count_projects(conn, where)
-    ids = pq.find_project_ids(conn, where, q.limit, q.offset, order)
     if fmt in (Format.geojson, Format.json) and fields is None and out is None and where.as_of is None and where.as_seen_by is None:
-        features = _page_texts(conn, ids)  # the common page: written by the database
+        # the common page: counted, selected and written by the database in one statement
+        matched, texts, fingerprint = features_text.project_page_texts(
+            conn, pq.project_condition(conn, where), [sa.text(t) for t in pq.order_terms(conn, where, order)], q.limit, q.offset)
+        note_fingerprint(request, fingerprint)
+        features = _page_features(conn, texts)
     else:
+        matched = pq.count_projects(conn, where)
+        ids = pq.find_project_ids(conn, where, q.limit, q.offset, order)
         features = reproject(conn, "projects", pq.project_features(conn, ids, as_of=where.as_of, as_seen_by=where.as_seen_by), out)
         for feat in features:
             props = vocabulary(feat["properties"])
@@ -384,10 +389,9 @@ def _select(request: Request, conn, q: ProjectQuery, fmt: Format, geometry: dict
     return respond(fmt, body, features=features, filename="zonemap-projects", headers=headers, crs=out)
 
 
-def _page_texts(conn, ids: list[str]) -> list:
-    """The features of ``ids`` as the database writes them (projects.features.project_feature_texts:
-    no dict per feature), the rare one with a site built here (as the other path builds it)."""
-    texts = features_text.project_feature_texts(conn, ids)
+def _page_features(conn, texts: list[tuple[str, str | None]]) -> list:
+    """A page's features as the database wrote them (projects.features: no dict per feature), the
+    rare one with a site built here (as the other path builds it)."""
     built = {f["id"]: f for f in pq.project_features(conn, [pid for pid, text in texts if text is None])}
     return [fragment(text) if text is not None else {**built[pid], "properties": vocabulary(built[pid]["properties"])}
             for pid, text in texts]

@@ -23,9 +23,9 @@ from fastapi.responses import JSONResponse
 from geo import cql2
 from geo import crs as gcrs
 from geo import db
-from projects.features import project_feature_texts
+from projects.features import project_page_texts
 from webmap.api_limits import MAX_LIMIT
-from webmap.deps import ConnDep, run_with_connection
+from webmap.deps import ConnDep, note_fingerprint, run_with_connection
 from webmap.errors import OGC_ERROR_RESPONSES, BadParameter
 from webmap.media import FastJSONResponse, fragment
 from webmap.params import MAX_OFFSET, Limit, Offset, accepts, numbers, parse_bbox
@@ -284,13 +284,14 @@ def _items(request: Request, conn, collection_id: str, limit: int, offset: int, 
     order = _sortby(conn, c, sortby, queryables)
     names = _properties(conn, c, properties)
     skip = _bool("skipGeometry", skip_geometry)
-    matched = c.count(conn, where)
-    ids = c.ids(conn, where, order, limit, offset)
     if c.id == "projects" and out is gcrs.CRS84 and names is None and not skip and filters.as_of is None and filters.as_seen_by is None:
-        # the common page: the flat features as the database writes them (no dict per feature)
-        page = [fragment(text) for _, text in project_feature_texts(conn, ids, flat=True)]
+        # the common page: counted, selected and written (flat) by the database in one statement
+        matched, texts, fingerprint = project_page_texts(conn, where, [*order, c.table.c.id], limit, offset, flat=True)
+        note_fingerprint(request, fingerprint)
+        page = [fragment(text) for _, text in texts]
     else:
-        page = shape_features(conn, c, c.features(conn, ids, filters), out, names, skip)
+        matched = c.count(conn, where)
+        page = shape_features(conn, c, c.features(conn, c.ids(conn, where, order, limit, offset), filters), out, names, skip)
     links = [{"href": str(request.url), "rel": "self", "type": GEOJSON},
              link(request, "ogc_collection", "collection", JSON, collection_id=c.id)]
     if offset + len(page) < matched:
