@@ -509,8 +509,17 @@ def _postgis_engine(url: str, loader: bool, creator=None) -> sa.Engine:
 
     event.listen(engine, "connect", on_connect)
     if not loader:
+        pipelines = engine.dialect.dbapi.Pipeline.is_supported()
+
         def on_begin(conn):
-            conn.connection.dbapi_connection.execute("SELECT pg_advisory_xact_lock_shared(%s)", (SWAP_LOCK_KEY,))
+            raw = conn.connection.dbapi_connection
+            # In a pipeline, the driver's BEGIN and the lock go to the server together: one round
+            # trip instead of two, on every request (libpq ≥ 14; else one after the other).
+            if pipelines:
+                with raw.pipeline():
+                    raw.execute("SELECT pg_advisory_xact_lock_shared(%s)", (SWAP_LOCK_KEY,))
+            else:
+                raw.execute("SELECT pg_advisory_xact_lock_shared(%s)", (SWAP_LOCK_KEY,))
 
         event.listen(engine, "begin", on_begin)
     return engine

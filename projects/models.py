@@ -78,6 +78,11 @@ class Project(Base):
     target_plan_id: Mapped[str | None] = mapped_column(sa.ForeignKey("plans.id"))
 
 
+# PostgreSQL: project ids ordered by code point (/api/projects' order, geo.db.text_order_sql's
+# COLLATE "C"), which the primary key's index (in the database's collation) cannot serve — a page
+# sorted every match first (1.5 ms at 10,000 projects, per request). SQLite's key is already bytewise.
+sa.Index("ix_projects_id_c", Project.__table__.c.id.collate("C")).ddl_if(dialect="postgresql")
+
 project_industries = sa.Table(
     "project_industries",
     Base.metadata,
