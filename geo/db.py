@@ -45,7 +45,7 @@ def is_sqlite(url: str | sa.URL) -> bool:
 PG_CONNECT_ARGS = {"prepare_threshold": None, "options": "-c jit=off"}
 
 
-def make_engine(url: str, *, loader: bool = False, creator=None) -> sa.Engine:
+def make_engine(url: str, *, loader: bool = False, creator=None, pool_size: int | None = None) -> sa.Engine:
     """Create an engine for ``url``: a SpatiaLite file or a PostGIS database.
 
     For SQLite URLs the SpatiaLite extension is loaded on every connection; if the standard
@@ -54,9 +54,12 @@ def make_engine(url: str, *, loader: bool = False, creator=None) -> sa.Engine:
     search path) and each transaction of a reader holds the swap lock shared, so that a reload
     (``loader=True``: the engine of ``zonemap load``) swaps the data between two requests.
     ``creator`` (PostgreSQL): makes the DBAPI connections (read replicas: :func:`make_read_engine`).
+    ``pool_size``: connections kept open (the server's: its concurrent requests); SQLAlchemy's
+    default (5) otherwise.
     """
+    pool = {"pool_size": pool_size, "max_overflow": max(10, pool_size)} if pool_size else {}
     if not is_sqlite(url):
-        return _postgis_engine(url, loader, creator)
+        return _postgis_engine(url, loader, creator, pool)
     os.environ.setdefault("SPATIALITE_LIBRARY_PATH", "mod_spatialite")
     path = sa.make_url(url).database
     if path and path != ":memory:":
@@ -72,7 +75,7 @@ def make_engine(url: str, *, loader: bool = False, creator=None) -> sa.Engine:
                 "pip install pysqlite3-binary."
             ) from exc
         kwargs["module"] = pysqlite
-    engine = sa.create_engine(url, hide_parameters=True, **kwargs)
+    engine = sa.create_engine(url, hide_parameters=True, **kwargs, **(pool if path and path != ":memory:" else {}))
     # transaction=True: InitSpatialMetaData in one transaction (0.1 s instead of ~18 s per file).
     event.listen(engine, "connect", lambda conn, rec: load_spatialite(conn, rec, transaction=True))
     # SQLite does not enforce foreign keys unless asked, per connection.
@@ -83,7 +86,7 @@ def make_engine(url: str, *, loader: bool = False, creator=None) -> sa.Engine:
     return engine
 
 
-def make_read_engine(url: str, replica_urls: list[str] | tuple[str, ...] = ()) -> sa.Engine:
+def make_read_engine(url: str, replica_urls: list[str] | tuple[str, ...] = (), pool_size: int | None = None) -> sa.Engine:
     """The engine the service reads through: ``url`` itself, or its streaming replicas.
 
     With replicas (PostgreSQL hot standbys of the primary at ``url``), each new pooled connection
@@ -92,7 +95,7 @@ def make_read_engine(url: str, replica_urls: list[str] | tuple[str, ...] = ()) -
     Writes (``zonemap load``, edits) always use :func:`make_engine` on the primary.
     """
     if not replica_urls:
-        return make_engine(url)
+        return make_engine(url, pool_size=pool_size)
     if is_sqlite(url) or any(is_sqlite(u) for u in replica_urls):
         raise ValueError("read replicas are PostgreSQL streaming replicas: DATABASE_URL and DATABASE_READ_URLS must be PostgreSQL")
     dialect = sa.create_engine(url).dialect
@@ -113,7 +116,7 @@ def make_read_engine(url: str, replica_urls: list[str] | tuple[str, ...] = ()) -
                     raise
         raise AssertionError("unreachable")
 
-    return make_engine(url, creator=connect)
+    return make_engine(url, creator=connect, pool_size=pool_size)
 
 
 def read_from_replica(conn: sa.Connection) -> bool:
@@ -493,8 +496,9 @@ DATA_SCHEMA = "zonemap"
 SWAP_LOCK_KEY = 0x7A6F6E656D6170  # "zonemap" in ASCII
 
 
-def _postgis_engine(url: str, loader: bool, creator=None) -> sa.Engine:
+def _postgis_engine(url: str, loader: bool, creator=None, pool: dict | None = None) -> sa.Engine:
     extra = {"creator": creator} if creator is not None else {}
+    extra.update(pool or {})
     engine = sa.create_engine(url, pool_pre_ping=True, hide_parameters=True, connect_args=dict(PG_CONNECT_ARGS), **extra)
 
     def on_connect(dbapi_conn, record):

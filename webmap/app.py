@@ -72,7 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         # Reads through app.state.engine (the replicas when DATABASE_READ_URLS is set); anything
         # that writes uses app.state.write_engine, always the primary.
-        app.state.engine = make_read_engine(settings.database_url, settings.database_read_urls)
+        app.state.engine = make_read_engine(settings.database_url, settings.database_read_urls, pool_size=settings.db_pool_size)
         app.state.write_engine = make_engine(settings.database_url) if settings.database_read_urls else app.state.engine
         app.state.data_version = DataVersion(app.state.engine)
         yield

@@ -115,6 +115,10 @@ class Settings(BaseSettings):
     response_cache_mb: int = Field(default=64, ge=0)
     # Responses smaller than this are sent uncompressed.
     compress_min_bytes: int = Field(default=500, ge=0)
+    # Database connections each worker keeps open for its concurrent requests (more are opened when
+    # needed and closed after): fewer than the concurrent requests made every request beyond them
+    # open a connection of its own (SpatiaLite loads its extension, PostgreSQL starts a backend).
+    db_pool_size: int = Field(default=16, ge=1)
     # Request limits: bytes of a request body (413 above) and vertices of a query geometry (422 above).
     max_body_bytes: int = Field(default=1_000_000, ge=1)
     max_vertices: int = Field(default=10_000, ge=4)
