@@ -120,16 +120,17 @@ def map_districts(request: Request, conn: ConnDep) -> Response:
                     media_type="application/geo+json")
 
 
-# The map's project tiles: clusters below POINTS_FROM, in cells of CELL_PX screen pixels (wide
-# when zoomed out, narrower at street zooms), every project from POINTS_FROM on. The OGC tiles
-# (QGIS) use the same builder with their own thresholds.
-POINTS_FROM = 17
+# The map's project tiles. The map draws a tile one zoom above its own (512 × 512 screen pixels:
+# a quarter of the requests of 256-px tiles), so cells are given at that scale: 64 px when zoomed
+# out, 40 px from map zoom 15; every project from map zoom 17 (tile zoom POINTS_FROM). The OGC
+# tiles (QGIS) use the same builder with their own thresholds.
+POINTS_FROM = 16
 TILE_PX = 256
 
 
 def map_cell(z: int) -> int:
-    """The cluster cell at zoom z, in tile units (EXTENT per TILE_PX pixels)."""
-    px = 64 if z < 15 else 40
+    """The cluster cell of a tile at zoom z, in tile units (EXTENT per TILE_PX of its own pixels)."""
+    px = 32 if z < 14 else 20  # 64 / 40 px drawn at zoom z + 1
     return px * gt.EXTENT // TILE_PX
 
 
@@ -151,8 +152,8 @@ def map_tile(
     as_seen_by: Annotated[str | None, Query(description="plan id: its projects with the statuses it states", examples=["xigang-13th-fyp"])] = None,
 ) -> Response:
     """The located projects in one WebMercatorQuad tile, with the map's filters (the API's rules):
-    below zoom 17 grouped into clusters (position = the members' mean; ``n`` members and how many
-    have each status), from zoom 17 every project. Rows: ``[x, y, n, id, status, counts]`` with x, y
+    below zoom 16 grouped into clusters (position = the members' mean; ``n`` members and how many
+    have each status), from zoom 16 every project (see POINTS_FROM). Rows: ``[x, y, n, id, status, counts]`` with x, y
     in tile units (0–``extent``, y down); ``id``/``status`` only for a single project, ``counts``
     (one number per entry of ``statuses``) only for clusters. Built from the same tile builder as
     the OGC vector tiles, once per data fingerprint and query."""

@@ -63,6 +63,7 @@ class App {
     this.applyBasemap();
     this.refresh();
     this.time.render();
+    performance.mark("zm-drawn");
     await this.initialView();
     // After the map settles: the URL and the list of projects in view follow (not on every step of a
     // drag or a zoom, where rewriting them would cost frames).
@@ -182,6 +183,7 @@ class App {
     if (view) this.map.setView(view.center, view.zoom, {animate: false});
     else if (this.explicitLayout && this.zones.bounds()) this.map.fitBounds(this.zones.bounds(), pad);
     else this.map.fitBounds(DEFAULT_BOUNDS, pad);
+    performance.mark("zm-view");
     await this.markers.whenLoaded();
     if (s.project) this.selectProject(s.project, Boolean(view));
     else if (s.zone) this.selectZone(s.zone, Boolean(view));

@@ -1,8 +1,10 @@
 // Projects drawn from the server's tiles (/map/tiles/{z}/{x}/{y}.json) when there are more than
 // the page config's `tiles_above`: markers for every project would cost seconds to build and a
-// frame budget on every pan. Below zoom POINTS_FROM a tile holds clusters (a pie of the members'
-// statuses and their number), from it every project. The server applies the view's filters and
-// status (as_of / as_seen_by), so only the tiles in view travel and are drawn.
+// frame budget on every pan. Below map zoom POINTS_FROM a tile holds clusters (a pie of the
+// members' statuses and their number), from it every project. The server applies the view's
+// filters and status (as_of / as_seen_by), so only the tiles in view travel and are drawn. A tile
+// is drawn one zoom above its own (512 × 512 px): a view needs a quarter of the requests; those in
+// view are asked for first, then a margin around it.
 //
 // Drawing: one canvas in the projects' pane, redrawn when the map settles; while a drag or a zoom
 // runs it moves and scales with the map (as Leaflet's own renderers do), so no work per frame.
@@ -13,8 +15,8 @@ import {accuracyCircle, fillDetail, popupHtml} from "./markers.js";
 import {esc, nm, t} from "./i18n.js";
 
 const TILE_PX = 256;
-const POINTS_FROM = 17; // the server's webmap.routes.pages.POINTS_FROM
-const PAD = 0.25; // the canvas reaches this share of the view beyond each edge
+const POINTS_FROM = 17; // map zoom (tile zoom webmap.routes.pages.POINTS_FROM + 1)
+const PAD = 0.25; // the canvas, and the tiles asked for, reach this share of the view beyond each edge
 const CACHE_TILES = 600;
 const FADED = "#b8b8b8";
 
@@ -46,7 +48,6 @@ export class ProjectTiles {
     this.onSelect = onSelect || (() => {});
     this.cache = new Map(); // "query|z/x/y" → {rows, points} (insertion order = LRU)
     this.pending = new Map(); // key → promise
-    this.waiters = [];
     this.drawnIds = new Set();
     this.items = []; // what was last drawn: {pt (layer point), r, row, ll}
     this.q = null;
@@ -89,9 +90,9 @@ export class ProjectTiles {
 
   zoom() { return Math.max(0, Math.min(18, Math.round(this.map.getZoom()))); }
 
-  /** The tiles covering the view and its padding at the map's zoom. */
-  tilesInView() {
-    const z = this.zoom(), b = this.map.getBounds().pad(PAD);
+  /** The tiles covering the view (`pad` = 0) or the view and its margin, at the tiles' zoom. */
+  tilesInView(pad = PAD) {
+    const z = Math.max(0, this.zoom() - 1), b = this.map.getBounds().pad(pad);
     const [x0, y0] = tileOf(b.getNorthWest(), z), [x1, y1] = tileOf(b.getSouthEast(), z);
     const out = [];
     for (let x = x0; x <= x1; x++) for (let y = y0; y <= y1; y++) out.push([z, x, y]);
@@ -103,7 +104,8 @@ export class ProjectTiles {
   /** Fetch what the view lacks, then draw (once now with what is there, again as tiles arrive). */
   update() {
     if (this.q === null) return;
-    const wanted = this.tilesInView();
+    const inView = this.tilesInView(0), seen = new Set(inView.map((t) => t.join("/")));
+    const wanted = inView.concat(this.tilesInView().filter((t) => !seen.has(t.join("/"))));
     for (const [z, x, y] of wanted) {
       const k = this.key(z, x, y);
       if (this.cache.has(k) || this.pending.has(k)) continue;
@@ -114,6 +116,7 @@ export class ProjectTiles {
         .finally(() => { this.pending.delete(k); this.settled(); });
       this.pending.set(k, p);
     }
+    this.viewLoaded = Promise.all(inView.map(([z, x, y]) => this.pending.get(this.key(z, x, y))).filter(Boolean));
     this.draw();
   }
 
@@ -126,16 +129,11 @@ export class ProjectTiles {
 
   settled() {
     if (this.pending.size) return;
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const w of waiters) w();
+    this.canvas.dataset.loaded = "1";
   }
 
-  /** Resolves when the tiles of the view have arrived. */
-  whenLoaded() {
-    if (!this.pending.size) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push(resolve));
-  }
+  /** Resolves when the tiles in view have arrived (the margin may still be on its way). */
+  whenLoaded() { return this.viewLoaded || Promise.resolve(); }
 
   scheduleDraw() {
     if (this.frame) return;
