@@ -55,7 +55,7 @@ export class ProjectTiles {
     if (!map.getPane("zm-projects")) map.createPane("zm-projects").style.zIndex = 450;
     this.canvas = L.DomUtil.create("canvas", "zm-project-tiles leaflet-zoom-animated", map.getPane("zm-projects"));
     this.ctx = this.canvas.getContext("2d");
-    this.tip = L.tooltip({direction: "top", offset: [0, -8]});
+    this.tip = L.tooltip({direction: "top", offset: [0, -8], className: "zm-tile-tip"});
     this.handlers = {
       moveend: () => this.update(), viewreset: () => this.update(),
       zoomanim: (e) => this.animate(e.center, e.zoom), zoom: () => this.animate(this.map.getCenter(), this.map.getZoom()),
