@@ -114,6 +114,22 @@ def test_a_cluster_zooms_in_and_a_point_opens_its_popup(opened, tile_server):
     page.mouse.click(*screen(single))
     popup = page.wait_for_selector(".zm-popup .zm-pop")
     assert popup.get_attribute("data-project") == feat["id"]
-    assert f"project={feat['id']}" in page.url
+    assert f"project={feat['id']}" in page.url and "zone=" not in page.url  # the zone below did not take the click
+    run(page, "zonemap.map.closePopup()")
+    # The canvas lets the pointer through where no project is: a zone there still opens its popup.
+    run(page, "zonemap.map.setZoom(15, {animate: false})")
+    settle(page)
+    spot = page.evaluate("""(() => { const map = zonemap.map, r = map.getContainer().getBoundingClientRect();
+      for (let y = 80; y < r.height - 80; y += 13) for (let x = 80; x < r.width - 80; x += 13) {
+        const el = document.elementFromPoint(r.left + x, r.top + y);
+        if (!el || el.tagName !== 'path' || !el.classList.contains('leaflet-interactive') || el.classList.contains('zm-street')) continue;
+        const pt = map.containerPointToLayerPoint([x, y]);
+        if (zonemap.markers.items.some(i => i.pt.distanceTo(pt) < i.r + 12)) continue;
+        return [r.left + x, r.top + y];
+      } return null; })()""")
+    assert spot, "a zone with room between its projects at zoom 15"
+    page.mouse.click(*spot)
+    page.wait_for_selector(".zm-popup .zm-pop a[href^='/zones/']")
+    assert "zone=" in page.url
     assert opened.outside() == [] and opened.errors == []
 

@@ -59,14 +59,31 @@ export class ProjectTiles {
     this.handlers = {
       moveend: () => this.update(), viewreset: () => this.update(),
       zoomanim: (e) => this.animate(e.center, e.zoom), zoom: () => this.animate(this.map.getCenter(), this.map.getZoom()),
-      click: (e) => this.clicked(e), mousemove: (e) => this.hover(e), mouseout: () => this.unhover(),
+      mouseout: () => this.unhover(),
     };
     map.on(this.handlers);
+    // The canvas lets the pointer through (zones below keep their hover and popups); the map's
+    // container hears it first (capture) and keeps a click that lands on a project or a cluster.
+    const box = map.getContainer();
+    this.dom = {
+      pointerdown: (e) => { this.down = [e.clientX, e.clientY]; },
+      click: (e) => this.clicked(e),
+      mousemove: (e) => this.hover(e),
+    };
+    for (const [type, fn] of Object.entries(this.dom)) box.addEventListener(type, fn, true);
   }
 
   remove() {
     this.map.off(this.handlers);
+    const box = this.map.getContainer();
+    for (const [type, fn] of Object.entries(this.dom)) box.removeEventListener(type, fn, true);
     this.canvas.remove();
+  }
+
+  /** A DOM event's layer point, when it happened over the map itself (not a control or a popup). */
+  at(e) {
+    if (e.target.closest?.(".leaflet-control, .leaflet-popup, .leaflet-tooltip:not(.zm-tile-tip)")) return null;
+    return this.map.mouseEventToLayerPoint(e);
   }
 
   /** The projects the view draws (the list the markers would get): counts and selection follow
@@ -238,7 +255,8 @@ export class ProjectTiles {
   }
 
   hover(e) {
-    const h = this.hit(e.layerPoint);
+    const pt = this.at(e);
+    const h = pt && this.hit(pt);
     this.map.getContainer().style.cursor = h ? "pointer" : "";
     if (!h) { this.unhover(); return; }
     const first = h.cluster || h.points[0];
@@ -255,8 +273,12 @@ export class ProjectTiles {
   }
 
   clicked(e) {
-    const h = this.hit(e.layerPoint);
+    const moved = this.down && Math.hypot(e.clientX - this.down[0], e.clientY - this.down[1]) > 4; // the end of a drag
+    const pt = !moved && this.at(e);
+    const h = pt && this.hit(pt);
     if (!h) return;
+    e.stopPropagation(); // the project's, not the zone's below it
+    e.preventDefault();
     if (h.cluster) {
       this.map.setView(h.cluster.ll, Math.min(this.zoom() + 2, POINTS_FROM));
       return;
