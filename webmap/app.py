@@ -3,6 +3,7 @@ and the offline API documentation. Routers and rules live elsewhere; this module
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import threading
@@ -71,7 +72,15 @@ def warm_up(app: FastAPI) -> None:
     with the cache folder only one worker builds it. Nothing loaded yet, or any failure: the first
     request builds it (and reports what is wrong) as it would without this."""
     try:
-        pages.map_feed(SimpleNamespace(app=app))  # what cached_export reads of a request: its app
+        folder = app.state.settings.cache_dir
+        if folder is None:
+            pages.map_feed(SimpleNamespace(app=app))  # what cached_export reads of a request: its app
+            return
+        # Workers start together: one builds, the others wait for its file instead of building too.
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(folder / ".warm-up.lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            pages.map_feed(SimpleNamespace(app=app))
     except Exception as exc:  # noqa: BLE001 — a warm-up never stops the server
         logging.getLogger("zonemap.http").debug("warm-up skipped: %s", exc)
 
