@@ -230,12 +230,13 @@ export class ProjectTiles {
       ctx.lineWidth = 2;
       ctx.strokeStyle = "#fff";
       ctx.stroke();
+      const label = row[2] > 999 ? `${Math.round(row[2] / 1000)}k` : String(row[2]);
       ctx.beginPath();
-      ctx.arc(at.x, at.y, 9, 0, 2 * Math.PI);
+      ctx.arc(at.x, at.y, Math.min(r - 3, Math.max(9, ctx.measureText(label).width / 2 + 3)), 0, 2 * Math.PI);
       ctx.fillStyle = "rgba(255,255,255,.92)";
       ctx.fill();
       ctx.fillStyle = "#222";
-      ctx.fillText(row[2] > 999 ? `${Math.round(row[2] / 1000)}k` : String(row[2]), at.x, at.y + 0.5);
+      ctx.fillText(label, at.x, at.y + 0.5);
     }
     this.items = items;
     this.canvas.dataset.drawn = String(items.reduce((s, it) => s + it.row[2], 0));
