@@ -531,7 +531,8 @@ def run_size(size: int, args, pg: PostGIS | None, wrk_bin: str | None, workdir: 
         result["http"] = []
         try:
             # 1. Computed per request: zonemap's response and tile caches off (tipg has none).
-            off = {"ZONEMAP_OGC_CACHE_ENTRIES": "0", "ZONEMAP_RESPONSE_CACHE_MB": "0"}
+            # (no warm-up either: the map feed it builds at start would share the first rounds' CPU)
+            off = {"ZONEMAP_OGC_CACHE_ENTRIES": "0", "ZONEMAP_RESPONSE_CACHE_MB": "0", "ZONEMAP_WARM_UP": "0"}
             servers = _zonemap_servers(urls, logdir, "computed", **off)
             try:
                 if tipg:
