@@ -212,3 +212,27 @@ def test_foreign_keys_off_checks_once_and_restores_enforcement(databases):
                 conn.execute(sa.text("INSERT INTO project_zones (project_id, zone_id, basis) "
                                      "VALUES ('no-such-project', 'mini-north', 'spatial')"))
     engine.dispose()
+
+
+def test_join_leaves_the_session_memory_as_it_found_it(databases):
+    """geo.db.bulk_memory raises work_mem/maintenance_work_mem for the join's statements only: the
+    rest of the loader's transaction (and the pooled connection after it) runs with what it had."""
+    from projects.dataset import read_dataset
+    from projects.join import compute_project_zones
+    from projects.store import write_dataset
+
+    url = databases.new_url()
+    write_dataset(url, read_dataset(MINI_DIR, MINI_SEEDS))
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            pytest.skip("PostgreSQL's memory settings; SQLite has none to change")
+        setting = "SELECT current_setting('work_mem'), current_setting('maintenance_work_mem')"
+        with conn.begin():
+            conn.execute(sa.text("SET LOCAL work_mem = '1MB'"))
+            before = conn.execute(sa.text(setting)).one()
+            seen = []
+            assert compute_project_zones(conn) == len(_db_rows(url))
+            seen.append(conn.execute(sa.text(setting)).one())
+        assert seen == [before] == [("1MB", before[1])]
+    engine.dispose()
