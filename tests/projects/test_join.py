@@ -223,6 +223,7 @@ def test_join_leaves_the_session_memory_as_it_found_it(databases):
 
     url = databases.new_url()
     write_dataset(url, read_dataset(MINI_DIR, MINI_SEEDS))
+    pairs = len(_db_rows(url))
     engine = make_engine(url)
     with engine.connect() as conn:
         if conn.dialect.name == "sqlite":
@@ -232,7 +233,7 @@ def test_join_leaves_the_session_memory_as_it_found_it(databases):
             conn.execute(sa.text("SET LOCAL work_mem = '1MB'"))
             before = conn.execute(sa.text(setting)).one()
             seen = []
-            assert compute_project_zones(conn) == len(_db_rows(url))
+            assert compute_project_zones(conn) == pairs
             seen.append(conn.execute(sa.text(setting)).one())
         assert seen == [before] == [("1MB", before[1])]
     engine.dispose()
