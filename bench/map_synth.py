@@ -45,6 +45,9 @@ def _real(data_dir: Path) -> tuple[list[dict], list[str]]:
     return mentions, industries
 
 
+FILE_PROJECTS = 10_000
+
+
 def make_data_dir(n: int, seed: int = 1) -> Path:
     """A temporary copy of data/ with ``n`` synthetic projects added; returns its path."""
     rng = random.Random(seed)
@@ -69,9 +72,10 @@ def make_data_dir(n: int, seed: int = 1) -> Path:
                                           "placement": "synthetic: uniform random point for benchmarks",
                                           "accuracy_m": rng.choice([50, 150, 300, 800]), "confidence": "low"}})
     # The loader refuses empty catalog and layer files: with none generated, none is written.
-    if projects:
-        (data / "catalog" / "zz-synthetic.yaml").write_text(
-            yaml.safe_dump({"projects": projects}, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    # Files of FILE_PROJECTS projects: the loader refuses a catalog file above 16 MiB (~15,000 of them).
+    for start in range(0, len(projects), FILE_PROJECTS):
+        (data / "catalog" / f"zz-synthetic-{start // FILE_PROJECTS:03d}.yaml").write_text(
+            yaml.safe_dump({"projects": projects[start:start + FILE_PROJECTS]}, allow_unicode=True, sort_keys=False), encoding="utf-8")
     if points:
         (data / "geometry" / "project_points_synthetic.geojson").write_text(
             json.dumps({"type": "FeatureCollection", "features": points}, ensure_ascii=False), encoding="utf-8")

@@ -91,6 +91,7 @@ class Layer:
     where: object = field(default_factory=sa.true)
     cluster: bool = False
     counts: dict[str, object] = field(default_factory=dict)  # clusters: name → condition counted
+    cell: int = CLUSTER_CELL  # clusters: the grid's cell side in units of EXTENT (aligned with the tile)
 
 
 def render(conn: sa.Connection, layer: Layer, tile: Tile) -> bytes:
@@ -118,7 +119,7 @@ def render_postgis(conn: sa.Connection, layer: Layer, tile: Tile) -> bytes:
         cols = [geom, *[c.label(n) for n, c in layer.properties.items()]]
         inner = _rows_query(conn, layer, tile, BUFFER, cols).subquery("t")
     else:
-        cell = (x1 - x0) * CLUSTER_CELL / EXTENT
+        cell = (x1 - x0) * layer.cell / EXTENT
         pts = _rows_query(conn, layer, tile, 0, [merc.label("g"), *[c.label(n) for n, c in layer.properties.items()],
                                                   *[sa.case((cond, 1), else_=0).label(f"_{n}") for n, cond in layer.counts.items()]]).subquery("p")
         n = sa.func.count()
@@ -185,7 +186,7 @@ def _inside(p, box) -> bool:
 
 def _clustered(layer: Layer, tile: Tile, rows, merc) -> list[dict]:
     x0, y0, x1, y1 = tile.bounds
-    cell = (x1 - x0) * CLUSTER_CELL / EXTENT
+    cell = (x1 - x0) * layer.cell / EXTENT
     xy = shapely.get_coordinates(merc)
     inside = (xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1)
     index = np.flatnonzero(inside)

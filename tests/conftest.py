@@ -10,6 +10,7 @@ shared helpers live in ``tests/_lib/zmtest.py``.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -21,6 +22,10 @@ from projects.store import write_dataset
 from webmap.app import create_app
 from webmap.settings import Settings
 from zmtest import DATA_DIR, MINI_DIR, MINI_SEEDS, DatabaseFactory, seeds_dir, serve_app
+
+# The suite starts hundreds of apps on shared databases: no background build of the map's feed at
+# each start (tests/webmap/test_map_feed.py checks the warm-up itself).
+os.environ.setdefault("ZONEMAP_WARM_UP", "0")
 
 
 @pytest.fixture(scope="session")

@@ -134,8 +134,9 @@ def zone_facts(zones: list[dict]) -> dict[str, dict]:
     return out
 
 
-def page_config(conn: sa.Connection, basemaps: list[dict], map_name: str) -> dict:
-    """Everything the map's modules need before their first fetch: small (a few KB)."""
+def page_config(conn: sa.Connection, basemaps: list[dict], map_name: str, tiles_above: int = 2000) -> dict:
+    """Everything the map's modules need before their first fetch: small (a few KB). With more
+    than ``tiles_above`` located projects the map draws them from tiles, not markers."""
     zones = zq.list_zones(conn)
     drawn = defaultdict(int)
     for z in zones:
@@ -157,6 +158,7 @@ def page_config(conn: sa.Connection, basemaps: list[dict], map_name: str) -> dic
         "years": [min(years + [2015]), max(years + [2025])],
         "default_layout": DEFAULT_LAYOUT if any(lay["id"] == DEFAULT_LAYOUT for lay in layouts) else (layouts[0]["id"] if layouts else None),
         "basemaps": basemaps,
+        "tiles_above": tiles_above,
         "fingerprint": conn.execute(sa.text("SELECT fingerprint FROM dataset_info")).scalar(),
     }
 

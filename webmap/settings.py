@@ -89,6 +89,11 @@ class Settings(BaseSettings):
     # empty = no basemap offered. Nothing is requested until a person picks one.
     basemaps: str = ""
     tianditu_key: str = ""  # 天地图's key for the tianditu preset; else the map asks the user for theirs
+    # The map draws projects as markers built in the browser up to this many located projects,
+    # from the server's tiles beyond (/map/tiles/…: only what is in view travels and is drawn).
+    map_tiles_above: int = Field(default=2000, ge=0)
+    # Build the map's project feed when the server starts rather than for its first visitor.
+    warm_up: bool = True
     # `zonemap serve` worker processes; 0: one per core.
     workers: int = 0
     # `zonemap load`/`check`: the most vertices one feature of data/ may have (a clear error above it).

@@ -1,23 +1,30 @@
 """HTML pages for people — the map at ``/``, ``/projects/{id}``, ``/zones/{id}`` — and the two
-feeds only the map uses (``/map/projects.json``, ``/map/districts.json``)."""
+feeds only the map uses (``/map/projects.json``, ``/map/districts.json``, and the project tiles
+``/map/tiles/{z}/{x}/{y}.json`` it draws from when there are too many projects for markers)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from geo import tiles as gt
 from projects import queries as pq
 from projects.status import Status
 from webmap.basemaps import settings_basemaps
 from webmap.deps import ConnDep
 from webmap.errors import BadParameter, NotFound
+from webmap.exports import cached_export
 from webmap.mapdata import page_config, project_feed, simplified_districts, zone_facts
 from webmap.mapview import build_map_page
 from webmap.memo import per_load
 from webmap.project_page import render_project_page
+from webmap.routes.ogc import collections as oc
+from webmap.routes.ogc.common import cached, request_fingerprint
+from webmap.routes.ogc.tiles import tile_layer
 from webmap.zone_page import render_zone_page
 from zones import queries as zq
 
@@ -69,11 +76,12 @@ def map_page(
     if choropleth and choropleth not in (*STATUS_IDS, "all", "density"):
         raise BadParameter("choropleth", f"expected all, density or a status, found {choropleth!r}")
     basemaps = settings_basemaps(request.app.state.settings)
+    tiles_above = request.app.state.settings.map_tiles_above
 
     def build() -> str:
-        return build_map_page(page_config(conn, basemaps, ""))
+        return build_map_page(page_config(conn, basemaps, "", tiles_above))
 
-    return HTMLResponse(per_load(request, conn, ("map-page", repr(basemaps)), build))
+    return HTMLResponse(per_load(request, conn, ("map-page", repr(basemaps), tiles_above), build))
 
 
 @router.get("/map/projects.json", summary="The map's project feed (compact; the API has the full records)")
@@ -85,8 +93,14 @@ def map_projects(
     """Every project, dictionary-encoded (see `webmap/mapdata.py`): point, status and timeline,
     kind, district, industries, documents, zones with basis. Built once per data load."""
     _check_ids(conn, "plans", "as_seen_by", as_seen_by)
-    body = per_load(request, conn, ("map-projects", as_seen_by), lambda: _json_bytes(project_feed(conn, seen_by_filter(as_seen_by))))
-    return Response(body, media_type="application/json")
+    return Response(map_feed(request, as_seen_by), media_type="application/json")
+
+
+def map_feed(request, as_seen_by: str | None = None) -> bytes:
+    """The encoded feed, built once per data version for every worker: at 100,000 projects it takes
+    seconds, so it is kept in the cache folder too (like the GeoPackage) and warmed at start."""
+    return cached_export(request, ("map-projects", as_seen_by), lambda conn: project_feed(conn, seen_by_filter(as_seen_by)),
+                         _json_bytes, suffix=".json")
 
 
 def _json_bytes(value) -> bytes:
@@ -111,6 +125,87 @@ def map_zones(request: Request, conn: ConnDep) -> Response:
 def map_districts(request: Request, conn: ConnDep) -> Response:
     return Response(per_load(request, conn, ("map-districts",), lambda: _json_bytes(simplified_districts(conn))),
                     media_type="application/geo+json")
+
+
+# The map's project tiles. The map draws a tile one zoom above its own (512 × 512 screen pixels:
+# a quarter of the requests of 256-px tiles), so cells are given at that scale: 64 px when zoomed
+# out, 40 px from map zoom 15; every project from map zoom 17 (tile zoom POINTS_FROM). The OGC
+# tiles (QGIS) use the same builder with their own thresholds.
+POINTS_FROM = 16
+TILE_PX = 256
+
+
+def map_cell(z: int) -> int:
+    """The cluster cell of a tile at zoom z, in tile units (EXTENT per TILE_PX of its own pixels)."""
+    px = 32 if z < 14 else 20  # 64 / 40 px drawn at zoom z + 1
+    return px * gt.EXTENT // TILE_PX
+
+
+@router.get("/map/tiles/{z}/{x}/{y}.json", summary="The map's project tile: clusters and points as compact JSON")
+def map_tile(
+    request: Request,
+    conn: ConnDep,
+    z: Annotated[int, Path(description="zoom (WebMercatorQuad)")],
+    x: Annotated[int, Path(description="tile column")],
+    y: Annotated[int, Path(description="tile row (from the north)")],
+    status: Annotated[str | None, Query(description="statuses drawn, comma-separated (in the as_of / as_seen_by view)",
+                                        examples=["completed,under_construction"])] = None,
+    industry: Annotated[str | None, Query(description="industry id", examples=["modern-commerce"])] = None,
+    plan: Annotated[str | None, Query(description="plan id: projects it mentions", examples=["xigang-13th-fyp"])] = None,
+    kind: Annotated[str | None, Query(description="project kind", examples=["building"])] = None,
+    district: Annotated[str | None, Query(description="district as written", examples=["西岗区"])] = None,
+    as_of: Annotated[int | None, Query(ge=1990, le=2100, description="statuses at the end of that year (projects not yet mentioned are left out)",
+                                       examples=[2016])] = None,
+    as_seen_by: Annotated[str | None, Query(description="plan id: its projects with the statuses it states", examples=["xigang-13th-fyp"])] = None,
+) -> Response:
+    """The located projects in one WebMercatorQuad tile, with the map's filters (the API's rules):
+    below zoom 16 grouped into clusters (position = the members' mean; ``n`` members and how many
+    have each status), from zoom 16 every project (see POINTS_FROM). Rows: ``[x, y, n, id, status, counts]`` with x, y
+    in tile units (0–``extent``, y down); ``id``/``status`` only for a single project, ``counts``
+    (one number per entry of ``statuses``) only for clusters. Built from the same tile builder as
+    the OGC vector tiles, once per data fingerprint and query."""
+    c = oc.get("projects")
+    try:
+        tile = gt.Tile(z, x, y)
+    except gt.NoSuchTile as exc:
+        raise NotFound("tile", f"{z}/{x}/{y}") from exc
+    statuses = [v for v in (status or "").split(",") if v]
+    for value in statuses:
+        if value not in STATUS_IDS:
+            raise BadParameter("status", f"expected statuses among {', '.join(STATUS_IDS)}, found {value!r}")
+    plain = {k: str(v) for k, v in (("industry", industry), ("plan", plan), ("kind", kind), ("district", district),
+                                     ("as_of", as_of), ("as_seen_by", as_seen_by)) if v is not None}
+    filters = c.parse_filters(conn, plain)
+    fp = request_fingerprint(request, conn)
+    etag = '"' + hashlib.sha256(f"{fp}|{request.url.path}|{sorted(request.query_params.multi_items())}".encode()).hexdigest()[:32] + '"'
+    headers = {"ETag": etag, "Cache-Control": "public, max-age=300"}
+    if etag in [v.strip() for v in request.headers.get("if-none-match", "").split(",")]:
+        return Response(status_code=304, headers=headers)
+
+    def build() -> bytes:
+        extra = c.queryables_in(filters)["status"].column.in_(statuses) if statuses else None
+        layer = tile_layer(conn, c, filters, extra, z, cluster_below=POINTS_FROM, cell=map_cell(z))
+        return _json_bytes({"z": z, "x": x, "y": y, "extent": gt.EXTENT, "statuses": list(STATUS_IDS),
+                            "features": tile_rows(gt.decode(gt.render(conn, layer, tile)).get("projects", {}).get("features", []))})
+
+    return Response(cached(request, conn, ("map-tile", etag), build, fp=fp), media_type="application/json", headers=headers)
+
+
+def tile_rows(features: list[dict]) -> list[list]:
+    """Decoded tile features as the map's compact rows (see :func:`map_tile`); a point in the
+    tile's buffer belongs to the neighbouring tile (each project is drawn once)."""
+    rows = []
+    for f in features:
+        fx, fy = f["geometry"]["coordinates"]
+        if not (0 <= fx < gt.EXTENT and 0 <= fy < gt.EXTENT):
+            continue
+        p = f["properties"]
+        n = int(p.get("count", 1))
+        if n == 1:
+            rows.append([fx, fy, 1, p.get("id"), p.get("status")])
+        else:
+            rows.append([fx, fy, n, None, None, [int(p.get(f"n_{s}", 0)) for s in STATUS_IDS]])
+    return rows
 
 
 @router.get("/projects/{project_id}", response_class=HTMLResponse, summary="One project and its status history")

@@ -3,31 +3,12 @@ the app's own files, with nothing requested beyond 127.0.0.1 and no CSP violatio
 
 from __future__ import annotations
 
-import os
-import shutil
 from urllib.parse import urlparse
 
 import httpx
 import pytest
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Chromium is not installed (make test installs Debian's chromium)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
 
 def _open(browser, url: str):
     context = browser.new_context(viewport={"width": 1400, "height": 900})

@@ -6,59 +6,14 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import shutil
-from urllib.parse import urlparse
 
 import httpx
 import pytest
 
+from zmbrowser import PHONE, Opened, api, run, wait_until
 from zmtest import serve_app
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-DESKTOP = {"width": 1400, "height": 900}
-PHONE = {"width": 390, "height": 844}
-LOOPBACK = ("127.0.0.1", "localhost")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Chromium is not installed (make test installs Debian's chromium)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-class Opened:
-    """A page with what it requested, what failed and the script errors it raised."""
-
-    def __init__(self, browser, viewport=DESKTOP, **context):
-        self.context = browser.new_context(viewport=viewport, **context)
-        self.page = self.context.new_page()
-        self.requested, self.failed, self.errors = [], [], []
-        self.page.on("request", lambda r: self.requested.append(r.url))
-        self.page.on("response", lambda r: self.failed.append(r.url) if r.status >= 400 else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-
-    def map(self, url: str):
-        self.page.goto(url, wait_until="load")
-        self.page.wait_for_selector("body[data-ready='1']", timeout=20000)
-        return self.page
-
-    def outside(self) -> list[str]:
-        return [u for u in self.requested if not u.startswith("data:") and urlparse(u).hostname not in LOOPBACK]
-
-    def close(self):
-        self.context.close()
-
 
 @pytest.fixture
 def opened(browser):
@@ -67,8 +22,6 @@ def opened(browser):
     o.close()
 
 
-def api(server, **params) -> dict:
-    return httpx.get(f"{server}/api/projects", params={"limit": 10000, **params}).json()
 
 
 def drawn(page) -> int:
@@ -81,19 +34,8 @@ def marker_colour(page, pid: str) -> str | None:
       return m && zonemap.markers.cluster.hasLayer(m) ? m.options.fillColor : null; }})()""")
 
 
-def wait_until(page, expression: str, seconds: float) -> None:
-    """Poll a condition with page.evaluate (the page's CSP forbids the eval wait_for_function uses)."""
-    import time
-
-    end = time.monotonic() + seconds
-    while not page.evaluate(expression):
-        assert time.monotonic() < end, f"not true within {seconds} s: {expression}"
-        page.wait_for_timeout(100)
 
 
-def run(page, code: str) -> None:
-    """Run statements in the page (Leaflet calls return the map, which is not serialisable)."""
-    page.evaluate(f"() => {{ {code}; }}")
 
 
 def config(page) -> dict:

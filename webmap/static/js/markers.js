@@ -12,6 +12,43 @@ const LOAD_WAIT_MS = 5000;
 const OPEN_ZOOM = 16; // a project opened from a link, the search or a list is shown at street zoom
 const DENSE = 2000; // more markers than this: wider clusters
 
+/** A project's popup: name, status chip (as `s`, null = not mentioned yet), zones, accuracy, link. */
+export function popupHtml(app, p, s) {
+  const cfg = app.config;
+  const zones = p.zones.map((z) => {
+    const zone = app.data.zoneById.get(z.id);
+    return `${esc(nm(zone?.properties) || z.id)} <small>(${esc(z.basis === "text" ? t("by_text") : t("by_geometry"))})</small>`;
+  }).join("; ") || esc(t("outside_zones"));
+  const status = s ? `<span class="zm-chip" style="background:${cfg.vocab.status[s].colour}">${esc(vocab(cfg, "status", s))}</span>`
+                   : `<span class="zm-chip zm-chip-faded">${esc(t("not_yet"))}</span>`;
+  const when = app.store.get().year ? ` <small>${esc(t("year_label", {year: app.store.get().year}))}</small>` : "";
+  const acc = p.accuracy_m ? `<div><small>${esc(t("accuracy"))} ±${p.accuracy_m} m</small></div>` : "";
+  return `<div class="zm-pop" data-project="${esc(p.id)}"><b>${esc(p.name_zh)}</b><br><small>${esc(p.name_en)}</small>
+    <div>${status}${when}</div><div class="zm-pop-detail"></div>
+    <div><small>${esc(t("zones"))}:</small> ${zones}</div>${acc}
+    <div><a href="/projects/${encodeURIComponent(p.id)}" target="_blank">${esc(t("status_history"))} →</a></div></div>`;
+}
+
+/** The dashed circle of a point this uncertain (≥ ACCURACY_CIRCLE_M), or null. */
+export function accuracyCircle(map, p) {
+  if (!(p.accuracy_m >= ACCURACY_CIRCLE_M)) return null;
+  return L.circle([p.lat, p.lon], {radius: p.accuracy_m, color: "#333", weight: 1, dashArray: "4 4",
+                                   fillOpacity: 0.06, interactive: false, className: "zm-accuracy"}).addTo(map);
+}
+
+/** The popup's line on the status's words and document, from the API's full record. */
+export async function fillDetail(app, popupEl, id) {
+  try {
+    const f = await loadProject(id), q = f.properties;
+    const el = popupEl?.querySelector(".zm-pop-detail");
+    const plan = app.config.plans.find((x) => x.id === (q.status_basis?.plan || q.status_document));
+    if (el) {
+      el.innerHTML = `<small>“${esc(q.status_basis?.words ?? q.status_words ?? "—")}” · ${esc(nm(plan) || "")}`
+        + `${q.status_year ? ` (${esc(q.status_year)})` : ""}</small>`;
+    }
+  } catch (_) { /* the popup stays useful without the detail */ }
+}
+
 export class ProjectMarkers {
   /** `statusOf(p)` → status id, or null for "not mentioned (yet)"; `onSelect(id|null)` hears selection. */
   constructor(app, map, {statusOf, onSelect}) {
@@ -155,47 +192,35 @@ export class ProjectMarkers {
     });
   }
 
-  popupHtml(m) {
-    const p = m.project, s = this.statusOf(p), cfg = this.app.config;
-    const zones = p.zones.map((z) => {
-      const zone = this.app.data.zoneById.get(z.id);
-      return `${esc(nm(zone?.properties) || z.id)} <small>(${esc(z.basis === "text" ? t("by_text") : t("by_geometry"))})</small>`;
-    }).join("; ") || esc(t("outside_zones"));
-    const status = s ? `<span class="zm-chip" style="background:${cfg.vocab.status[s].colour}">${esc(vocab(cfg, "status", s))}</span>`
-                     : `<span class="zm-chip zm-chip-faded">${esc(t("not_yet"))}</span>`;
-    const when = this.app.store.get().year ? ` <small>${esc(t("year_label", {year: this.app.store.get().year}))}</small>` : "";
-    const acc = p.accuracy_m ? `<div><small>${esc(t("accuracy"))} ±${p.accuracy_m} m</small></div>` : "";
-    return `<div class="zm-pop" data-project="${esc(p.id)}"><b>${esc(p.name_zh)}</b><br><small>${esc(p.name_en)}</small>
-      <div>${status}${when}</div><div class="zm-pop-detail"></div>
-      <div><small>${esc(t("zones"))}:</small> ${zones}</div>${acc}
-      <div><a href="/projects/${encodeURIComponent(p.id)}" target="_blank">${esc(t("status_history"))} →</a></div></div>`;
-  }
+  popupHtml(m) { return popupHtml(this.app, m.project, this.statusOf(m.project)); }
 
   async opened(m) {
     if (!m || !m.project) return;
     const p = m.project;
     this.onSelect(p.id);
     if (this.circle) this.circle.remove();
-    this.circle = null;
-    if (p.accuracy_m >= ACCURACY_CIRCLE_M) {
-      this.circle = L.circle([p.lat, p.lon], {radius: p.accuracy_m, color: "#333", weight: 1, dashArray: "4 4",
-                                               fillOpacity: 0.06, interactive: false, className: "zm-accuracy"}).addTo(this.map);
-    }
-    try {
-      const f = await loadProject(p.id), q = f.properties;
-      const el = m.getPopup()?.getElement()?.querySelector(".zm-pop-detail");
-      const plan = this.app.config.plans.find((x) => x.id === (q.status_basis?.plan || q.status_document));
-      if (el) {
-        el.innerHTML = `<small>“${esc(q.status_basis?.words ?? q.status_words ?? "—")}” · ${esc(nm(plan) || "")}`
-          + `${q.status_year ? ` (${esc(q.status_year)})` : ""}</small>`;
-      }
-    } catch (_) { /* the popup stays useful without the detail */ }
+    this.circle = accuracyCircle(this.map, p);
+    await fillDetail(this.app, m.getPopup()?.getElement(), p.id);
   }
 
   closed(m) {
     if (this.circle) this.circle.remove();
     this.circle = null;
     if (m && m.project) this.onSelect(null, m.project.id);
+  }
+
+  isDrawn(id) {
+    const m = this.markers.get(id);
+    return Boolean(m && this.cluster.hasLayer(m));
+  }
+
+  /** Open a drawn project's popup without moving the map. */
+  popup(id) {
+    const m = this.markers.get(id);
+    if (!m) return false;
+    this.bind(m);
+    m.openPopup();
+    return true;
   }
 
   /** Zoom to a drawn project and open its popup; false when it is not drawn. */

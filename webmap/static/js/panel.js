@@ -8,6 +8,20 @@ import {storeKey, storedKey} from "./basemaps.js";
 const SECTIONS = ["head", "summary", "layers", "compare", "time", "filters", "choropleth", "basemap", "lists", "table", "foot"];
 export const LIST_LIMIT = 150;
 
+/** The first `n` projects by name, without sorting them all (a city view may hold 100,000). */
+export function firstByName(projects, n) {
+  const top = [];
+  for (const p of projects) {
+    const name = nm(p);
+    if (top.length === n && byName(name, top[n - 1][0]) >= 0) continue;
+    let lo = 0, hi = top.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (byName(top[mid][0], name) <= 0) lo = mid + 1; else hi = mid; }
+    top.splice(lo, 0, [name, p]);
+    if (top.length > n) top.pop();
+  }
+  return top.map((x) => x[1]);
+}
+
 export class Panel {
   constructor(app, el) {
     this.app = app;
@@ -125,13 +139,12 @@ export class Panel {
   lists() {
     const part = this.app.part, map = this.app.map;
     const bounds = map.getBounds();
-    const inView = part.drawn.concat(part.faded).filter((p) => bounds.contains([p.lat, p.lon]))
-      .sort((a, b) => byName(nm(a), nm(b)));
+    const inView = part.drawn.concat(part.faded).filter((p) => bounds.contains([p.lat, p.lon]));
     const item = (p) => `<li data-project="${esc(p.id)}"><span class="zm-dot" style="background:${this.colourOf(p)}"></span>${esc(nm(p))}</li>`;
     const more = (n) => (n > LIST_LIMIT ? `<li class="zm-more">${esc(t("list_more", {n: n - LIST_LIMIT}))}</li>` : "");
     let body;
     if (this.tab === "view") {
-      body = `<ul class="zm-list zm-list-view">${inView.slice(0, LIST_LIMIT).map(item).join("")}${more(inView.length)}</ul>`;
+      body = `<ul class="zm-list zm-list-view">${firstByName(inView, LIST_LIMIT).map(item).join("")}${more(inView.length)}</ul>`;
     } else {
       const groups = new Map();
       for (const p of part.notDrawn) {
