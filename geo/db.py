@@ -213,8 +213,25 @@ def foreign_keys_off(engine: sa.Engine):
                 conn.commit()
 
 
+def row_triggers_skipped(conn: sa.Connection) -> bool:
+    """PostgreSQL: stop row triggers — the foreign-key checks among them — for the rest of ``conn``'s
+    transaction (``session_replication_role = replica``, transaction-local) and return True; only
+    a superuser, or a role granted SET on that parameter, may: otherwise return False with the
+    transaction as it was (the attempt runs in a savepoint). SQLite: False."""
+    if not is_postgis(conn):
+        return False
+    savepoint = conn.begin_nested()
+    try:
+        conn.execute(sa.text("SELECT set_config('session_replication_role', 'replica', true)"))
+    except sa.exc.DBAPIError:
+        savepoint.rollback()
+        return False
+    savepoint.commit()
+    return True
+
+
 @contextmanager
-def foreign_keys_checked_after(conn: sa.Connection, table: str):
+def foreign_keys_checked_after(conn: sa.Connection, table: str, *, by_construction: bool = False):
     """Insert many rows into ``table`` with its foreign keys checked once, after, rather than row by
     row. PostgreSQL: the table's foreign-key constraints are dropped inside the caller's
     transaction and added back at the end, which validates every row in one join (at 100,000
@@ -222,7 +239,19 @@ def foreign_keys_checked_after(conn: sa.Connection, table: str):
     the transaction. SpatiaLite: on a connection from :func:`foreign_keys_off` (the loader's),
     one ``PRAGMA foreign_key_check(table)`` after the inserts, raising :class:`BrokenForeignKeys`
     if it reports anything (the caller rolls back); with the checks on, each row is checked as
-    it is written and nothing changes here."""
+    it is written and nothing changes here.
+
+    ``by_construction=True``: the caller writes only keys it selects, in the same transaction,
+    from the parent tables themselves (or from columns whose own foreign keys were checked as
+    they were written), so no row can point nowhere. PostgreSQL then skips the checks where it
+    may (:func:`row_triggers_skipped`: the constraints stay as they were, validated; ~10 % of the
+    join at 1,000,000 projects) and validates once after where it may not; SpatiaLite as above."""
+    role = conn.execute(sa.text("SELECT current_setting('session_replication_role')")).scalar_one() \
+        if by_construction and is_postgis(conn) else None
+    if by_construction and row_triggers_skipped(conn):
+        yield
+        conn.execute(sa.text("SELECT set_config('session_replication_role', :r, true)"), {"r": role})
+        return
     if not is_postgis(conn):
         checked = conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 0
         yield
