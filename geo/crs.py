@@ -200,6 +200,18 @@ def from_wgs84(geom: BaseGeometry, crs: Crs | str, axis: str = "xy") -> BaseGeom
     return _swap(out) if axis == "authority" and crs.lat_first else out
 
 
+def xy_from_wgs84(lon: np.ndarray, lat: np.ndarray, crs: Crs | str) -> tuple[np.ndarray, np.ndarray]:
+    """Arrays of WGS84 longitudes and latitudes in an EPSG ``crs`` (x, y order): one pyproj call
+    for many points, without building geometries (the vector tiles' clusters)."""
+    crs = _as_crs(crs)
+    if crs.epsg is None:
+        raise ValueError(f"{crs.title} has no EPSG transformation")
+    if crs.epsg == WGS84:
+        return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    x, y = _transformer(WGS84, crs.epsg).transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+    return np.asarray(x), np.asarray(y)
+
+
 def to_wgs84(geometry, crs: Crs | str, axis: str = "xy"):
     """The inverse of :func:`from_wgs84`: coordinates given in ``crs`` back to WGS84 (x = longitude).
 

@@ -138,23 +138,31 @@ def render_postgis(conn: sa.Connection, layer: Layer, tile: Tile) -> bytes:
 
 def render_python(conn: sa.Connection, layer: Layer, tile: Tile) -> bytes:
     """The same tile encoded in Python (mapbox-vector-tile), from rows any backend can give.
-    Coordinates are transformed and clustered as arrays (one pyproj call per tile)."""
-    units = 0 if layer.cluster else BUFFER
-    cols = [layer.geometry.label("geom"), *[c.label(n) for n, c in layer.properties.items()],
-            *[sa.case((cond, 1), else_=0).label(f"_{n}") for n, cond in layer.counts.items()]]
-    rows = conn.execute(_rows_query(conn, layer, tile, units, cols)).mappings().all()
-    if not rows:
-        return b""
-    # GeoAlchemy2 gives (E)WKB: hex text from SpatiaLite, bytes from PostGIS; GEOS reads both.
-    wgs = shapely.from_wkb([d if isinstance(d := r["geom"].data, (bytes, str)) else bytes(d) for r in rows])
-    merc = gcrs.from_wgs84(wgs, gcrs.EPSG3857)
-    features = _clustered(layer, tile, rows, merc) if layer.cluster else _clipped(layer, tile, rows, merc)
-    if not features:
-        return b""
+    Coordinates are transformed and clustered as arrays (one pyproj call per tile); clustered
+    points are read as x/y numbers, not geometries (100,000 points: 1.7 s → a fraction of it)."""
+    props = [c.label(n) for n, c in layer.properties.items()]
+    counts = [sa.case((cond, 1), else_=0).label(f"_{n}") for n, cond in layer.counts.items()]
     x0, y0, x1, y1 = tile.bounds
     scale = np.array([EXTENT / (x1 - x0), EXTENT / (y1 - y0)])
-    for f in features:  # to tile units (y up; the encoder flips it), rounded as ST_AsMVTGeom does
-        f["geometry"] = shapely.transform(f["geometry"], lambda xy: np.round((xy - (x0, y0)) * scale))
+    if layer.cluster:
+        cols = [sa.func.ST_X(layer.geometry).label("_lon"), sa.func.ST_Y(layer.geometry).label("_lat"), *props, *counts]
+        rows = conn.execute(_rows_query(conn, layer, tile, 0, cols)).all()  # tuples: tens of thousands of rows
+        if not rows:
+            return b""
+        x, y = gcrs.xy_from_wgs84([r[0] for r in rows], [r[1] for r in rows], gcrs.EPSG3857)
+        features = _clustered(layer, tile, rows, np.column_stack([x, y]), scale)
+    else:
+        cols = [layer.geometry.label("geom"), *props, *counts]
+        rows = conn.execute(_rows_query(conn, layer, tile, BUFFER, cols)).mappings().all()
+        if not rows:
+            return b""
+        # GeoAlchemy2 gives (E)WKB: hex text from SpatiaLite, bytes from PostGIS; GEOS reads both.
+        wgs = shapely.from_wkb([d if isinstance(d := r["geom"].data, (bytes, str)) else bytes(d) for r in rows])
+        features = _clipped(layer, tile, rows, gcrs.from_wgs84(wgs, gcrs.EPSG3857))
+        for f in features:  # to tile units (y up; the encoder flips it), rounded as ST_AsMVTGeom does
+            f["geometry"] = shapely.transform(f["geometry"], lambda xy: np.round((xy - (x0, y0)) * scale))
+    if not features:
+        return b""
     return mapbox_vector_tile.encode(
         [{"name": layer.name, "features": features}],
         default_options={"extents": EXTENT, "on_invalid_geometry": on_invalid_geometry_make_valid})
@@ -184,10 +192,10 @@ def _inside(p, box) -> bool:
     return box[0] <= p.x <= box[2] and box[1] <= p.y <= box[3]
 
 
-def _clustered(layer: Layer, tile: Tile, rows, merc) -> list[dict]:
+def _clustered(layer: Layer, tile: Tile, rows, xy: np.ndarray, scale: np.ndarray) -> list[dict]:
+    """Points (Web Mercator x/y) grouped by the layer's grid; features in tile units."""
     x0, y0, x1, y1 = tile.bounds
     cell = (x1 - x0) * layer.cell / EXTENT
-    xy = shapely.get_coordinates(merc)
     inside = (xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1)
     index = np.flatnonzero(inside)
     xy = xy[inside]
@@ -197,17 +205,21 @@ def _clustered(layer: Layer, tile: Tile, rows, merc) -> list[dict]:
     keys, group = np.unique(cells[:, 0] * 1_000_003 + cells[:, 1], return_inverse=True)
     n = np.bincount(group)
     mx, my = np.bincount(group, weights=xy[:, 0]) / n, np.bincount(group, weights=xy[:, 1]) / n
-    counts = {name: np.bincount(group, weights=[rows[i][f"_{name}"] for i in index], minlength=len(keys)).astype(int)
-              for name in layer.counts}
+    # rows: (lon, lat, *properties, *counts) in the layer's order
+    first_count = 2 + len(layer.properties)
+    counts = {name: np.bincount(group, weights=[rows[i][first_count + k] for i in index], minlength=len(keys)).astype(int)
+              for k, name in enumerate(layer.counts)}
+    units = np.round((np.column_stack([mx, my]) - (x0, y0)) * scale)  # as ST_AsMVTGeom rounds
     first = np.zeros(len(keys), dtype=np.int64)
     first[group[::-1]] = index[::-1]  # a member of each group (the only one for groups of one)
     out = []
     for g in range(len(keys)):
         props = {"count": int(n[g])}
         if n[g] == 1:
-            props.update(_props(rows[int(first[g])], layer.properties))
+            row = rows[int(first[g])]
+            props.update({name: v for k, name in enumerate(layer.properties) if (v := row[2 + k]) is not None})
         props.update({name: int(c[g]) for name, c in counts.items()})
-        out.append({"geometry": Point(mx[g], my[g]), "properties": props})
+        out.append({"geometry": Point(units[g]), "properties": props})
     return out
 
 

@@ -31,9 +31,8 @@ CSS = [
     ("zonemap_css", "/static/zonemap.css"),
 ]
 XIGANG_CENTRE = (38.9155, 121.6170)
-# What static/js/data.js fetches first: asked for while the scripts load, not after. (The project
-# feed is read by a worker, which cannot use the page's preloads.)
-PRELOAD = ["/map/zones.json", "/map/districts.json", "/api/streets"]
+# What static/js/data.js fetches first: asked for while the scripts load, not after.
+PRELOAD = ["/map/projects.json", "/map/zones.json", "/map/districts.json", "/api/streets"]
 JS_DIR = Path(__file__).parent / "static" / "js"
 # Folium's shell forbids page zoom (user-scalable=no); people who need larger text must be able to zoom.
 FOLIUM_VIEWPORT = 'content="width=device-width,\n                initial-scale=1.0, maximum-scale=1.0, user-scalable=no"'
@@ -71,7 +70,7 @@ def build_map_page(config: dict) -> str:
         '<meta name="description" content="大连各区规划的功能区、街道与项目及其状态 · Dalian district plans: zones, streets and projects">'
         + "".join(f'<link rel="preload" href="{u}" as="fetch" crossorigin="anonymous">' for u in PRELOAD)
         # Every module at once, not one import level per round trip.
-        + "".join(f'<link rel="modulepreload" href="/static/js/{m.name}">' for m in sorted(JS_DIR.glob("*.js")) if m.name != "feedworker.js")))
+        + "".join(f'<link rel="modulepreload" href="/static/js/{m.name}">' for m in sorted(JS_DIR.glob("*.js")))))
     root.html.add_child(Element(SHELL))
     root.html.add_child(Element(f'<script type="application/json" id="zm-config">{data}</script>'))
     root.html.add_child(Element('<script type="module" src="/static/js/main.js"></script>'))
