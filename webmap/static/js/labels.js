@@ -15,18 +15,34 @@ const LABEL_GAP_PX = 2;
 /** Hide the labels that would overprint one already shown, in the order given (most wanted
  * first): two names written over each other read as neither. Hover still names a zone. */
 export function declutter(tips) {
-  const placed = [];
-  for (const tip of tips) {
-    const el = tip.getElement?.();
-    if (!el || !el.isConnected) continue;
-    el.style.visibility = "";
-    const r = el.getBoundingClientRect();
-    if (!r.width) continue;
-    const g = LABEL_GAP_PX;
-    if (placed.some((q) => r.left < q.right + g && r.right + g > q.left && r.top < q.bottom + g && r.bottom + g > q.top)) {
-      el.style.visibility = "hidden";
-    } else placed.push(r);
-  }
+  // All writes, then all reads, then all writes: one layout, not one per label.
+  const els = tips.map((tip) => tip.getElement?.()).filter((el) => el && el.isConnected);
+  for (const el of els) el.style.visibility = "";
+  const rects = els.map((el) => el.getBoundingClientRect());
+  const placed = [], hide = [];
+  const g = LABEL_GAP_PX;
+  els.forEach((el, i) => {
+    const r = rects[i];
+    if (!r.width) return;
+    if (placed.some((q) => r.left < q.right + g && r.right + g > q.left && r.top < q.bottom + g && r.bottom + g > q.top)) hide.push(el);
+    else placed.push(r);
+  });
+  for (const el of hide) el.style.visibility = "hidden";
+}
+
+/** A street's name along its line, centred by SVG itself (startOffset 50 %, text-anchor middle):
+ * it then follows the line as the map zooms, where Leaflet.TextPath's own centring rewrote and
+ * measured every name at every redraw (a forced layout per street, each zoom and move). */
+function writeName(layer, text) {
+  layer.setText(null);
+  if (!text) return;
+  layer.setText(text, {repeat: false, offset: -5, attributes: {class: "zm-street-label", "text-anchor": "middle"}});
+  layer._textNode?.firstChild?.setAttribute("startOffset", "50%");
+}
+
+/** Leaflet.TextPath's redraw hook for our streets: write the name only when its node is gone. */
+function redrawWhenGone() {
+  if (this._text && !this._textNode?.isConnected) writeName(this, this._text);
 }
 export const STREET_LABEL_ZOOM = 15;
 
@@ -47,7 +63,11 @@ export class Bearings {
     }));
     this.streets = L.geoJSON(streets ? app.data.streets.filter((s) => s.geometry) : [], {
       style: {color: "#333", weight: 3, opacity: 0.75, className: "zm-street"},
-      onEachFeature: (f, layer) => { layer.feature = f; layer.bindTooltip(esc(nm(f.properties)), {sticky: true}); },
+      onEachFeature: (f, layer) => {
+        layer.feature = f;
+        layer.bindTooltip(esc(nm(f.properties)), {sticky: true});
+        layer._textRedraw = redrawWhenGone;
+      },
     }).addTo(map);
     this.streetNames = false;
     map.on("zoomend", () => this.update());
@@ -65,8 +85,7 @@ export class Bearings {
       this.streetNames = streetOn;
       this.streets.eachLayer((layer) => {
         if (!layer.setText) return;
-        layer.setText(streetOn ? `   ${nm(layer.feature.properties)}   ` : null,
-                      {repeat: false, center: true, offset: -5, attributes: {class: "zm-street-label"}});
+        writeName(layer, streetOn ? nm(layer.feature.properties) : null);
       });
     }
   }

@@ -16,7 +16,7 @@ import {esc, nm, t} from "./i18n.js";
 
 const TILE_PX = 256;
 const POINTS_FROM = 17; // map zoom (tile zoom webmap.routes.pages.POINTS_FROM + 1)
-const PAD = 0.25; // the canvas, and the tiles asked for, reach this share of the view beyond each edge
+const PAD = 0.2; // the canvas, and the tiles asked for, reach this share of the view beyond each edge
 const CACHE_TILES = 600;
 const FADED = "#b8b8b8";
 
@@ -57,7 +57,8 @@ export class ProjectTiles {
     this.ctx = this.canvas.getContext("2d");
     this.tip = L.tooltip({direction: "top", offset: [0, -8], className: "zm-tile-tip"});
     this.handlers = {
-      moveend: () => this.update(), viewreset: () => this.update(),
+      moveend: () => this.update(), resize: () => this.update(),
+      viewreset: () => { this.drawnRect = null; this.update(); },
       zoomanim: (e) => this.animate(e.center, e.zoom), zoom: () => this.animate(this.map.getCenter(), this.map.getZoom()),
       mouseout: () => this.unhover(),
     };
@@ -103,7 +104,7 @@ export class ProjectTiles {
 
   isDrawn(id) { return this.drawnIds.has(id); }
 
-  rebuild() { this.update(); }
+  rebuild() { this.drawnRect = null; this.update(); }
 
   zoom() { return Math.max(0, Math.min(18, Math.round(this.map.getZoom()))); }
 
@@ -134,7 +135,16 @@ export class ProjectTiles {
       this.pending.set(k, p);
     }
     this.viewLoaded = Promise.all(inView.map(([z, x, y]) => this.pending.get(this.key(z, x, y))).filter(Boolean));
-    this.draw();
+    if (!this.stillDrawn()) this.draw();
+  }
+
+  /** Whether the canvas drawn last still covers the view with what it shows (a short pan moves it
+   * with the map; redrawing would only repaint the same picture). */
+  stillDrawn() {
+    const map = this.map;
+    if (!this.drawnRect || this.drawnFor !== `${this.q}|${map.getZoom()}` || this.drawnCrs !== map.options.crs) return false;
+    const topLeft = map.containerPointToLayerPoint([0, 0]);
+    return this.drawnRect.contains(L.bounds(topLeft, topLeft.add(map.getSize())));
   }
 
   store(k, tile) {
@@ -180,6 +190,9 @@ export class ProjectTiles {
       this.canvas.style.height = `${full.y}px`;
     }
     L.DomUtil.setPosition(this.canvas, topLeft);
+    this.drawnRect = L.bounds(topLeft, topLeft.add(full));
+    this.drawnFor = `${this.q}|${this.drawnZoom}`;
+    this.drawnCrs = map.options.crs;
     const ctx = this.ctx, colours = this.app.config.vocab.status;
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.clearRect(0, 0, full.x, full.y);
