@@ -4,14 +4,19 @@
     .venv/bin/python bench/suite.py --sizes 295,10000,100000,1000000   # 1 M too (an hour or more)
     .venv/bin/python bench/suite.py --sizes 10000 --parts http --duration 3
     .venv/bin/python bench/suite.py --workers 1,2,4 --parts workers
+    .venv/bin/python bench/suite.py --join-only sqlite:///big.sqlite --join-only postgresql+psycopg://…  # a loaded database
 
 For each size (total projects: the real 295, the rest from ``zonemap synth``'s generator, the same
 data on both backends), one run measures:
 
 - ``load``: the whole load (``write_dataset``) on SpatiaLite and PostGIS, and the project↔zone join
   alone beside its *SQL floor*: the same spatial pairs written by one plain ``INSERT … SELECT`` into
-  a table with a primary key and nothing else (no foreign keys, no text memberships), using the
-  spatial index the plain way on each backend (the fastest of two formulations on SpatiaLite);
+  a table with project_zones' primary key and zone index and nothing else (no foreign keys, no text
+  memberships), using the spatial index the plain way on each backend; each formulation plain and
+  sorted by the key (the fastest by CPU is the floor; the plain one is printed beside it). Both
+  run on the same terms (see :func:`measure_join`) and each prints wall *and CPU* time: the
+  SQLite work runs in this process (``time.process_time``), a local PostgreSQL backend's CPU is
+  read from /proc — on a busy machine the CPU ratio says whether a target is met;
 - ``http``: requests/s with ``wrk`` (16 connections, one wrk thread, ``Accept: */*``,
   ``Accept-Encoding: gzip``) against one worker of each server, in alternating rounds (three by
   default; each round runs every server once, in a rotated order): zonemap on PostGIS, zonemap on
@@ -350,14 +355,55 @@ def _timed(fn, repeat: int) -> tuple[float, list[float]]:
 
 
 FLOOR_TABLE = "bench_floor_pairs"
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _server_cpu(pid: int | None) -> float | None:
+    """CPU seconds (user + system) a local PostgreSQL backend has used, from /proc; None when unreadable."""
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _TICK
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+class CpuClock:
+    """Wall time and CPU time of the database work of one connection: the process's own CPU on
+    SpatiaLite (the SQLite work runs in this process: ``time.process_time``), and on a PostgreSQL
+    server on this machine the backend's CPU from /proc plus this process's (None when the server is
+    elsewhere). A busy machine stretches wall time; the CPU time shows whether a target is met."""
+
+    def __init__(self, conn):
+        import sqlalchemy as sa
+
+        self.pid = None
+        if conn.dialect.name != "sqlite":
+            self.pid = conn.execute(sa.text("SELECT pg_backend_pid()")).scalar()
+            if _server_cpu(self.pid) is None:
+                self.pid = -1
+
+    def __enter__(self):
+        self.wall0, self.cpu0, self.server0 = time.perf_counter(), time.process_time(), _server_cpu(self.pid)
+        return self
+
+    def __exit__(self, *exc):
+        self.wall = time.perf_counter() - self.wall0
+        self.cpu = time.process_time() - self.cpu0
+        if self.pid is not None:
+            server = _server_cpu(self.pid)
+            self.cpu = None if server is None or self.server0 is None else self.cpu + server - self.server0
+        return False
 
 
 def floor_statements(dialect: str) -> dict[str, str]:
     """The SQL floor of the project↔zone join: the spatial pairs by one plain INSERT … SELECT into a
-    table with a primary key and nothing else, using the spatial index the plain way."""
+    table with project_zones' primary key and nothing else, using the spatial index the plain way;
+    each formulation plain and sorted by the key (as the join writes its rows)."""
     insert = f"INSERT INTO {FLOOR_TABLE} (project_id, zone_id) "
     if dialect == "sqlite":
-        return {
+        plain = {
             "rtree per zone": insert + """
                 SELECT projects.id, zones.id FROM zones JOIN projects
                   ON projects.rowid IN (SELECT rowid FROM SpatialIndex WHERE f_table_name = 'projects'
@@ -370,23 +416,35 @@ def floor_statements(dialect: str) -> dict[str, str]:
                 JOIN projects ON projects.rowid = i.pkid
                 WHERE ST_Intersects(zones.geom, projects.geom) = 1""",
         }
-    return {"gist": insert + "SELECT projects.id, zones.id FROM zones JOIN projects ON ST_Intersects(zones.geom, projects.geom)"}
+    else:
+        plain = {"gist": insert + "SELECT projects.id, zones.id FROM zones JOIN projects ON ST_Intersects(zones.geom, projects.geom)"}
+    return {**plain, **{f"{k}, sorted": v + " ORDER BY 1, 2" for k, v in plain.items()}}
 
 
 def measure_join(url: str, repeat: int) -> dict:
     """The join as the loader runs it (projects.join.compute_project_zones) and its SQL floor, each in
-    a transaction rolled back afterwards."""
+    a transaction rolled back afterwards, on the same terms: into an empty table (PostgreSQL:
+    project_zones truncated, as the load's new table is; the floor's table created in the
+    transaction) with the same indexes (the floor table has project_zones' primary key and its zone
+    index, built after the insert as the join builds its own), with the same memory
+    (geo.db.bulk_memory), on tables analysed before the first run and vacuumed between runs.
+    Wall and CPU time (:class:`CpuClock`) for each; the floor is the fastest formulation by CPU."""
     import sqlalchemy as sa
 
-    from geo.db import foreign_keys_off, make_engine
+    from geo.db import bulk_memory, foreign_keys_off, make_engine
     from projects.join import compute_project_zones
 
     engine = make_engine(url)
+    lite = engine.dialect.name == "sqlite"
     out: dict = {}
 
     def drop_floor():
         with engine.begin() as conn:
             conn.execute(sa.text(f"DROP TABLE IF EXISTS {FLOOR_TABLE}"))
+
+    def maintenance(sql: str):
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(sa.text(sql))
 
     def in_rollback(work, connect=engine.connect):
         def run():
@@ -398,36 +456,87 @@ def measure_join(url: str, repeat: int) -> dict:
                 finally:
                     trans.rollback()
             drop_floor()
-            if engine.dialect.name != "sqlite":  # the rolled-back rows are dead tuples that slowed each next run
-                with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                    conn.execute(sa.text("VACUUM project_zones"))
+            if not lite:  # the rolled-back rows are dead tuples that slowed each next run
+                maintenance("VACUUM project_zones")
         return run
 
-    def join(conn):  # as in a load: into an empty table (the delete of the loaded pairs is not timed)
-        conn.execute(sa.text("DELETE FROM project_zones"))
-        t0 = time.perf_counter()
-        compute_project_zones(conn)
-        spent.append(time.perf_counter() - t0)
+    if not lite:  # (SQLite: no statistics, as after a load; they would change its plans)
+        maintenance("ANALYZE")  # both sides plan on the same statistics (the join gathers its own too, as in a load)
+    joins: list[tuple[float, float | None]] = []
 
-    spent: list[float] = []
+    def join(conn):  # as in a load: into an empty table (emptying the loaded pairs is not timed)
+        conn.execute(sa.text("DELETE FROM project_zones" if lite else "TRUNCATE project_zones"))
+        with CpuClock(conn) as clock:
+            compute_project_zones(conn)
+        joins.append((clock.wall, clock.cpu))
+
     for _ in range(repeat):  # on a connection as the loader's (SpatiaLite: foreign keys checked once, after)
         in_rollback(join, connect=lambda: foreign_keys_off(engine))()
-    out["join_s"], out["join_runs"] = statistics.median(spent), spent
+    out["join_runs"] = joins
+    out["join_s"] = statistics.median(w for w, _ in joins)
+    out["join_cpu_s"] = statistics.median(c for _, c in joins) if all(c is not None for _, c in joins) else None
 
     floors = {}
     for name, sql in floor_statements(engine.dialect.name).items():
-        def work(conn, sql=sql):
-            conn.execute(sa.text(f"CREATE TABLE {FLOOR_TABLE} (project_id VARCHAR(96), zone_id VARCHAR(64), "
+        runs: list[tuple[float, float | None]] = []
+
+        def work(conn, sql=sql, runs=runs):
+            conn.execute(sa.text(f"CREATE TABLE {FLOOR_TABLE} (project_id VARCHAR(96) NOT NULL, zone_id VARCHAR(64) NOT NULL, "
                                  "PRIMARY KEY (project_id, zone_id))"))
-            conn.execute(sa.text(sql))
-        floors[name] = _timed(in_rollback(work), repeat)
-    best = min(floors, key=lambda k: floors[k][0])
-    out.update(floor_s=floors[best][0], floor_how=best, floors={k: v[0] for k, v in floors.items()})
+            with CpuClock(conn) as clock, bulk_memory(conn):
+                conn.execute(sa.text(sql))
+                conn.execute(sa.text(f"CREATE INDEX {FLOOR_TABLE}_zone ON {FLOOR_TABLE} (zone_id)"))
+            runs.append((clock.wall, clock.cpu))
+
+        run = in_rollback(work)
+        for _ in range(repeat):
+            run()
+        floors[name] = {"wall_s": statistics.median(w for w, _ in runs),
+                        "cpu_s": statistics.median(c for _, c in runs) if all(c is not None for _, c in runs) else None,
+                        "runs": runs}
+    by = "cpu_s" if all(f["cpu_s"] is not None for f in floors.values()) else "wall_s"
+    best = min(floors, key=lambda k: floors[k][by])
+    plain = min((k for k in floors if not k.endswith("sorted")), key=lambda k: floors[k][by])
+    out.update(floor_s=floors[best]["wall_s"], floor_cpu_s=floors[best]["cpu_s"], floor_how=best, floors=floors,
+               plain_floor_how=plain, plain_floor_s=floors[plain]["wall_s"], plain_floor_cpu_s=floors[plain]["cpu_s"])
     out["ratio"] = out["join_s"] / out["floor_s"]
+    out["cpu_ratio"] = out["join_cpu_s"] / out["floor_cpu_s"] if out["join_cpu_s"] and out["floor_cpu_s"] else None
+    out["plain_cpu_ratio"] = (out["join_cpu_s"] / out["plain_floor_cpu_s"]
+                              if out["join_cpu_s"] and out["plain_floor_cpu_s"] else None)
+    out["load_average"] = load_average()
     with engine.connect() as conn:
         out["pairs"] = conn.execute(sa.text("SELECT count(*) FROM project_zones")).scalar_one()
     engine.dispose()
     return out
+
+
+JOIN_HEADER = ("| backend | load | join wall (CPU) | floor wall (CPU), fastest | join / floor: wall, CPU "
+               "| join / plain floor, CPU | load average |")
+
+
+def join_row(backend: str, load_s: float | None, j: dict | None) -> str:
+    """A row of the join table (``load_s`` None: an existing database, not loaded by this run)."""
+    load = f"{load_s:.1f} s" if load_s is not None else "–"
+    if not j:
+        return f"| {backend} | {load} | – | – | – | – | – |"
+
+    def cpu(v):
+        return f" ({v:.2f} s)" if v is not None else ""
+    return (f"| {backend} | {load} | {j['join_s']:.2f} s{cpu(j.get('join_cpu_s'))} | {j['floor_s']:.2f} s{cpu(j.get('floor_cpu_s'))}"
+            f" {j['floor_how']} | {j['ratio']:.2f}×, " + (f"{j['cpu_ratio']:.2f}×" if j.get("cpu_ratio") else "–")
+            + f" | " + (f"{j['plain_cpu_ratio']:.2f}× ({j['plain_floor_how']})" if j.get("plain_cpu_ratio") else "–")
+            + f" | {j.get('load_average', '')} |")
+
+
+def join_line(backend: str, j: dict) -> str:
+    """One printed line of a join measurement: wall and CPU beside the floor's, the ratios."""
+    cpu = (f" (CPU {j['join_cpu_s']:.2f} s)" if j.get("join_cpu_s") is not None else "")
+    fcpu = (f" (CPU {j['floor_cpu_s']:.2f} s)" if j.get("floor_cpu_s") is not None else "")
+    ratios = f"{j['ratio']:.2f}× the floor by wall"
+    if j.get("cpu_ratio"):
+        ratios += f", {j['cpu_ratio']:.2f}× by CPU ({j['plain_cpu_ratio']:.2f}× the plain {j['plain_floor_how']})"
+    return (f"  join {backend:4}: {j['join_s']:7.2f} s{cpu}; floor {j['floor_s']:7.2f} s{fcpu} ({j['floor_how']}) → "
+            f"{ratios}; load average {j['load_average']}")
 
 
 def data_schema(url: str) -> str:
@@ -514,8 +623,7 @@ def run_size(size: int, args, pg: PostGIS | None, wrk_bin: str | None, workdir: 
         for backend, url in urls.items():
             j = measure_join(url, 1 if size >= 1_000_000 else 3)
             result["join"][backend] = j
-            print(f"  join {backend:4}: {j['join_s']:7.2f} s; floor {j['floor_s']:7.2f} s ({j['floor_how']}) → "
-                  f"{j['ratio']:.2f}× the floor", flush=True)
+            print(join_line(backend, j), flush=True)
     if "tiles" in args.parts or "http" in args.parts:
         result["render_cold"] = {b: render_cold(u) for b, u in urls.items()}
         for b, r in result["render_cold"].items():
@@ -628,11 +736,10 @@ def report(results: list[dict]) -> str:
     for r in results:
         lines.append(f"### {r['size']:,} projects (load average before {r['load_before']}, after {r['load_after']})")
         lines.append("")
-        lines.append("| backend | load | join | SQL floor | join / floor |")
-        lines.append("|---|---|---|---|---|")
+        lines.append(JOIN_HEADER)
+        lines.append("|---|---|---|---|---|---|---|")
         for b, load in r["load"].items():
-            j = r.get("join", {}).get(b)
-            lines.append(f"| {b} | {load['load_s']:.1f} s | " + (f"{j['join_s']:.2f} s | {j['floor_s']:.2f} s ({j['floor_how']}) | {j['ratio']:.2f}× |" if j else "– | – | – |"))
+            lines.append(join_row(b, load.get("load_s"), r.get("join", {}).get(b)))
         if r.get("http"):
             series = sorted({h["series"] for h in r["http"]}, key=lambda s: ("ogc-pg", "api-pg", "ogc-lite", "api-lite", "tipg").index(s) if s in ("ogc-pg", "api-pg", "ogc-lite", "api-lite", "tipg") else 9)
             lines += ["", "| request (req/s, median of rounds; ×tipg) | " + " | ".join(series) + " |",
@@ -680,9 +787,27 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--keep", action="store_true", help="keep the SpatiaLite files and logs")
     ap.add_argument("--json", help="write every measurement to this file")
+    ap.add_argument("--join-only", metavar="URL", action="append", default=[],
+                    help="measure the join and its floor on this already loaded database (repeatable); nothing else")
     args = ap.parse_args()
     args.parts = set(args.parts.split(","))
     args.cases = set(filter(None, args.cases.split(",")))
+    if args.join_only:
+        print(f"join against its floor on {len(args.join_only)} loaded database(s); {os.cpu_count()} cores; "
+              f"load average {load_average()}", flush=True)
+        lines, measured = ["", JOIN_HEADER, "|---|---|---|---|---|---|---|"], []
+        for url in args.join_only:
+            import sqlalchemy as sa
+
+            j = measure_join(url, args.rounds)
+            name = sa.make_url(url).database
+            print(join_line(name, j), flush=True)
+            lines.append(join_row(name, None, j))
+            measured.append({"database": name, **j})
+            if args.json:
+                Path(args.json).write_text(json.dumps(measured, indent=1, default=str))
+        print("\n".join(lines))
+        return
     # A kill stops the servers and the cluster it started, as Ctrl-C does.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     wrk_bin = ensure_wrk() if args.parts & {"http", "workers"} else None

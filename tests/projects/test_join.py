@@ -212,3 +212,74 @@ def test_foreign_keys_off_checks_once_and_restores_enforcement(databases):
                 conn.execute(sa.text("INSERT INTO project_zones (project_id, zone_id, basis) "
                                      "VALUES ('no-such-project', 'mini-north', 'spatial')"))
     engine.dispose()
+
+
+def test_join_leaves_the_session_memory_as_it_found_it(databases):
+    """geo.db.bulk_memory raises work_mem/maintenance_work_mem for the join's statements only: the
+    rest of the loader's transaction (and the pooled connection after it) runs with what it had."""
+    from projects.dataset import read_dataset
+    from projects.join import compute_project_zones
+    from projects.store import write_dataset
+
+    url = databases.new_url()
+    write_dataset(url, read_dataset(MINI_DIR, MINI_SEEDS))
+    pairs = len(_db_rows(url))
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            pytest.skip("PostgreSQL's memory settings; SQLite has none to change")
+        setting = "SELECT current_setting('work_mem'), current_setting('maintenance_work_mem')"
+        with conn.begin():
+            conn.execute(sa.text("SET LOCAL work_mem = '1MB'"))
+            before = conn.execute(sa.text(setting)).one()
+            seen = []
+            assert compute_project_zones(conn) == pairs
+            seen.append(conn.execute(sa.text(setting)).one())
+        assert seen == [before] == [("1MB", before[1])]
+    engine.dispose()
+
+
+def test_join_skips_row_checks_only_where_the_role_may(databases):
+    """PostgreSQL: the join's keys hold by construction, so a loader allowed to (a superuser, as the
+    tests' and benchmarks' clusters) writes them with row triggers off (geo.db.row_triggers_skipped)
+    and the constraints stay declared and validated, the setting back afterwards; a role that may
+    not gets False and a transaction that goes on (the join then validates the keys once after,
+    the path test_foreign_keys_off_checks_once_and_restores_enforcement covers)."""
+    import uuid
+
+    from geo.db import row_triggers_skipped
+    from projects.dataset import read_dataset
+    from projects.join import compute_project_zones
+    from projects.store import write_dataset
+
+    url = databases.new_url()
+    write_dataset(url, read_dataset(MINI_DIR, MINI_SEEDS))
+    before = _db_rows(url)
+    engine = make_engine(url)
+    role = "SELECT current_setting('session_replication_role')"
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            assert row_triggers_skipped(conn) is False
+            pytest.skip("PostgreSQL's row triggers; SQLite checks its keys with a PRAGMA (tested above)")
+        valid = "SELECT conname, convalidated FROM pg_constraint WHERE conrelid = 'project_zones'::regclass AND contype = 'f'"
+        assert {v for _, v in conn.execute(sa.text(valid))} == {True}
+        conn.rollback()
+        with conn.begin():
+            assert compute_project_zones(conn) == len(before)
+            assert conn.execute(sa.text(role)).scalar() == "origin"
+            assert {v for _, v in conn.execute(sa.text(valid))} == {True}
+            assert len(conn.execute(sa.text(valid)).all()) == 3
+        with conn.begin():
+            name = f"zm_plain_{uuid.uuid4().hex[:8]}"  # rolled back with the transaction
+            conn.execute(sa.text(f"CREATE ROLE {name} NOSUPERUSER"))
+            conn.execute(sa.text(f"SET LOCAL ROLE {name}"))
+            assert row_triggers_skipped(conn) is False
+            assert conn.execute(sa.text(role)).scalar() == "origin"
+            conn.execute(sa.text("RESET ROLE"))
+            assert row_triggers_skipped(conn) is True
+            assert conn.execute(sa.text(role)).scalar() == "replica"
+            conn.rollback()
+        assert conn.execute(sa.text(role)).scalar() == "origin"
+        conn.rollback()
+    engine.dispose()
+    assert _db_rows(url) == before

@@ -96,7 +96,7 @@ def test_a_cluster_zooms_in_and_a_point_opens_its_popup(opened, tile_server):
     n = page.evaluate(f"{biggest}.row[2]")
     assert str(n) in page.inner_text(".zm-tile-tip")
     page.mouse.click(*screen(biggest))
-    assert page.evaluate("zonemap.map.getZoom()") == zoom + 2
+    wait_until(page, f"zonemap.map.getZoom() === {zoom + 2}", 5)  # zoomed in (animated) on the cluster
     # A project opened by its link is shown where every project is drawn, with its popup.
     feat = next(f for f in api(tile_server, located="true", district="西岗区")["features"])
     page.goto(f"{tile_server}/?project={feat['id']}")
