@@ -15,7 +15,7 @@ from geo import tiles as gt
 from projects import queries as pq
 from projects.status import Status
 from webmap.basemaps import settings_basemaps
-from webmap.deps import ConnDep
+from webmap.deps import ConnDep, note_fingerprint, run_with_connection
 from webmap.errors import BadParameter, NotFound
 from webmap.exports import cached_export
 from webmap.mapdata import page_config, project_feed, simplified_districts, zone_facts
@@ -142,9 +142,8 @@ def map_cell(z: int) -> int:
 
 
 @router.get("/map/tiles/{z}/{x}/{y}.json", summary="The map's project tile: clusters and points as compact JSON")
-def map_tile(
+async def map_tile(
     request: Request,
-    conn: ConnDep,
     z: Annotated[int, Path(description="zoom (WebMercatorQuad)")],
     x: Annotated[int, Path(description="tile column")],
     y: Annotated[int, Path(description="tile row (from the north)")],
@@ -164,6 +163,12 @@ def map_tile(
     in tile units (0–``extent``, y down); ``id``/``status`` only for a single project, ``counts``
     (one number per entry of ``statuses``) only for clusters. Built from the same tile builder as
     the OGC vector tiles, once per data fingerprint and query."""
+    # One worker thread per tile for the connection, the checks and the rendering (webmap.deps).
+    return await run_with_connection(request, lambda conn: _map_tile(
+        request, conn, z, x, y, status, industry=industry, plan=plan, kind=kind, district=district, as_of=as_of, as_seen_by=as_seen_by))
+
+
+def _map_tile(request: Request, conn, z: int, x: int, y: int, status: str | None, **plain_filters) -> Response:
     c = oc.get("projects")
     try:
         tile = gt.Tile(z, x, y)
@@ -173,10 +178,9 @@ def map_tile(
     for value in statuses:
         if value not in STATUS_IDS:
             raise BadParameter("status", f"expected statuses among {', '.join(STATUS_IDS)}, found {value!r}")
-    plain = {k: str(v) for k, v in (("industry", industry), ("plan", plan), ("kind", kind), ("district", district),
-                                     ("as_of", as_of), ("as_seen_by", as_seen_by)) if v is not None}
-    filters = c.parse_filters(conn, plain)
+    filters = c.parse_filters(conn, {k: str(v) for k, v in plain_filters.items() if v is not None})
     fp = request_fingerprint(request, conn)
+    note_fingerprint(request, fp)
     etag = '"' + hashlib.sha256(f"{fp}|{request.url.path}|{sorted(request.query_params.multi_items())}".encode()).hexdigest()[:32] + '"'
     headers = {"ETag": etag, "Cache-Control": "public, max-age=300"}
     if etag in [v.strip() for v in request.headers.get("if-none-match", "").split(",")]:

@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse, Response
 
 from geo import crs as gcrs
 from geo import tiles as gt
-from webmap.deps import ConnDep
+from webmap.deps import ConnDep, note_fingerprint, run_with_connection
 from webmap.errors import OGC_ERROR_RESPONSES, NotFound
 from webmap.routes.ogc import collections as oc
 from webmap.routes.ogc.common import JSON, MVT, cached, link, request_fingerprint
@@ -146,14 +146,19 @@ def tile_layer(conn, c: oc.Collection, filters: dict[str, str], cql, z: int, *,
 @router.get(TILE_PATH, name="ogc_tile", summary="One vector tile (MVT)", response_class=Response,
             responses={200: {"content": {MVT: {}}, "description": "a Mapbox Vector Tile (empty when nothing is there)"}})
 @accepts(dynamic=collection_filters)
-def tile(
-    request: Request, conn: ConnDep, collection_id: str,
+async def tile(
+    request: Request, collection_id: str,
     z: Annotated[int, Path(description="tileMatrix (zoom)")], y: Annotated[int, Path(description="tileRow")],
     x: Annotated[int, Path(description="tileCol")],
     filter_: Annotated[str | None, Query(alias="filter", description="a CQL2 filter (as on items)")] = None,
     filter_lang: Annotated[str | None, Query(alias="filter-lang", description="cql2-text (default) or cql2-json")] = None,
     filter_crs: Annotated[str | None, Query(alias="filter-crs", description="CRS of the filter's geometries")] = None,
 ):
+    # One worker thread per tile for the connection, the checks and the rendering (webmap.deps).
+    return await run_with_connection(request, lambda conn: _tile(request, conn, collection_id, z, y, x, filter_, filter_lang, filter_crs))
+
+
+def _tile(request: Request, conn, collection_id: str, z: int, y: int, x: int, filter_, filter_lang, filter_crs) -> Response:
     c = oc.get(collection_id)
     try:
         t = gt.Tile(z, x, y)
@@ -161,6 +166,7 @@ def tile(
         raise NotFound("tile", f"{z}/{y}/{x}") from exc
     filters = c.parse_filters(conn, {k: v for k, v in request.query_params.items() if k in c.filters})
     fp = request_fingerprint(request, conn)
+    note_fingerprint(request, fp)
     etag = '"' + hashlib.sha256(f"{fp}|{request.url.path}|{sorted(request.query_params.multi_items())}".encode()).hexdigest()[:32] + '"'
     headers = {"ETag": etag, "Cache-Control": f"public, max-age={MAX_AGE}"}
     if etag in [v.strip() for v in request.headers.get("if-none-match", "").split(",")]:
