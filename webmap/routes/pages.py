@@ -4,7 +4,6 @@ feeds only the map uses (``/map/projects.json``, ``/map/districts.json``, and th
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Annotated
 
@@ -24,7 +23,8 @@ from webmap.memo import per_load
 from webmap.project_page import render_project_page
 from webmap.routes.ogc import collections as oc
 from webmap.routes.ogc.common import cached, request_fingerprint
-from webmap.routes.ogc.tiles import tile_layer
+from webmap.routes.ogc.tiles import MAX_AGE as TILE_MAX_AGE
+from webmap.routes.ogc.tiles import tile_key, tile_layer
 from webmap.zone_page import render_zone_page
 from zones import queries as zq
 
@@ -162,7 +162,7 @@ async def map_tile(
     have each status), from zoom 16 every project (see POINTS_FROM). Rows: ``[x, y, n, id, status, counts]`` with x, y
     in tile units (0–``extent``, y down); ``id``/``status`` only for a single project, ``counts``
     (one number per entry of ``statuses``) only for clusters. Built from the same tile builder as
-    the OGC vector tiles, once per data fingerprint and query."""
+    the OGC vector tiles, once per data fingerprint and query (ETag and 304 from the HTTP layer)."""
     # One worker thread per tile for the connection, the checks and the rendering (webmap.deps).
     return await run_with_connection(request, lambda conn: _map_tile(
         request, conn, z, x, y, status, industry=industry, plan=plan, kind=kind, district=district, as_of=as_of, as_seen_by=as_seen_by))
@@ -180,11 +180,7 @@ def _map_tile(request: Request, conn, z: int, x: int, y: int, status: str | None
             raise BadParameter("status", f"expected statuses among {', '.join(STATUS_IDS)}, found {value!r}")
     filters = c.parse_filters(conn, {k: str(v) for k, v in plain_filters.items() if v is not None})
     fp = request_fingerprint(request, conn)
-    note_fingerprint(request, fp)
-    etag = '"' + hashlib.sha256(f"{fp}|{request.url.path}|{sorted(request.query_params.multi_items())}".encode()).hexdigest()[:32] + '"'
-    headers = {"ETag": etag, "Cache-Control": "public, max-age=300"}
-    if etag in [v.strip() for v in request.headers.get("if-none-match", "").split(",")]:
-        return Response(status_code=304, headers=headers)
+    note_fingerprint(request, fp)  # the ETag and If-None-Match → 304 are the HTTP layer's (webmap.middleware)
 
     def build() -> bytes:
         extra = c.queryables_in(filters)["status"].column.in_(statuses) if statuses else None
@@ -192,7 +188,8 @@ def _map_tile(request: Request, conn, z: int, x: int, y: int, status: str | None
         return _json_bytes({"z": z, "x": x, "y": y, "extent": gt.EXTENT, "statuses": list(STATUS_IDS),
                             "features": tile_rows(gt.decode(gt.render(conn, layer, tile)).get("projects", {}).get("features", []))})
 
-    return Response(cached(request, conn, ("map-tile", etag), build, fp=fp), media_type="application/json", headers=headers)
+    return Response(cached(request, conn, ("map", *tile_key(request)), build, fp=fp), media_type="application/json",
+                    headers={"Cache-Control": f"public, max-age={TILE_MAX_AGE}"})
 
 
 def tile_rows(features: list[dict]) -> list[list]:

@@ -40,10 +40,11 @@ def fit_everything(page, server) -> None:
 
 
 def settle(page) -> None:
+    """Wait until every tile asked for has arrived and been drawn (the draw after the last one
+    runs on the next animation frame): what is on the canvas is then the layer's own doing."""
     page.evaluate("zonemap.markers.whenLoaded()")
-    page.wait_for_timeout(150)  # the draw after the last tile runs on the next animation frame
     wait_until(page, "!zonemap.markers.pending.size", 10)
-    run(page, "zonemap.markers.draw()")
+    page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
 def on_canvas(page) -> int:

@@ -3,14 +3,13 @@ metadata and TileJSON for map clients (QGIS: *Vector Tiles → New Generic Conne
 ``…/ogc/collections/projects/tiles/WebMercatorQuad/{z}/{y}/{x}``).
 
 Tiles take the collection's plain filters (``status=``, ``kind=`` …) and a CQL2 ``filter``, like its
-items. A tile is built once per data fingerprint and query (an LRU per worker), answered with an
-ETag derived from the fingerprint (``If-None-Match`` → 304) and ``Cache-Control``. Projects are
+items. A tile is built once per data fingerprint and query (an LRU per worker) and answered with
+``Cache-Control``; its ETag and the 304s are the HTTP layer's, as for every GET. Projects are
 clustered below zoom :data:`CLUSTER_BELOW` so that a tile stays small with 100,000 of them.
 """
 
 from __future__ import annotations
 
-import hashlib
 from typing import Annotated
 
 import sqlalchemy as sa
@@ -166,14 +165,15 @@ def _tile(request: Request, conn, collection_id: str, z: int, y: int, x: int, fi
         raise NotFound("tile", f"{z}/{y}/{x}") from exc
     filters = c.parse_filters(conn, {k: v for k, v in request.query_params.items() if k in c.filters})
     fp = request_fingerprint(request, conn)
-    note_fingerprint(request, fp)
-    etag = '"' + hashlib.sha256(f"{fp}|{request.url.path}|{sorted(request.query_params.multi_items())}".encode()).hexdigest()[:32] + '"'
-    headers = {"ETag": etag, "Cache-Control": f"public, max-age={MAX_AGE}"}
-    if etag in [v.strip() for v in request.headers.get("if-none-match", "").split(",")]:
-        return Response(status_code=304, headers=headers)
+    note_fingerprint(request, fp)  # the ETag and If-None-Match → 304 are the HTTP layer's (webmap.middleware)
     cql = cql_condition(conn, c, filter_, filter_lang, filter_crs, c.queryables_in(filters))
-    data = cached(request, conn, ("tile", etag), lambda: gt.render(conn, tile_layer(conn, c, filters, cql, z), t), fp=fp)
-    return Response(data, media_type=MVT, headers=headers)
+    data = cached(request, conn, tile_key(request), lambda: gt.render(conn, tile_layer(conn, c, filters, cql, z), t), fp=fp)
+    return Response(data, media_type=MVT, headers={"Cache-Control": f"public, max-age={MAX_AGE}"})
+
+
+def tile_key(request: Request) -> tuple:
+    """A rendered tile's key in the per-fingerprint cache: its path and query."""
+    return ("tile", request.url.path, tuple(sorted(request.query_params.multi_items())))
 
 
 def openapi_paths() -> dict:

@@ -131,7 +131,7 @@ export class ProjectTiles {
         .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`${r.status}`))))
         .then((tile) => { this.store(k, tile); this.scheduleDraw(); })
         .catch(() => { /* a tile that failed stays empty; the next move asks again */ })
-        .finally(() => { this.pending.delete(k); this.settled(); });
+        .finally(() => { this.pending.delete(k); });
       this.pending.set(k, p);
     }
     this.viewLoaded = Promise.all(inView.map(([z, x, y]) => this.pending.get(this.key(z, x, y))).filter(Boolean));
@@ -152,11 +152,6 @@ export class ProjectTiles {
     const points = tile.features.map((row) => unproject(x * TILE_PX + row[0] * f, y * TILE_PX + row[1] * f, z));
     this.cache.set(k, {rows: tile.features, points, statuses: tile.statuses});
     while (this.cache.size > CACHE_TILES) this.cache.delete(this.cache.keys().next().value);
-  }
-
-  settled() {
-    if (this.pending.size) return;
-    this.canvas.dataset.loaded = "1";
   }
 
   /** Resolves when the tiles in view have arrived (the margin may still be on its way). */
