@@ -182,7 +182,8 @@ def serve_supports_workers() -> bool:
 def zonemap_server(name: str, url: str, logdir: Path, workers: int = 1, **env_extra) -> Server:
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "PORT": str(port), "ZONEMAP_BASEMAP_URL": "", **env_extra}
-    cmd = [PYTHON, "-m", "webmap.cli", "serve"]
+    # No access log: tipg runs as uvicorn --log-level warning, which writes none either.
+    cmd = [PYTHON, "-m", "webmap.cli", "serve", "--no-access-log"]
     if serve_supports_workers():
         cmd += ["--workers", str(workers)]
     elif workers != 1:

@@ -37,6 +37,7 @@ from geo.errors import WriteError
 from projects import models as pm
 from projects.changelog import Change
 from projects.dataset import Dataset
+from projects.features import write_feature_texts
 from projects.join import compute_project_zones
 from zones import models as zm
 
@@ -53,7 +54,7 @@ TABLES = [
     ("project_status_years", pm.project_status_years), ("project_status_seen_by", pm.project_status_seen_by),
     ("changes", Change.__table__),
 ]
-# project_zones is computed by the database; dataset_info (the fingerprint) is written last.
+# project_zones and project_texts are computed by the database; dataset_info (the fingerprint) is written last.
 
 # Tables with at least this many rows are written by geo.db.bulk_insert (COPY on PostgreSQL, the
 # driver's executemany on SpatiaLite): the synthetic datasets' millions of rows, in seconds.
@@ -421,6 +422,7 @@ def _write_spatialite(url: str, ds: Dataset) -> dict[str, int]:
         with foreign_keys_off(engine) as conn, conn.begin():
             try:
                 counts["project_zones"] = compute_project_zones(conn)
+                counts["project_texts"] = write_feature_texts(conn)
             except BrokenForeignKeys as exc:
                 raise WriteError(f"the new database failed its verification, so it was not put in place: {exc}") from None
         with engine.begin() as conn:
@@ -556,6 +558,7 @@ def _write_postgis(url: str, ds: Dataset) -> dict[str, int]:
             Base.metadata.create_all(conn, checkfirst=False)
             counts = _insert(conn, ds)
             counts["project_zones"] = compute_project_zones(conn)
+            counts["project_texts"] = write_feature_texts(conn)
             fp = _verify(conn, ds, written, schema=build)
             conn.execute(zm.DatasetInfo.__table__.insert(), [{"id": 1, "fingerprint": fp}])
         old = _swap(engine, build)

@@ -114,6 +114,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,  # served below from vendored files: nothing from a CDN
         redoc_url=None,
         dependencies=[Depends(strict_parameters)],
+        # FastAPI's own OpenTelemetry hooks: zonemap configures no provider, and the check that
+        # none is configured read the environment on every request (4 % of a small page's CPU).
+        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
     app.state.settings = settings
     app.state.map_pages = {}  # built once per data load (webmap/memo.py): map page, feeds, search index

@@ -166,6 +166,7 @@ def test_database_written_features_equal_on_synthetic_data(databases, real_datas
     import sqlalchemy as sa
 
     from geo.db import geom_from_wkb_sql, make_engine
+    from projects import features
     from projects.store import write_dataset
     from projects.synth import synthesize
 
@@ -178,6 +179,7 @@ def test_database_written_features_equal_on_synthetic_data(databases, real_datas
         for pid in ids:
             conn.execute(sa.text(f"UPDATE projects SET site = {geom_from_wkb_sql(conn, ':wkb')} WHERE id = :id"),
                          {"wkb": shapely.to_wkb(square), "id": pid})
+        features.write_feature_texts(conn)  # as a load does, after its tables are written
     engine.dispose()
     assert _same_texts(url) == (295 + 1500, 2)
 

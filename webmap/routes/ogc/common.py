@@ -8,6 +8,7 @@ from collections.abc import Callable, Hashable
 
 import sqlalchemy as sa
 from fastapi import Request
+from starlette.datastructures import URLPath
 
 GEOJSON = "application/geo+json"
 JSON = "application/json"
@@ -18,9 +19,23 @@ MVT = "application/vnd.mapbox-vector-tile"
 CACHE_ENTRIES = int(os.environ.get("ZONEMAP_OGC_CACHE_ENTRIES", "4096"))
 
 
+def _route_path(router, name: str, params: dict) -> URLPath:
+    """``router.url_path_for``, kept on the router: its routes never change, one search per path."""
+    paths = router.__dict__.setdefault("_zonemap_paths", {})
+    key = (name, *sorted(params.items()))
+    path = paths.get(key)
+    if path is None:
+        if len(paths) >= 4096:
+            paths.clear()
+        path = paths[key] = router.url_path_for(name, **params)
+    return path
+
+
 def link(request: Request, name: str, rel: str, type_: str, title: str | None = None, **params) -> dict:
-    """A link to the named route, built from the request (right behind a proxy too)."""
-    out = {"href": str(request.url_for(name, **params)), "rel": rel, "type": type_}
+    """A link to the named route, built from the request (right behind a proxy too): as
+    ``request.url_for``, whose search through the routes is done once per route and parameters."""
+    path = _route_path(request.scope["router"], name, params)
+    out = {"href": str(path.make_absolute_url(base_url=request.base_url)), "rel": rel, "type": type_}
     if title:
         out["title"] = title
     return out
