@@ -12,6 +12,7 @@ import math
 import os
 import sqlite3
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -569,7 +570,8 @@ SWAP_LOCK_KEY = 0x7A6F6E656D6170  # "zonemap" in ASCII
 def _postgis_engine(url: str, loader: bool, creator=None, pool: dict | None = None) -> sa.Engine:
     extra = {"creator": creator} if creator is not None else {}
     extra.update(pool or {})
-    engine = sa.create_engine(url, pool_pre_ping=True, hide_parameters=True, connect_args=dict(PG_CONNECT_ARGS), **extra)
+    engine = sa.create_engine(url, hide_parameters=True, connect_args=dict(PG_CONNECT_ARGS), **extra)
+    _ping_when_idle(engine)
 
     def on_connect(dbapi_conn, record):
         # The data schema first, then whatever the database's search path was (PostGIS's
@@ -597,10 +599,43 @@ def _postgis_engine(url: str, loader: bool, creator=None, pool: dict | None = No
                 return
             result = raw.pgconn.exec_(lock)
             if result.status != pq.ExecStatus.TUPLES_OK:
-                raise OperationalError(f"could not begin a read: {result.error_message.decode(errors='replace')}")
+                error = OperationalError(f"could not begin a read: {result.error_message.decode(errors='replace')}")
+                dead = raw.pgconn.status != pq.ConnStatus.OK
+                if dead:  # the server closed it (a restart): so it did the pool's others
+                    conn.invalidate(error)
+                    conn.engine.dispose(close=False)
+                raise sa.exc.OperationalError("BEGIN", None, error, connection_invalidated=dead)
 
         event.listen(engine, "begin", on_begin)
     return engine
+
+
+# A pooled connection unused for this long is checked (one round trip) before it is handed out:
+# the server may have closed it meanwhile (a restart, an idle timeout of the server or of a proxy).
+# One in use moments ago is not — a ping on every checkout was a fifth round trip per request — and
+# if it broke since, the statement fails, SQLAlchemy discards every pooled connection made before
+# and the hot routes run once more on a new one (webmap.deps.run_with_connection).
+IDLE_PING_S = 5.0
+
+
+def _ping_when_idle(engine: sa.Engine) -> None:
+    def on_checkin(dbapi_conn, record):
+        if record is not None:
+            record.info["zonemap_idle_since"] = time.monotonic()
+
+    def on_checkout(dbapi_conn, record, proxy):
+        since = record.info.get("zonemap_idle_since")
+        if since is None or time.monotonic() - since < IDLE_PING_S:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_conn)
+        except engine.dialect.loaded_dbapi.Error:
+            alive = False
+        if not alive:
+            raise sa.exc.DisconnectionError("a pooled connection was closed by the server")  # the pool reconnects
+
+    event.listen(engine, "checkin", on_checkin)
+    event.listen(engine, "checkout", on_checkout)
 
 
 def use_schema(conn: sa.Connection, schema: str) -> None:

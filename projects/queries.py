@@ -220,11 +220,14 @@ def view_columns(f: ProjectFilter) -> dict[str, object]:
             "status_plan": Project.status_plan_id}
 
 
+ALL_PROJECTS = "1=1"  # project_condition without any filter (project_page_texts reads the stored count)
+
+
 def project_condition(conn: sa.Connection, f: ProjectFilter):
     """``f`` as one SQL condition on ``projects`` (bound parameters), for callers that compose it
     with conditions of their own (the OGC API's CQL2 filters, vector tiles)."""
     clauses, params = _where(conn, f)
-    return sa.text(" AND ".join(clauses) or "1=1").bindparams(**params)
+    return sa.text(" AND ".join(clauses) or ALL_PROJECTS).bindparams(**params)
 
 
 def _area_sql(conn: sa.Connection, area: BaseGeometry, metres: float, params: dict) -> str:

@@ -226,6 +226,12 @@ def _verify(conn: sa.Connection, ds: Dataset, written: dict[str, list[tuple]], s
     return hashlib.sha256("\n".join(digests).encode("utf-8")).hexdigest()
 
 
+def _write_info(conn: sa.Connection, fp: str) -> None:
+    """dataset_info, written last: the fingerprint and the number of projects."""
+    projects = conn.execute(sa.text("SELECT count(*) FROM projects")).scalar_one()
+    conn.execute(zm.DatasetInfo.__table__.insert(), [{"id": 1, "fingerprint": fp, "projects": projects}])
+
+
 def fingerprint(ds: Dataset) -> str:
     """The fingerprint :func:`write_dataset` stores for ``ds``: a hash of every row, geometries as
     WKB, and of the spatial project↔zone pairs (whatever else the join derives comes from rows
@@ -427,7 +433,7 @@ def _write_spatialite(url: str, ds: Dataset) -> dict[str, int]:
                 raise WriteError(f"the new database failed its verification, so it was not put in place: {exc}") from None
         with engine.begin() as conn:
             fp = _verify(conn, ds, written)
-            conn.execute(zm.DatasetInfo.__table__.insert(), [{"id": 1, "fingerprint": fp}])
+            _write_info(conn, fp)
         with engine.connect() as conn:
             integrity = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check")]
             foreign = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
@@ -560,7 +566,7 @@ def _write_postgis(url: str, ds: Dataset) -> dict[str, int]:
             counts["project_zones"] = compute_project_zones(conn)
             counts["project_texts"] = write_feature_texts(conn)
             fp = _verify(conn, ds, written, schema=build)
-            conn.execute(zm.DatasetInfo.__table__.insert(), [{"id": 1, "fingerprint": fp}])
+            _write_info(conn, fp)
         old = _swap(engine, build)
         swapped = True
         if old and not _drop_schema(engine, old):

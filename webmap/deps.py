@@ -34,8 +34,16 @@ async def run_with_connection(request: Request, work: Callable[[sa.Connection], 
     state = request.scope.setdefault("state", {})
 
     def run() -> T:
-        with request.app.state.engine.connect() as conn:
-            out = work(conn)
+        for attempt in (1, 2):
+            try:
+                with request.app.state.engine.connect() as conn:
+                    out = work(conn)
+                break
+            except sa.exc.DBAPIError as exc:
+                # A pooled connection the server had closed (geo.db.IDLE_PING_S): SQLAlchemy has
+                # discarded it and the pool's older ones; a read runs once more on a new one.
+                if attempt == 2 or not exc.connection_invalidated:
+                    raise
         if FINGERPRINT_KEY not in state:  # unless the HTTP layer or the work (note_fingerprint) read it
             state[FINGERPRINT_KEY] = request.app.state.data_version.get()
         return out

@@ -105,3 +105,6 @@ class DatasetInfo(Base):
     __tablename__ = "dataset_info"
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
     fingerprint: Mapped[str] = mapped_column(sa.String(64))
+    # The number of projects, counted at load: a page of all projects states it without counting
+    # them again per request (projects.features.project_page_texts).
+    projects: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)

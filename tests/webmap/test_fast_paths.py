@@ -211,3 +211,28 @@ def test_one_statement_pages_count_and_tag_like_the_others(client):
         r = client.get(path)
         assert r.status_code == 200 and r.headers["etag"]
         assert client.get(path, headers={"If-None-Match": r.headers["etag"]}).status_code == 304
+
+
+def test_a_page_of_all_projects_states_the_number_counted_at_load(real_db):
+    """Unfiltered, the page's numberMatched is dataset_info.projects (written by the load, equal to
+    a count of the rows); filtered, it is counted per request."""
+    import sqlalchemy as sa
+
+    from geo.db import make_engine
+    from projects import features
+    from projects import queries as pq
+
+    engine = make_engine(real_db)
+    with engine.connect() as conn:
+        stored = conn.execute(sa.text("SELECT projects FROM dataset_info")).scalar_one()
+        counted = conn.execute(sa.text("SELECT count(*) FROM projects")).scalar_one()
+        assert stored == counted == 295
+        everything = pq.project_condition(conn, pq.ProjectFilter())
+        assert everything.text == pq.ALL_PROJECTS
+        order = [sa.text(t) for t in pq.order_terms(conn, pq.ProjectFilter())]
+        matched, texts, _ = features.project_page_texts(conn, everything, order, 7, 0)
+        assert matched == 295 and len(texts) == 7
+        completed = conn.execute(sa.text("SELECT count(*) FROM projects WHERE status = 'completed'")).scalar_one()
+        only = pq.project_condition(conn, pq.ProjectFilter(status="completed"))
+        assert features.project_page_texts(conn, only, order, 7, 0)[0] == completed < 295
+    engine.dispose()
