@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import os
 import re
 import threading
-import uuid
 from collections import OrderedDict
 from urllib.parse import urlsplit
 
@@ -70,7 +70,7 @@ class RequestContext:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         given = Headers(scope=scope).get("x-request-id", "")
-        rid = given if _REQUEST_ID.match(given) else uuid.uuid4().hex[:16]
+        rid = given if _REQUEST_ID.match(given) else os.urandom(8).hex()  # as uuid4().hex[:16], without the UUID
         scope.setdefault("state", {})["request_id"] = rid
         started = False
 
