@@ -565,6 +565,7 @@ def predicate_sql(engine_or_conn, call: str) -> str:
 # never a mix, and never a lock on a table (no deadlock with readers).
 DATA_SCHEMA = "zonemap"
 SWAP_LOCK_KEY = 0x7A6F6E656D6170  # "zonemap" in ASCII
+DATA_CHANNEL = "zonemap_data"  # NOTIFY'd by the swap's transaction: the services read the fingerprint again
 
 
 def _postgis_engine(url: str, loader: bool, creator=None, pool: dict | None = None) -> sa.Engine:

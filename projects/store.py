@@ -30,7 +30,7 @@ import sqlalchemy as sa
 from geoalchemy2 import Geometry
 
 from geo.db import (
-    DATA_SCHEMA, SWAP_LOCK_KEY, Base, BrokenForeignKeys, add_spatialite_geometry, bulk_insert, foreign_keys_off,
+    DATA_CHANNEL, DATA_SCHEMA, SWAP_LOCK_KEY, Base, BrokenForeignKeys, add_spatialite_geometry, bulk_insert, foreign_keys_off,
     geom_as_wkb, geom_from_wkb, is_sqlite, make_engine, spatial_structure_problems, use_schema,
 )
 from geo.errors import WriteError
@@ -542,6 +542,7 @@ def _swap(engine: sa.Engine, build: str) -> str | None:
                 if live:
                     conn.execute(sa.text(f'ALTER SCHEMA "{DATA_SCHEMA}" RENAME TO "{old}"'))
                 conn.execute(sa.text(f'ALTER SCHEMA "{build}" RENAME TO "{DATA_SCHEMA}"'))
+                conn.execute(sa.text("SELECT pg_notify(:c, '')"), {"c": DATA_CHANNEL})  # delivered at commit
             return old if live else None
         except sa.exc.OperationalError as exc:
             # 55P03 lock_not_available (lock_timeout), 40P01 deadlock: wait and try again.

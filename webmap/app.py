@@ -128,7 +128,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(HeadAsGet)
     media.register_compressible_types()
     app.add_middleware(Compress, minimum_size=settings.compress_min_bytes)
-    app.add_middleware(ResponseCache, settings=settings, version=VERSION)  # answers as sent, per ETag
+    if settings.response_cache_mb > 0:  # answers as sent, per ETag (off: not a layer at all)
+        app.add_middleware(ResponseCache, settings=settings, version=VERSION)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "HEAD", "POST", "OPTIONS"],

@@ -63,10 +63,13 @@ class DataVersion:
     per data version per process rather than once per request.
 
     SpatiaLite: ``load`` swaps in a new file, so the file's identity (inode, size, mtime) tells when
-    to read it again — a ``stat`` per request. PostgreSQL has no such signal, so it is read per
-    request: one row, one round trip on a connection kept for it in autocommit (no transaction is
-    held between requests, so a load's schema swap never waits for it; a pooled checkout would add
-    a ping, the readers' swap lock and the commit). ``None`` while nothing is loaded.
+    to read it again — a ``stat`` per request. PostgreSQL: ``load`` notifies
+    :data:`geo.db.DATA_CHANNEL` in the transaction of its schema swap, and the fingerprint is read
+    on a connection kept for it (autocommit: no transaction held between requests, so a swap never
+    waits for it) that LISTENs there: read again only after a notification, else answered from
+    memory after a look at the socket (no round trip, no worker thread: :meth:`peek`). A hot
+    standby cannot LISTEN (and a load reaches it by replication, not by a notification): there it
+    is read per request, one row, one round trip. ``None`` while nothing is loaded.
     """
 
     def __init__(self, engine: sa.Engine):
@@ -77,6 +80,9 @@ class DataVersion:
         self._value: str | None = None
         self._lock = threading.Lock()
         self._raw = None  # PostgreSQL: the connection the fingerprint is read on
+        self._listening = False  # PostgreSQL: that connection LISTENs to the loads' notifications
+        self._fresh = False  # PostgreSQL, listening: no notification since _value was read
+        self._seen = False  # a notification arrived since the read began (psycopg's handler or the socket)
 
     def _file_key(self) -> tuple | None:
         try:
@@ -92,26 +98,78 @@ class DataVersion:
         except sa.exc.SQLAlchemyError:
             return None
 
+    def _notified(self) -> bool:
+        """Whether a load was notified since the last read (the socket's pending input, no round
+        trip); a connection that broke counts as notified (it is replaced at the read)."""
+        from psycopg import pq
+
+        pgconn = self._raw.driver_connection.pgconn
+        try:
+            pgconn.consume_input()
+        except Exception:  # noqa: BLE001 - the connection broke: read again on a new one
+            return True
+        while pgconn.notifies() is not None:
+            self._seen = True
+        return self._seen or pgconn.status != pq.ConnStatus.OK
+
+    def peek(self) -> str | None:
+        """The fingerprint if it is known without a query (PostgreSQL, listening, nothing notified
+        since the last read), else None: for the event loop, which then calls :meth:`get` in a
+        worker thread."""
+        if self.path is not None or not self._listening or not self._lock.acquire(blocking=False):
+            return None
+        try:
+            if self._raw is not None and self._fresh and not self._notified():
+                return self._value
+            self._fresh = False
+            return None
+        finally:
+            self._lock.release()
+
     def _read_postgres(self) -> str | None:
         with self._lock:
+            if self._listening and self._raw is not None and self._fresh and not self._notified():
+                return self._value
             for _ in range(2):  # a connection lost since the last request: once more on a new one
                 try:
                     if self._raw is None:
                         self._raw = self.engine.raw_connection()
                         self._raw.driver_connection.autocommit = True
+                        self._listening = self._listen()
+                    self._fresh = self._seen = False
                     with self._raw.driver_connection.cursor() as cur:
                         cur.execute("SELECT fingerprint FROM dataset_info")
                         row = cur.fetchone()
-                    return row[0] if row else None
+                    self._value = row[0] if row else None
+                    # fresh once read after the LISTEN: a load committed since has been notified
+                    self._fresh = self._listening and not self._notified()
+                    return self._value
                 except Exception as exc:  # noqa: BLE001 - any driver error: drop the connection
                     self.close()
                     if not isinstance(exc, self.engine.dialect.loaded_dbapi.Error):
                         raise
             return None
 
+    def _listen(self) -> bool:
+        """LISTEN on the kept connection; False where that cannot be (a hot standby)."""
+        from geo.db import DATA_CHANNEL
+
+        driver = self._raw.driver_connection
+        try:
+            driver.execute(f"LISTEN {DATA_CHANNEL}")
+        except self.engine.dialect.loaded_dbapi.Error:
+            return False
+        # psycopg takes the notifications that arrive during its own queries off the socket: note them
+        driver.add_notify_handler(self._note)
+        return True
+
+    def _note(self, notify) -> None:
+        self._seen = True
+
     def close(self) -> None:
         """Give back the connection the fingerprint is read on (PostgreSQL)."""
         raw, self._raw = self._raw, None
+        self._listening = self._fresh = False
         if raw is not None:
             try:
                 raw.invalidate()

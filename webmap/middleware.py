@@ -78,11 +78,11 @@ class RequestContext:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                headers = MutableHeaders(scope=message)
-                headers["X-Request-ID"] = rid
-                for name, value in self.headers:
-                    if name.decode() not in headers:
-                        headers.append(name.decode(), value.decode())
+                raw = [(k, v) for k, v in message.get("headers", ()) if k.lower() != b"x-request-id"]
+                present = {k.lower() for k, _ in raw}
+                raw.append((b"x-request-id", rid.encode("latin-1")))
+                raw.extend((name, value) for name, value in self.headers if name not in present)
+                message["headers"] = raw
             await send(message)
 
         try:
@@ -201,7 +201,7 @@ class HeadAsGet:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["method"] == "GET":  # a GET needs neither change
             return await self.app(scope, receive, send)
         head = scope["method"] == "HEAD"
         if head:
@@ -232,7 +232,9 @@ async def data_fingerprint(scope: Scope) -> str | None:
     if _FINGERPRINT not in state:
         version = scope["app"].state.data_version
         # A stat of the SpatiaLite file is instant; a PostgreSQL query goes to a worker thread.
-        state[_FINGERPRINT] = version.get() if version.path else await anyio.to_thread.run_sync(version.get)
+        # (PostgreSQL: from memory while no load was notified, else a query in a worker thread)
+        known = version.get() if version.path else version.peek()
+        state[_FINGERPRINT] = known if known is not None else await anyio.to_thread.run_sync(version.get)
     return state[_FINGERPRINT]
 
 

@@ -259,14 +259,14 @@ def test_database_refusal_is_one_short_line_without_row_data(databases):
 
 def test_load_is_verified_and_fingerprinted_from_what_was_stored(databases):
     """The fingerprint is the same for the same data on either database (computed from the rows
-    read back), and /healthz shows it."""
+    read back), and /healthz shows it; beside it, the number of projects the load wrote."""
     from projects.store import fingerprint
 
     url = databases.new_url()
     ds = read_dataset(MINI_DIR, MINI_SEEDS)
     counts = write_dataset(url, ds)
     assert counts["fingerprint"] == fingerprint(ds)
-    assert snapshot(url)["dataset_info"] == [("1", fingerprint(ds))]
+    assert snapshot(url)["dataset_info"] == [("1", fingerprint(ds), str(len(ds.projects)))]
 
 
 @pytest.mark.parametrize("rel", ["catalog/mini.yaml", "geometry/streets.geojson"])
