@@ -750,7 +750,7 @@ def like_contains(text: str) -> str:
 
 
 # What a database error means for whoever asked (webmap/errors.py maps each to an HTTP answer).
-NOT_LOADED = "not_loaded"  # the tables (or the database) do not exist: `zonemap load` has not run
+NOT_LOADED = "not_loaded"  # the tables (or the database, or a column) do not exist: `zonemap load` has not run (with this version)
 UNAVAILABLE = "unavailable"  # cannot connect, server shutting down, file unreadable
 BUSY = "busy"  # a lock, a deadlock, a timeout: worth retrying shortly
 CLIENT_INPUT = "client_input"  # the request's values are too big or complex for the database
@@ -758,6 +758,7 @@ UNKNOWN = "unknown"
 
 _SQLITE_MESSAGES = (  # SQLite has no error codes in Python's sqlite3 before 3.11; its messages are stable
     ("no such table", NOT_LOADED),
+    ("no such column", NOT_LOADED),  # tables of an older zonemap's load (e.g. before project_texts)
     ("database is locked", BUSY),
     ("database table is locked", BUSY),
     ("unable to open database", UNAVAILABLE),
@@ -772,7 +773,7 @@ _SQLITE_MESSAGES = (  # SQLite has no error codes in Python's sqlite3 before 3.1
     ("integer overflow", CLIENT_INPUT),
 )
 _PG_STATES = {  # SQLSTATE codes (PostgreSQL appendix A), exact first, then by class
-    "42P01": NOT_LOADED, "3F000": NOT_LOADED, "3D000": NOT_LOADED,
+    "42P01": NOT_LOADED, "42703": NOT_LOADED, "3F000": NOT_LOADED, "3D000": NOT_LOADED,
     "40P01": BUSY, "40001": BUSY, "55P03": BUSY, "57014": BUSY,
     "57P01": UNAVAILABLE, "57P02": UNAVAILABLE, "57P03": UNAVAILABLE,
 }

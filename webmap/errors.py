@@ -102,9 +102,9 @@ class InvalidEdit(ApiError):
 
 
 class NotLoaded(ApiError):
-    """The database has no zonemap tables yet: 503."""
+    """The database has no zonemap tables yet, or those of an older version: 503."""
 
-    def __init__(self, detail: str = "not loaded: run `zonemap load`"):
+    def __init__(self, detail: str = "not loaded (or loaded by an older zonemap): run `zonemap load`"):
         super().__init__(detail)
 
 

@@ -219,6 +219,31 @@ def test_not_loaded_is_its_own_503(tmp_path, databases):
         assert r.status_code == 503 and r.json()["code"] == "not_loaded" and "zonemap load" in r.json()["detail"]
 
 
+@pytest.mark.parametrize("older", ["DROP TABLE project_texts", "ALTER TABLE dataset_info DROP COLUMN projects"])
+def test_a_database_loaded_by_an_older_version_asks_for_a_load(databases, older):
+    """Tables written by an earlier zonemap (without the feature texts, or without the stored count):
+    the pages answer 503 not_loaded asking for `zonemap load`, not a bare "database unavailable"."""
+    import sqlalchemy as sa
+
+    from geo.db import make_engine
+    from projects.dataset import read_dataset
+    from projects.store import write_dataset
+    from zmtest import MINI_DIR, MINI_SEEDS
+
+    url = databases.new_url()
+    write_dataset(url, read_dataset(MINI_DIR, MINI_SEEDS))
+    engine = make_engine(url, loader=True)
+    with engine.begin() as conn:
+        conn.execute(sa.text(older))
+    engine.dispose()
+    with _client_for(url) as c:
+        for path in ("/api/projects?limit=3", "/ogc/collections/projects/items?limit=3"):
+            r = c.get(path)
+            assert r.status_code == 503, (path, r.text)
+            body = r.json()
+            assert "zonemap load" in (body["detail"] if path.startswith("/api") else body["description"]), body
+
+
 def test_database_errors_are_classified(databases):
     """Real errors from the real database, each to what it means for the client."""
     from geo.db import CLIENT_INPUT, NOT_LOADED, classify_error, make_engine
