@@ -245,7 +245,7 @@ def project_page_texts(conn: sa.Connection, where, order: list, limit: int, offs
         page = sa.select(projects.c.id).where(where).order_by(*order).limit(limit).offset(offset).cte("page")
         matched = sa.select(sa.func.count()).select_from(projects).where(where).scalar_subquery()
         rows = conn.execute(
-            sa.select(matched, sa.literal_column("(SELECT fingerprint FROM dataset_info)"), projects.c.id, _text_column(flat))
+            sa.select(matched, sa.literal_column("(SELECT dataset_info.fingerprint FROM dataset_info)"), projects.c.id, _text_column(flat))
             .select_from(page.join(projects, projects.c.id == page.c.id)
                          .join(project_texts, project_texts.c.project_id == page.c.id))
             .order_by(*order)).all()
@@ -286,13 +286,14 @@ def _page_statement(conn: sa.Connection, where, order: list, flat: bool) -> tupl
     statement = _PAGE_STATEMENTS.get(key)
     if statement is None:
         # all projects: the number counted at load (10,000 rows counted per request: 0.35 ms of
-        # PostgreSQL's CPU, 100,000: 3.5 ms), else counted
-        matched = ("(SELECT projects FROM dataset_info)" if condition == ALL_PROJECTS
+        # PostgreSQL's CPU, 100,000: 3.5 ms), else counted. Qualified: a bare ``projects`` would be
+        # the outer query's row where the column is missing (an older load), not an error.
+        matched = ("(SELECT dataset_info.projects FROM dataset_info)" if condition == ALL_PROJECTS
                    else f"(SELECT count(*) FROM projects WHERE {condition})")
         statement = sa.text(
             f"WITH page AS (SELECT projects.id AS id FROM projects WHERE {condition} ORDER BY {terms}"
             " LIMIT :zm_page_limit OFFSET :zm_page_offset)"
-            f" SELECT {matched}, (SELECT fingerprint FROM dataset_info),"
+            f" SELECT {matched}, (SELECT dataset_info.fingerprint FROM dataset_info),"
             f" projects.id, project_texts.{_text_column(flat).name}"
             " FROM page JOIN projects ON projects.id = page.id JOIN project_texts ON project_texts.project_id = page.id"
             f" ORDER BY {terms}")
