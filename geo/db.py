@@ -43,7 +43,7 @@ def is_sqlite(url: str | sa.URL) -> bool:
 # page's statement is then planned once per connection, not per request (0.3-0.8 ms of the
 # server's CPU each). They follow a load's schema swap: renaming a schema resets every cached
 # plan, and PostgreSQL analyses the statement again from its text on the current search path
-# (tests/geo/test_db_postgis.py checks it). No JIT: spatial functions carry high cost estimates,
+# (tests/geo/test_prepared_statements.py checks it). No JIT: spatial functions carry high cost estimates,
 # so PostgreSQL JIT-compiles short queries (a vector tile over 100,000 projects spent 1.9 s
 # compiling for 0.1 s of work).
 PG_CONNECT_ARGS = {"options": "-c jit=off"}
@@ -429,7 +429,7 @@ def json_value(value):
     return value
 
 
-# --- JSON text written by the database (the hot pages: projects.features.project_feature_texts) -----
+# --- JSON text written by the database (the feature texts of a load: projects.features.write_feature_texts) -
 # Each gives SQL for a piece of JSON *text*, never NULL, so pieces concatenate with ``||``, written
 # as orjson writes JSON (``sep=","``) or as Python's ``json.dumps(value, ensure_ascii=False)``
 # does (``sep=", "``: the flat OGC properties carry exactly that text as a string).

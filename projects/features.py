@@ -262,7 +262,7 @@ def _plain_sql(clause) -> tuple[str, dict] | None:
     """``clause`` as SQL text and its bound values, when it is text or a column of ``projects``."""
     from projects.models import Project
 
-    if isinstance(clause, sa.TextClause):
+    if isinstance(clause, sa.TextClause):  # (_bindparams: SQLAlchemy keeps a text's bound values there)
         return clause.text, {k: b.value for k, b in clause._bindparams.items()}
     if isinstance(clause, sa.Column) and clause.table is Project.__table__:
         return f"projects.{clause.name}", {}
