@@ -49,6 +49,7 @@ export class ProjectTiles {
     this.cache = new Map(); // "query|z/x/y" → {rows, points} (insertion order = LRU)
     this.pending = new Map(); // key → promise
     this.drawnIds = new Set();
+    this.widths = new Map(); // cluster label → its width in the canvas font
     this.items = []; // what was last drawn: {pt (layer point), r, row, ll}
     this.q = null;
     this.circle = null;
@@ -240,7 +241,7 @@ export class ProjectTiles {
       ctx.stroke();
       const label = row[2] > 999 ? `${Math.round(row[2] / 1000)}k` : String(row[2]);
       ctx.beginPath();
-      ctx.arc(at.x, at.y, Math.min(r - 3, Math.max(9, ctx.measureText(label).width / 2 + 3)), 0, 2 * Math.PI);
+      ctx.arc(at.x, at.y, Math.min(r - 3, Math.max(9, this.labelWidth(label) / 2 + 3)), 0, 2 * Math.PI);
       ctx.fillStyle = "rgba(255,255,255,.92)";
       ctx.fill();
       ctx.fillStyle = "#222";
@@ -248,6 +249,14 @@ export class ProjectTiles {
     }
     this.items = items;
     this.canvas.dataset.drawn = String(items.reduce((s, it) => s + it.row[2], 0));
+  }
+
+  /** A cluster label's width in the canvas font, measured once per text ("7", "120", "3k"; a
+   * city view draws hundreds of clusters and measuring each was a tenth of a zoom's frame). */
+  labelWidth(label) {
+    let w = this.widths.get(label);
+    if (w === undefined) this.widths.set(label, (w = this.ctx.measureText(label).width));
+    return w;
   }
 
   /** What lies under a layer point: the clusters first, then every single point there. */
