@@ -100,18 +100,12 @@ def make_read_engine(url: str, replica_urls: list[str] | tuple[str, ...] = (), p
     """
     if not replica_urls:
         return make_engine(url, pool_size=pool_size)
-    if is_sqlite(url) or any(is_sqlite(u) for u in replica_urls):
-        raise ValueError("read replicas are PostgreSQL streaming replicas: DATABASE_URL and DATABASE_READ_URLS must be PostgreSQL")
+    _check_replicas(url, replica_urls)
     dialect = sa.create_engine(url).dialect
-    targets = [dialect.create_connect_args(sa.make_url(u)) for u in replica_urls]
-    primary = dialect.create_connect_args(sa.make_url(url))
-    turn = itertools.cycle(range(len(targets)))
-    lock = threading.Lock()
+    next_order = _replica_order(dialect, url, replica_urls)
 
     def connect():
-        with lock:
-            first = next(turn)
-        order = [targets[(first + i) % len(targets)] for i in range(len(targets))] + [primary]
+        order = next_order()
         for n, (cargs, cparams) in enumerate(order):
             try:
                 return dialect.dbapi.connect(*cargs, **{**cparams, **PG_CONNECT_ARGS})
@@ -121,6 +115,67 @@ def make_read_engine(url: str, replica_urls: list[str] | tuple[str, ...] = (), p
         raise AssertionError("unreachable")
 
     return make_engine(url, creator=connect, pool_size=pool_size)
+
+
+def _check_replicas(url: str, replica_urls) -> None:
+    if is_sqlite(url) or any(is_sqlite(u) for u in replica_urls):
+        raise ValueError("read replicas are PostgreSQL streaming replicas: DATABASE_URL and DATABASE_READ_URLS must be PostgreSQL")
+
+
+def _replica_order(dialect, url: str, replica_urls):
+    """A function giving, at each call, the connection arguments to try in turn: the replicas
+    starting from the next one (round robin), then the primary as the last resort."""
+    targets = [dialect.create_connect_args(sa.make_url(u)) for u in replica_urls]
+    primary = dialect.create_connect_args(sa.make_url(url))
+    turn = itertools.cycle(range(len(targets)))
+    lock = threading.Lock()
+
+    def order():
+        with lock:
+            first = next(turn)
+        return [targets[(first + i) % len(targets)] for i in range(len(targets))] + [primary]
+
+    return order
+
+
+def make_async_read_engine(url: str, replica_urls: list[str] | tuple[str, ...] = (), pool_size: int | None = None,
+                           sibling: sa.Engine | None = None):
+    """PostgreSQL: the engine of :func:`make_read_engine` for the event loop (SQLAlchemy's asyncio
+    extension on psycopg's async connections), or None on SpatiaLite. The service runs a hot
+    route's bounded work on it (``webmap.deps.run_with_connection``): the same sync code, run by
+    ``AsyncConnection.run_sync`` in a greenlet on the loop, with no worker thread per request. Same
+    search path, swap lock, idle ping and replicas as the sync engine; a pool of ``pool_size``
+    connections and no overflow (a request beyond them waits for one: each holds it briefly).
+    ``sibling``: the sync engine reading the same database; a connection found closed by the
+    server on either renews both pools (a restart closed them all)."""
+    if is_sqlite(url):
+        return None
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    extra: dict = {"pool_size": pool_size or 5, "max_overflow": 0}
+    if replica_urls:
+        _check_replicas(url, replica_urls)
+        import psycopg
+
+        dialect = sa.create_engine(url).dialect
+        next_order = _replica_order(dialect, url, replica_urls)
+
+        async def connect():
+            order = next_order()
+            for n, (cargs, cparams) in enumerate(order):
+                try:
+                    return await psycopg.AsyncConnection.connect(*cargs, **{**cparams, **PG_CONNECT_ARGS})
+                except psycopg.OperationalError:
+                    if n == len(order) - 1:
+                        raise
+            raise AssertionError("unreachable")
+
+        extra["async_creator"] = connect
+    aengine = create_async_engine(url, hide_parameters=True, connect_args=dict(PG_CONNECT_ARGS), **extra)
+    _reader_events(aengine.sync_engine, loader=False)
+    if sibling is not None:
+        aengine.sync_engine.zonemap_siblings = sibling.zonemap_siblings = [aengine.sync_engine, sibling]
+    return aengine
 
 
 def read_from_replica(conn: sa.Connection) -> bool:
@@ -572,6 +627,14 @@ def _postgis_engine(url: str, loader: bool, creator=None, pool: dict | None = No
     extra = {"creator": creator} if creator is not None else {}
     extra.update(pool or {})
     engine = sa.create_engine(url, hide_parameters=True, connect_args=dict(PG_CONNECT_ARGS), **extra)
+    _reader_events(engine, loader)
+    return engine
+
+
+def _reader_events(engine: sa.Engine, loader: bool) -> None:
+    """Every PostgreSQL engine's connection set-up (the data schema on the search path, the idle
+    ping) and, but for the loader's, each transaction's swap lock — on a sync engine and on the
+    sync face of an async one (:func:`make_async_read_engine`) alike."""
     _ping_when_idle(engine)
 
     def on_connect(dbapi_conn, record):
@@ -585,30 +648,48 @@ def _postgis_engine(url: str, loader: bool, creator=None, pool: dict | None = No
         dbapi_conn.commit()
 
     event.listen(engine, "connect", on_connect)
-    if not loader:
-        lock = b"BEGIN; SELECT pg_advisory_xact_lock_shared(%d)" % SWAP_LOCK_KEY
+    if loader:
+        return
+    lock = b"BEGIN; SELECT pg_advisory_xact_lock_shared(%d)" % SWAP_LOCK_KEY
 
-        def on_begin(conn):
-            # The transaction's BEGIN and the readers' swap lock as one simple query, sent by libpq
-            # itself (psycopg then sees a transaction open and sends no BEGIN of its own; the
-            # ROLLBACK or COMMIT at the end is its own as before): one round trip and ~60 µs of
-            # client CPU, where a psycopg pipeline took ~140 µs for the same two statements.
-            from psycopg import OperationalError, pq
+    def on_begin(conn):
+        # The transaction's BEGIN and the readers' swap lock as one simple query, sent by libpq
+        # itself (psycopg then sees a transaction open and sends no BEGIN of its own; the
+        # ROLLBACK or COMMIT at the end is its own as before): one round trip and ~60 µs of
+        # client CPU, where a psycopg pipeline took ~140 µs for the same two statements. On an
+        # async connection the query is sent and its answer awaited without blocking the loop.
+        from psycopg import AsyncConnection, OperationalError, pq
 
-            raw = conn.connection.dbapi_connection
-            if raw.autocommit:  # no transaction to hold the lock: each statement stands alone
-                return
-            result = raw.pgconn.exec_(lock)
-            if result.status != pq.ExecStatus.TUPLES_OK:
-                error = OperationalError(f"could not begin a read: {result.error_message.decode(errors='replace')}")
-                dead = raw.pgconn.status != pq.ConnStatus.OK
-                if dead:  # the server closed it (a restart): so it did the pool's others
-                    conn.invalidate(error)
-                    conn.engine.dispose(close=False)
-                raise sa.exc.OperationalError("BEGIN", None, error, connection_invalidated=dead)
+        raw = conn.connection.dbapi_connection
+        if raw.autocommit:  # no transaction to hold the lock: each statement stands alone
+            return
+        driver = conn.connection.driver_connection
+        pgconn = driver.pgconn
+        if isinstance(driver, AsyncConnection):
+            from psycopg import generators
+            from sqlalchemy.util import await_only
 
-        event.listen(engine, "begin", on_begin)
-    return engine
+            try:
+                pgconn.send_query(lock)
+                results = await_only(driver.wait(generators.execute(pgconn)))
+            except OperationalError as exc:  # the socket is gone
+                results, failure = [], exc
+            else:
+                failure = None
+            result = results[-1] if results else None
+        else:
+            result, failure = pgconn.exec_(lock), None
+        if result is None or result.status != pq.ExecStatus.TUPLES_OK:
+            message = failure or (result.error_message.decode(errors="replace") if result is not None else "no answer")
+            error = OperationalError(f"could not begin a read: {message}")
+            dead = pgconn.status != pq.ConnStatus.OK
+            if dead:  # the server closed it (a restart): so it did the pool's others, and its siblings'
+                conn.invalidate(error)
+                for engine_ in getattr(conn.engine, "zonemap_siblings", [conn.engine]):
+                    engine_.dispose(close=False)
+            raise sa.exc.OperationalError("BEGIN", None, error, connection_invalidated=dead)
+
+    event.listen(engine, "begin", on_begin)
 
 
 # A pooled connection unused for this long is checked (one round trip) before it is handed out:

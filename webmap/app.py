@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
-from geo.db import make_engine, make_read_engine, read_from_replica
+from geo.db import make_async_read_engine, make_engine, make_read_engine, read_from_replica
 from projects.stats import honest_counts
 from webmap import media
 from webmap.deps import DataVersion
@@ -95,6 +95,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # that writes uses app.state.write_engine, always the primary.
         app.state.engine = make_read_engine(settings.database_url, settings.database_read_urls, pool_size=settings.db_pool_size)
         app.state.write_engine = make_engine(settings.database_url) if settings.database_read_urls else app.state.engine
+        # PostgreSQL: the same reads for the event loop (bounded work of the hot routes: webmap.deps)
+        app.state.async_engine = make_async_read_engine(settings.database_url, settings.database_read_urls,
+                                                        pool_size=settings.db_pool_size, sibling=app.state.engine)
         app.state.data_version = DataVersion(app.state.engine)
         if settings.warm_up:
             threading.Thread(target=warm_up, args=(app,), name="zonemap-warm-up", daemon=True).start()
@@ -102,6 +105,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.data_version.close()
         app.state.engine.dispose()
         app.state.write_engine.dispose()
+        if app.state.async_engine is not None:
+            await app.state.async_engine.dispose()
 
     app = FastAPI(
         title="zonemap",

@@ -25,13 +25,26 @@ ConnDep = Annotated[sa.Connection, Depends(get_conn)]
 FINGERPRINT_KEY = "zonemap_fingerprint"  # the request state's copy (webmap.middleware.data_fingerprint)
 
 
-async def run_with_connection(request: Request, work: Callable[[sa.Connection], T]) -> T:
-    """``work(conn)`` in one worker thread, on a read connection opened and closed there: the one
-    thread hand-off of a hot route (an ``async def`` route calling this), where a sync route with
-    :data:`ConnDep` costs three (the connection's opening, the route, the closing). The loaded
-    data's fingerprint, if neither the HTTP layer nor the work (:func:`note_fingerprint`) has read
-    it, is read in the same thread after (for the ETag: ``webmap.middleware.Conditional``)."""
+async def run_with_connection(request: Request, work: Callable[[sa.Connection], T], *, bounded: bool = False) -> T:
+    """``work(conn)`` on a read connection opened and closed around it, in one of two places:
+
+    - in one worker thread (the default): the one thread hand-off of a hot route (an ``async def``
+      route calling this), where a sync route with :data:`ConnDep` costs three (the connection's
+      opening, the route, the closing);
+    - ``bounded`` (the route knows its work is small: a page of at most
+      :data:`webmap.api_limits.BOUNDED_LIMIT` features, a tile the database encodes) and on
+      PostgreSQL: on the event loop itself, on the async engine (``geo.db.make_async_read_engine``,
+      the same code run in a greenlet by SQLAlchemy): no thread hand-off, no worker thread woken
+      and waited for, and the loop does other requests' work while the database answers. Unbounded
+      work (a page of 10,000 features, an export) stays in threads, where the interpreter's switch
+      interval keeps the loop answering the cheap requests meanwhile.
+
+    A pooled connection found dead (closed by the server meanwhile: ``geo.db.IDLE_PING_S``) is
+    replaced and the work runs once more. The loaded data's fingerprint, if neither the HTTP layer
+    nor the work (:func:`note_fingerprint`) has read it, is read after (for the ETag:
+    ``webmap.middleware.Conditional``)."""
     state = request.scope.setdefault("state", {})
+    aengine = request.app.state.async_engine if bounded else None
 
     def run() -> T:
         for attempt in (1, 2):
@@ -48,7 +61,21 @@ async def run_with_connection(request: Request, work: Callable[[sa.Connection], 
             state[FINGERPRINT_KEY] = request.app.state.data_version.get()
         return out
 
-    return await run_in_threadpool(run)
+    if aengine is None:
+        return await run_in_threadpool(run)
+    for attempt in (1, 2):
+        try:
+            async with aengine.connect() as conn:
+                out = await conn.run_sync(work)
+            break
+        except sa.exc.DBAPIError as exc:  # as in run()
+            if attempt == 2 or not exc.connection_invalidated:
+                raise
+    if FINGERPRINT_KEY not in state:
+        version = request.app.state.data_version
+        fingerprint = version.peek()  # known without a query; else read in a worker thread
+        state[FINGERPRINT_KEY] = fingerprint if fingerprint is not None else await run_in_threadpool(version.get)
+    return out
 
 
 def note_fingerprint(request: Request, fingerprint: str | None) -> None:

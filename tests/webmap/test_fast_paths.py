@@ -29,11 +29,15 @@ def test_fast_json_edge_values():
     assert dumps(values) == _plain(values)
 
 
-def _queries(engine):
+def _queries(app):
+    """The statements the app's read engines send from now on (PostgreSQL: the sync engine and the
+    event loop's async one)."""
     import sqlalchemy as sa
 
     seen = []
-    sa.event.listen(engine, "before_cursor_execute", lambda *a, **k: seen.append(a[2]))
+    for engine in (app.state.engine, getattr(app.state.async_engine, "sync_engine", None)):
+        if engine is not None:
+            sa.event.listen(engine, "before_cursor_execute", lambda *a, **k: seen.append(a[2]))
     return seen
 
 
@@ -53,7 +57,7 @@ def test_repeated_gets_are_answered_from_the_response_cache(databases, real_data
     path = "/api/projects?limit=50&status=completed"
     with TestClient(create_app(Settings(database_url=url, cors_origins=["http://a.example"]))) as c:
         first = c.get(path, headers={"Origin": "http://a.example"})
-        seen = _queries(c.app.state.engine)
+        seen = _queries(c.app)
         second = c.get(path, headers={"Origin": "http://b.example"})
         assert first.status_code == second.status_code == 200
         assert second.content == first.content and second.headers["etag"] == first.headers["etag"]
@@ -73,7 +77,7 @@ def test_repeated_gets_are_answered_from_the_response_cache(databases, real_data
         assert any(f["id"].startswith("synth-") for f in c.get("/api/projects?limit=1000").json()["features"])
     with TestClient(create_app(Settings(database_url=url, response_cache_mb=0))) as c:
         c.get(path)
-        seen = _queries(c.app.state.engine)
+        seen = _queries(c.app)
         assert c.get(path).status_code == 200
         assert any("projects" in q for q in seen)
 

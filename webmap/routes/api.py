@@ -31,6 +31,7 @@ from projects import queries as pq
 from projects.catalog import PROJECT_KINDS
 from projects.status import STATUS_LABELS, Status
 from webmap import schemas
+from webmap.api_limits import BOUNDED_LIMIT
 from webmap.areas import MAX_BUFFER_M, along_geometry, check_buffer, parse_geometry
 from webmap.crs_out import DESCRIPTION as CRS_DESCRIPTION
 from webmap.crs_out import CrsParam, api_crs, members, reproject
@@ -403,8 +404,10 @@ async def projects(request: Request, query: Annotated[ProjectQuery, Query()], f:
     """Projects with `numberMatched` and `next`/`prev` links; unlocated projects have `"geometry": null`
     (they never match an area). `X-Number-Matched` carries the count for CSV too."""
     fmt = negotiate(request, f, FEATURES)
-    # One worker thread per request for the connection, the queries and the page (webmap.deps).
-    return await run_with_connection(request, lambda conn: _select(request, conn, query, fmt))
+    # The connection, the queries and the page in one place: on the event loop for a bounded page
+    # on PostgreSQL, else in one worker thread (webmap.deps).
+    return await run_with_connection(request, lambda conn: _select(request, conn, query, fmt),
+                                     bounded=query.limit <= BOUNDED_LIMIT)
 
 
 @router.post("/projects/search", summary="Projects in an area of any shape (a GeoJSON geometry in the body)",

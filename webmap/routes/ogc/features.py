@@ -24,7 +24,7 @@ from geo import cql2
 from geo import crs as gcrs
 from geo import db
 from projects.features import project_page_texts
-from webmap.api_limits import MAX_LIMIT
+from webmap.api_limits import BOUNDED_LIMIT, MAX_LIMIT
 from webmap.deps import ConnDep, note_fingerprint, run_with_connection
 from webmap.errors import OGC_ERROR_RESPONSES, BadParameter
 from webmap.media import FastJSONResponse, fragment
@@ -263,10 +263,11 @@ async def items(
     properties: Annotated[str | None, Query(description="comma-separated property names to return")] = None,
     skip_geometry: Annotated[str | None, Query(alias="skipGeometry", description="true: no geometries")] = None,
 ):
-    # One worker thread per request for the connection, the queries and the page (webmap.deps).
+    # The connection, the queries and the page in one place: on the event loop for a bounded page
+    # on PostgreSQL, else in one worker thread (webmap.deps).
     return await run_with_connection(request, lambda conn: _items(
         request, conn, collection_id, limit, offset, bbox, bbox_crs, crs, filter_, filter_lang, filter_crs, sortby,
-        properties, skip_geometry))
+        properties, skip_geometry), bounded=limit <= BOUNDED_LIMIT)
 
 
 def _items(request: Request, conn, collection_id: str, limit: int, offset: int, bbox, bbox_crs, crs, filter_, filter_lang,

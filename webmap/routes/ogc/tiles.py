@@ -153,8 +153,10 @@ async def tile(
     filter_lang: Annotated[str | None, Query(alias="filter-lang", description="cql2-text (default) or cql2-json")] = None,
     filter_crs: Annotated[str | None, Query(alias="filter-crs", description="CRS of the filter's geometries")] = None,
 ):
-    # One worker thread per tile for the connection, the checks and the rendering (webmap.deps).
-    return await run_with_connection(request, lambda conn: _tile(request, conn, collection_id, z, y, x, filter_, filter_lang, filter_crs))
+    # The connection, the checks and the rendering in one place: a tile is bounded work (on
+    # PostgreSQL the database encodes it), run on the event loop there, else in a worker thread.
+    return await run_with_connection(request, lambda conn: _tile(request, conn, collection_id, z, y, x, filter_, filter_lang, filter_crs),
+                                     bounded=True)
 
 
 def _tile(request: Request, conn, collection_id: str, z: int, y: int, x: int, filter_, filter_lang, filter_crs) -> Response:
