@@ -41,6 +41,9 @@ def test_a_replica_that_does_not_answer_falls_back_to_the_primary(real_db):
         health = client.get("/healthz").json()
         assert health["status"] == "ok" and health["replica"] is False
         assert client.app.state.write_engine is not client.app.state.engine
+        # a bounded page, read on the event loop's async engine: the same fallback
+        page = client.get("/ogc/collections/projects/items", params={"limit": 5})
+        assert page.status_code == 200 and len(page.json()["features"]) == 5
 
 
 @postgis_only
