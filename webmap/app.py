@@ -158,6 +158,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             plans = conn.execute(sa.text("SELECT count(*) FROM plans")).scalar_one()
             projects = conn.execute(sa.text("SELECT count(*) FROM projects")).scalar_one()
             data = conn.execute(sa.text("SELECT fingerprint FROM dataset_info")).scalar()
+            # Loaded by this version (an older load has neither the stored count nor the feature
+            # texts): else 503 not_loaded asking for `zonemap load`, as the pages answer.
+            conn.execute(sa.text("SELECT dataset_info.projects, EXISTS (SELECT 1 FROM project_texts) FROM dataset_info")).first()
             placed = honest_counts(conn)
             replica = read_from_replica(conn) if request.app.state.settings.database_read_urls else False
         return Health(status="ok", database=request.app.state.engine.dialect.name, plans=plans,

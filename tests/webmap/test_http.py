@@ -222,7 +222,8 @@ def test_not_loaded_is_its_own_503(tmp_path, databases):
 @pytest.mark.parametrize("older", ["DROP TABLE project_texts", "ALTER TABLE dataset_info DROP COLUMN projects"])
 def test_a_database_loaded_by_an_older_version_asks_for_a_load(databases, older):
     """Tables written by an earlier zonemap (without the feature texts, or without the stored count):
-    the pages answer 503 not_loaded asking for `zonemap load`, not a bare "database unavailable"."""
+    the pages and /healthz answer 503 not_loaded asking for `zonemap load`, not a bare "database
+    unavailable" (nor, for /healthz, ok)."""
     import sqlalchemy as sa
 
     from geo.db import make_engine
@@ -237,11 +238,12 @@ def test_a_database_loaded_by_an_older_version_asks_for_a_load(databases, older)
         conn.execute(sa.text(older))
     engine.dispose()
     with _client_for(url) as c:
-        for path in ("/api/projects?limit=3", "/ogc/collections/projects/items?limit=3"):
+        for path in ("/api/projects?limit=3", "/ogc/collections/projects/items?limit=3", "/healthz"):
             r = c.get(path)
             assert r.status_code == 503, (path, r.text)
             body = r.json()
-            assert "zonemap load" in (body["detail"] if path.startswith("/api") else body["description"]), body
+            assert "zonemap load" in (body["description"] if path.startswith("/ogc") else body["detail"]), body
+            assert path.startswith("/ogc") or body["code"] == "not_loaded", body
 
 
 def test_database_errors_are_classified(databases):
