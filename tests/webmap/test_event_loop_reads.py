@@ -62,7 +62,7 @@ def test_bounded_pages_and_tiles_are_read_on_the_event_loop_on_postgresql(real_d
 
 def test_the_loop_and_the_thread_give_the_same_features(real_db):
     """The first BOUNDED_LIMIT features of a page one larger (read in a worker thread) are the
-    bounded page's (read on the loop on PostgreSQL), in order and byte for byte once parsed."""
+    bounded page's (read on the loop on PostgreSQL), in order and equal once parsed."""
     with TestClient(create_app(Settings(database_url=real_db))) as c:
         for base in ("/ogc/collections/projects/items?sortby=-status_year&limit=", "/api/projects?sort=name_zh&limit="):
             small = c.get(f"{base}{BOUNDED_LIMIT}").json()
@@ -75,10 +75,21 @@ def test_the_loop_and_the_thread_give_the_same_features(real_db):
 @pytest.mark.skipif(BACKEND != "postgis", reason="the async engine and its pool: PostgreSQL only")
 def test_the_loop_keeps_answering_while_threads_read(real_db):
     """Bounded reads on the loop and large pages in threads at once: every answer complete, and
-    the async pool never holds more connections than configured."""
+    the async pool never lends more connections at once than configured (4 here, 12 clients)."""
     from concurrent.futures import ThreadPoolExecutor
 
     with TestClient(create_app(Settings(database_url=real_db, db_pool_size=4))) as c:
+        lent = {"now": 0, "most": 0}
+
+        def out(*_):
+            lent["now"] += 1
+            lent["most"] = max(lent["most"], lent["now"])
+
+        def back(*_):
+            lent["now"] -= 1
+
+        sa.event.listen(c.app.state.async_engine.sync_engine, "checkout", out)
+        sa.event.listen(c.app.state.async_engine.sync_engine, "checkin", back)
         paths = ["/ogc/collections/projects/items?limit=5", "/api/projects?limit=2000",
                  "/ogc/collections/projects/tiles/WebMercatorQuad/14/6266/13726", "/api/projects?limit=20&offset=7"] * 6
         lock = threading.Lock()
@@ -89,5 +100,4 @@ def test_the_loop_keeps_answering_while_threads_read(real_db):
                     return path, r.status_code, len(r.content)
             results = list(pool.map(get, paths))
         assert all(code == 200 and size > 0 for _, code, size in results), [r for r in results if r[1] != 200 or not r[2]]
-        pool_ = c.app.state.async_engine.sync_engine.pool
-        assert pool_.size() == 4 and pool_.overflow() <= 0
+        assert 1 <= lent["most"] <= 4, lent
