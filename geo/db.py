@@ -650,39 +650,38 @@ def _reader_events(engine: sa.Engine, loader: bool) -> None:
     event.listen(engine, "connect", on_connect)
     if loader:
         return
+    # The transaction's BEGIN and the readers' swap lock as one simple query, sent by libpq itself
+    # (psycopg then sees a transaction open and sends no BEGIN of its own; the ROLLBACK or COMMIT at
+    # the end is its own as before): one round trip and ~60 µs of client CPU, where a psycopg
+    # pipeline took ~140 µs for the same two statements. The way to send it is chosen once per
+    # engine: on an async engine's connections the answer is awaited without blocking the loop.
+    from psycopg import OperationalError, generators, pq
+    from sqlalchemy.util import await_only
+
     lock = b"BEGIN; SELECT pg_advisory_xact_lock_shared(%d)" % SWAP_LOCK_KEY
 
-    def on_begin(conn):
-        # The transaction's BEGIN and the readers' swap lock as one simple query, sent by libpq
-        # itself (psycopg then sees a transaction open and sends no BEGIN of its own; the
-        # ROLLBACK or COMMIT at the end is its own as before): one round trip and ~60 µs of
-        # client CPU, where a psycopg pipeline took ~140 µs for the same two statements. On an
-        # async connection the query is sent and its answer awaited without blocking the loop.
-        from psycopg import AsyncConnection, OperationalError, pq
+    def send_blocking(driver):
+        return driver.pgconn.exec_(lock)
 
-        raw = conn.connection.dbapi_connection
-        if raw.autocommit:  # no transaction to hold the lock: each statement stands alone
+    def send_awaited(driver):
+        driver.pgconn.send_query(lock)
+        results = await_only(driver.wait(generators.execute(driver.pgconn)))
+        return results[-1] if results else None
+
+    send = send_awaited if engine.dialect.is_async else send_blocking
+
+    def on_begin(conn):
+        if conn.connection.dbapi_connection.autocommit:  # no transaction to hold the lock: each statement stands alone
             return
         driver = conn.connection.driver_connection
-        pgconn = driver.pgconn
-        if isinstance(driver, AsyncConnection):
-            from psycopg import generators
-            from sqlalchemy.util import await_only
-
-            try:
-                pgconn.send_query(lock)
-                results = await_only(driver.wait(generators.execute(pgconn)))
-            except OperationalError as exc:  # the socket is gone
-                results, failure = [], exc
-            else:
-                failure = None
-            result = results[-1] if results else None
-        else:
-            result, failure = pgconn.exec_(lock), None
+        try:
+            result, failure = send(driver), None
+        except OperationalError as exc:  # the socket is gone
+            result, failure = None, exc
         if result is None or result.status != pq.ExecStatus.TUPLES_OK:
             message = failure or (result.error_message.decode(errors="replace") if result is not None else "no answer")
             error = OperationalError(f"could not begin a read: {message}")
-            dead = pgconn.status != pq.ConnStatus.OK
+            dead = driver.pgconn.status != pq.ConnStatus.OK
             if dead:  # the server closed it (a restart): so it did the pool's others, and its siblings'
                 conn.invalidate(error)
                 for engine_ in getattr(conn.engine, "zonemap_siblings", [conn.engine]):
